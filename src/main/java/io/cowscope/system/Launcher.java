@@ -84,7 +84,7 @@ public final class Launcher {
                 %s, a visual explorer of Linux copy-on-write.
 
                 %s
-                Scenario commands (each says more with: cowscope COMMAND --help):
+                Scenario commands (no server is started; see docs/cli.md):
                   check    check scenario files for errors
                   run      run a scenario and print what the kernel does, step by step
                   fmt      print scenario files in canonical form

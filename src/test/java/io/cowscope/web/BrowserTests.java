@@ -2,7 +2,6 @@ package io.cowscope.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cowscope.engine.EngineInfo;
 import io.cowscope.system.AppVersion;
@@ -18,6 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -39,6 +42,7 @@ import org.springframework.core.io.ClassPathResource;
  * -Dcowscope.browser.required=true), where it fails: CI installs them, so a skip would hide a gap.
  * Paths can be changed with -Dcowscope.chromium=… and -Dcowscope.chromedriver=….
  */
+@ExtendWith(BrowserTests.NeedsBrowser.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class BrowserTests {
     private static final Path CHROMIUM = Path.of(System.getProperty("cowscope.chromium", "/usr/bin/chromium"));
@@ -52,22 +56,42 @@ class BrowserTests {
     private WebDriver driver;
     private Path profile;
 
-    @BeforeAll
-    static void needsChromiumAndTheBundle() {
-        boolean required = "true".equalsIgnoreCase(System.getenv("CI")) || Boolean.getBoolean("cowscope.browser.required");
-        require(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), required,
-                "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
-                        + " (Debian: apt-get install -y chromium chromium-driver; .ci/run does this)");
-        require(new ClassPathResource("static/assets/app.js").exists(), required,
-                "browser tests need the front-end bundle (target/classes/static/assets/app.js); "
-                        + "build without -Dfrontend.skip=true");
+    /** What the browser tests lack, or null when they can run. */
+    static String missing() {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            return "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
+                    + " (Debian: apt-get install -y chromium chromium-driver; .ci/run does this)";
+        }
+        if (!new ClassPathResource("static/assets/app.js").exists()) {
+            return "browser tests need the front-end bundle (target/classes/static/assets/app.js); "
+                    + "build without -Dfrontend.skip=true";
+        }
+        return null;
     }
 
-    private static void require(boolean present, boolean required, String message) {
-        if (!present && required) {
-            fail(message);
+    static boolean required() {
+        return "true".equalsIgnoreCase(System.getenv("CI")) || Boolean.getBoolean("cowscope.browser.required");
+    }
+
+    /** Skips the class, before Spring starts, when something is missing, unless it is required. */
+    static final class NeedsBrowser implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            String missing = missing();
+            if (missing == null || required()) {
+                return ConditionEvaluationResult.enabled("Chromium, ChromeDriver and the bundle are checked in @BeforeAll");
+            }
+            System.out.println("BrowserTests SKIPPED: " + missing);
+            return ConditionEvaluationResult.disabled(missing);
         }
-        assumeTrue(present, "SKIPPED: " + message);
+    }
+
+    @BeforeAll
+    static void failWhenRequiredAndMissing() {
+        String missing = missing();
+        if (missing != null) {
+            fail(missing + " (required: CI=true or -Dcowscope.browser.required=true)");
+        }
     }
 
     @BeforeEach

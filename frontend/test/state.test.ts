@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { type AppEvent, initialState, reduce, statusLabel } from '../src/model/state';
+import { Store } from '../src/model/store';
+
+const hello: AppEvent = {
+  kind: 'received',
+  message: { type: 'hello', v: 1, server: 'cowscope 1.2.3', engine: '4.5.6' },
+};
+
+function run(...events: AppEvent[]) {
+  return events.reduce(reduce, initialState);
+}
+
+describe('state', () => {
+  it('starts connecting, with no versions', () => {
+    expect(initialState.status).toBe('connecting');
+    expect(initialState.server).toBeNull();
+  });
+
+  it('is connected only once the hello arrived', () => {
+    const opened = run({ kind: 'socket-opening' }, { kind: 'socket-open' });
+    expect(opened.status).toBe('connecting');
+    const greeted = reduce(opened, hello);
+    expect(greeted).toMatchObject({ status: 'connected', server: 'cowscope 1.2.3', engine: '4.5.6', protocol: 1 });
+  });
+
+  it('reconnects after a close and keeps the last versions meanwhile', () => {
+    const state = run({ kind: 'socket-opening' }, { kind: 'socket-open' }, hello, { kind: 'socket-closed', willRetry: true });
+    expect(state.status).toBe('reconnecting');
+    expect(state.server).toBe('cowscope 1.2.3');
+    expect(reduce(state, { kind: 'socket-opening' }).status).toBe('reconnecting');
+  });
+
+  it('is offline when it will not retry', () => {
+    expect(run({ kind: 'socket-closed', willRetry: false }).status).toBe('offline');
+  });
+
+  it('records server errors and unreadable messages, and a hello clears them', () => {
+    const failed = run({ kind: 'received', message: { type: 'error', code: 'malformed', message: 'bad' } });
+    expect(failed.lastError).toBe('malformed: bad');
+    const unreadable = run({ kind: 'received', message: { type: 'unreadable', reason: 'not JSON' } });
+    expect(unreadable.lastError).toContain('not JSON');
+    expect(reduce(failed, hello).lastError).toBeNull();
+  });
+
+  it('labels every status', () => {
+    expect(statusLabel('connected')).toBe('Connected');
+    expect(statusLabel('offline')).toBe('Offline');
+    expect(statusLabel('connecting')).toMatch(/^Connecting/);
+    expect(statusLabel('reconnecting')).toMatch(/^Reconnecting/);
+  });
+
+  it('store tells listeners the new and the previous state', () => {
+    const store = new Store();
+    const seen: string[] = [];
+    const stop = store.subscribe((next, previous) => seen.push(`${previous.status}->${next.status}`));
+    store.dispatch(hello);
+    stop();
+    store.dispatch({ kind: 'socket-closed', willRetry: false });
+    expect(seen).toEqual(['connecting->connected']);
+    expect(store.state.status).toBe('offline');
+  });
+});

@@ -1,0 +1,74 @@
+package io.cowscope.web.socket;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Turns one incoming text frame into a call of the handler for its {@code type}. Whatever goes
+ * wrong becomes an error message to that client; nothing a client sends closes its socket.
+ */
+@Component
+public class MessageDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(MessageDispatcher.class);
+
+    private final ObjectMapper json;
+    private final Map<String, MessageHandler> handlers = new TreeMap<>();
+
+    public MessageDispatcher(ObjectMapper json, List<MessageHandler> handlers) {
+        this.json = json;
+        for (MessageHandler handler : handlers) {
+            MessageHandler previous = this.handlers.putIfAbsent(handler.type(), handler);
+            if (previous != null) {
+                throw new IllegalStateException("two handlers for message type '" + handler.type() + "': "
+                        + previous.getClass().getName() + " and " + handler.getClass().getName());
+            }
+        }
+    }
+
+    /** the message types this server understands */
+    public Set<String> types() {
+        return Collections.unmodifiableSet(handlers.keySet());
+    }
+
+    public void dispatch(String text, Peer peer) {
+        JsonNode message;
+        try {
+            message = json.readTree(text);
+        } catch (JacksonException e) {
+            peer.send(new Messages.Error(Messages.MALFORMED, "not a JSON message: " + e.getOriginalMessage()));
+            return;
+        }
+        if (message == null || !message.isObject()) {
+            peer.send(new Messages.Error(Messages.MALFORMED, "a message is a JSON object with a \"type\""));
+            return;
+        }
+        JsonNode type = message.get("type");
+        if (type == null || !type.isString()) {
+            peer.send(new Messages.Error(Messages.MALFORMED, "a message needs a string \"type\""));
+            return;
+        }
+        MessageHandler handler = handlers.get(type.stringValue());
+        if (handler == null) {
+            peer.send(new Messages.Error(Messages.UNKNOWN_TYPE,
+                    "unknown message type \"" + type.stringValue() + "\"; known: " + String.join(", ", handlers.keySet())));
+            return;
+        }
+        try {
+            handler.handle(message, peer);
+        } catch (ProtocolException e) {
+            peer.send(new Messages.Error(e.code(), e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("handler for '{}' failed on connection {}", type.stringValue(), peer.id(), e);
+            peer.send(new Messages.Error(Messages.INTERNAL, "the server failed on this message; see its log"));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.cowscope.web.socket;
+
+/** The messages the server sends, one record each; the field order is the JSON order. */
+public final class Messages {
+    /** version of the socket protocol; a client's hello names the version it speaks */
+    public static final int PROTOCOL_VERSION = 1;
+
+    private Messages() {
+    }
+
+    /** The answer to a client's hello: who the server is. */
+    public record Hello(String type, int v, String server, String engine) {
+        public Hello(String server, String engine) {
+            this("hello", PROTOCOL_VERSION, server, engine);
+        }
+    }
+
+    /**
+     * Something the client sent could not be handled; the connection stays open. Codes are
+     * stable: {@code malformed}, {@code unknown-type}, {@code unsupported-version}, {@code internal}.
+     */
+    public record Error(String type, String code, String message) {
+        public Error(String code, String message) {
+            this("error", code, message);
+        }
+    }
+
+    public static final String MALFORMED = "malformed";
+    public static final String UNKNOWN_TYPE = "unknown-type";
+    public static final String UNSUPPORTED_VERSION = "unsupported-version";
+    public static final String INTERNAL = "internal";
+}

@@ -1,0 +1,109 @@
+package io.cowscope.web.socket;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The {@code /ws} endpoint: JSON text frames in, JSON text frames out. Each connection's
+ * session is wrapped so that later streams (engine steps) can send from any thread.
+ */
+@Component
+class SocketHandler extends TextWebSocketHandler {
+    private static final Logger log = LoggerFactory.getLogger(SocketHandler.class);
+    /** how long one send may block, and how much may queue behind a slow client */
+    private static final int SEND_TIME_LIMIT_MS = 10_000;
+    private static final int SEND_BUFFER_LIMIT_BYTES = 4 * 1024 * 1024;
+
+    private final MessageDispatcher dispatcher;
+    private final ObjectMapper json;
+    private final Map<String, SessionPeer> peers = new ConcurrentHashMap<>();
+
+    private final int maxTextMessageBytes;
+
+    SocketHandler(MessageDispatcher dispatcher, ObjectMapper json, SocketProperties properties) {
+        this.dispatcher = dispatcher;
+        this.json = json;
+        this.maxTextMessageBytes = properties.maxTextMessageBytes();
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession session) {
+        // a larger frame closes the connection with 1009 (message too big)
+        session.setTextMessageSizeLimit(maxTextMessageBytes);
+        peers.put(session.getId(), new SessionPeer(
+                new ConcurrentWebSocketSessionDecorator(session, SEND_TIME_LIMIT_MS, SEND_BUFFER_LIMIT_BYTES)));
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+        SessionPeer peer = peers.get(session.getId());
+        if (peer != null) {
+            dispatcher.dispatch(message.getPayload(), peer);
+        }
+    }
+
+    @Override
+    protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+        SessionPeer peer = peers.get(session.getId());
+        if (peer != null) {
+            peer.send(new Messages.Error(Messages.MALFORMED, "messages are JSON text frames, not binary"));
+        }
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession session, Throwable exception) {
+        log.debug("transport error on connection {}", session.getId(), exception);
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        peers.remove(session.getId());
+    }
+
+    /** connections open now */
+    int openConnections() {
+        return peers.size();
+    }
+
+    private final class SessionPeer implements Peer {
+        private final WebSocketSession session;
+
+        SessionPeer(WebSocketSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public String id() {
+            return session.getId();
+        }
+
+        @Override
+        public void send(Object message) {
+            if (!session.isOpen()) {
+                return;
+            }
+            try {
+                session.sendMessage(new TextMessage(json.writeValueAsString(message)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot send to connection " + session.getId(), e);
+            }
+        }
+
+        @Override
+        public Map<String, Object> attributes() {
+            return session.getAttributes();
+        }
+    }
+}

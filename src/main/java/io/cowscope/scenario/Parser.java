@@ -110,7 +110,22 @@ final class Parser {
                 harvestNames();
             }
         }
-        header.sort((a, b) -> Integer.compare(a.item().rank(), b.item().rank()));
+        if (!header.isEmpty()) {
+            // the comments above the first header line open the file: they stay on top when the header is sorted
+            HeaderLine top = header.get(0);
+            header.sort((a, b) -> Integer.compare(a.item().rank(), b.item().rank()));
+            if (header.get(0) != top && !top.trivia().leading().isEmpty()) {
+                int at = 0;
+                for (int k = 0; k < header.size(); k++) if (header.get(k) == top) at = k;
+                Trivia t = top.trivia();
+                header.set(at, new HeaderLine(top.item(), new Trivia(t.line(), t.column(), t.source(), List.of(), t.trailing())));
+                HeaderLine first = header.get(0);
+                Trivia f = first.trivia();
+                List<String> lead = new ArrayList<>(t.leading());
+                lead.addAll(f.leading());
+                header.set(0, new HeaderLine(first.item(), new Trivia(f.line(), f.column(), f.source(), lead, f.trailing())));
+            }
+        }
         while (!pending.isEmpty() && pending.get(pending.size() - 1).isEmpty()) pending.remove(pending.size() - 1);
         return new Result(new Scenario(header, statements, pending), statementTokens, looseNames);
     }
@@ -848,7 +863,7 @@ final class Parser {
         Token t = peek();
         if (t.is(Type.EOL)) return;
         if (t.is(Type.ERROR)) throw new Abandon();
-        String hint = t.is(Type.NAME) || t.is(Type.BANG) ? " (separate checks with ',')" : "";
+        String hint = toks.get(0).isWord("expect") && (t.is(Type.NAME) || t.is(Type.BANG)) ? " (separate checks with ',')" : "";
         error(Code.TRAILING_INPUT, "unexpected " + t.describe() + "; expected the end of the line" + hint, t);
     }
 

@@ -308,7 +308,7 @@ final class Validator {
                 && (w.target().isWhole() || (w.target().first() <= page && page <= w.target().last()))) {
             return;
         }
-        err(Code.RUNTIME, "process '" + p.name + "' is blocked: its write at line " + p.blockedLine + " hit the uffd-wp page "
+        err(Code.BLOCKED_PROCESS, "process '" + p.name + "' is blocked: its write at line " + p.blockedLine + " hit the uffd-wp page "
                 + var + "[" + page + "], so its next statement must be 'uffd_wp " + var + "[" + page + "] off'", p.name);
     }
 

@@ -115,14 +115,15 @@ final class RunCommand {
         if (e.outcome() == Outcome.NOT_RUN) return "not run: the run stopped before it";
         CheckResult c = e.firstFailure();
         if (c == null) return "";
-        return (c.where() != null ? c.where() + ": " : "") + "expected " + c.expected() + ", got " + c.actual();
+        boolean whereSaid = c.where() == null || c.actual().contains(c.where());
+        return (whereSaid ? "" : c.where() + ": ") + "expected " + c.expected() + ", got " + c.actual();
     }
 
     /** Human-readable: the steps (events, rules, values, warnings), then the expectations. */
     private static final class Text implements Report {
         private final PrintStream out;
         private final Options o;
-        private long passed, failed, skipped, errors;
+        private long passed, failed, skipped, notRun, errors;
 
         Text(PrintStream out, Options o) {
             this.out = out;
@@ -161,13 +162,22 @@ final class RunCommand {
                         skipped++;
                         if (!o.quiet) out.println("  skip  " + f.name() + ":" + e.line() + "  " + e.source() + "   (not in " + e.range() + ")");
                         break;
+                    case NOT_RUN:
+                        notRun++;
+                        out.println("  --    " + f.name() + ":" + e.line() + (o.quiet ? " [" + r.kernel() + "]" : "") + "  " + e.source()
+                                + "   (not run: the run stopped at line " + (r.error() == null ? "?" : r.error().line()) + ")");
+                        break;
                     default:
                         failed++;
                         out.println("  FAIL  " + f.name() + ":" + e.line() + (o.quiet ? " [" + r.kernel() + "]" : "") + "  " + e.source());
                         out.println("        " + failure(e));
                 }
             }
-            if (!o.quiet) out.println("  " + r.passed() + " passed, " + r.failed() + " failed, " + r.skipped() + " skipped (" + ms + " ms)");
+            if (!o.quiet) {
+                long nr = r.expectations().stream().filter(e -> e.outcome() == Outcome.NOT_RUN).count();
+                out.println("  " + r.passed() + " passed, " + r.failed() + " failed, " + r.skipped() + " skipped"
+                        + (nr > 0 ? ", " + nr + " not run" : "") + " (" + ms + " ms)");
+            }
             if (!o.quiet) out.println();
         }
 
@@ -176,7 +186,8 @@ final class RunCommand {
             out.printf("%5d  %s%n", st.line(), st.source());
             Step s = st.step();
             if (s == null) return;
-            if (s.summary() != null && !s.summary().isBlank()) out.println("         " + s.summary());
+            String sum = s.summary();
+            if (sum != null && !sum.isBlank() && !st.source().startsWith(sum) && !sum.startsWith("error:")) out.println("         " + sum);
             int shown = 0;
             for (Event e : s.events()) {
                 if (shown++ >= 40) {
@@ -197,7 +208,8 @@ final class RunCommand {
         }
 
         public void finish() {
-            out.println(passed + " passed, " + failed + " failed, " + skipped + " skipped" + (errors > 0 ? ", " + errors + " with errors" : ""));
+            out.println(passed + " passed, " + failed + " failed, " + skipped + " skipped" + (notRun > 0 ? ", " + notRun + " not run" : "")
+                    + (errors > 0 ? "; " + errors + " error" + (errors == 1 ? "" : "s") : ""));
         }
     }
 
@@ -239,7 +251,7 @@ final class RunCommand {
                 switch (e.outcome()) {
                     case PASS: out.println("ok " + (++n) + " - " + head); passed++; break;
                     case SKIPPED: out.println("ok " + (++n) + " - " + head + " # SKIP not in " + e.range()); skipped++; break;
-                    default: out.println("not ok " + (++n) + " - " + head + " " + failure(e)); failed++;
+                    default: out.println("not ok " + (++n) + " - " + head + " — " + failure(e)); failed++;
                 }
             }
         }

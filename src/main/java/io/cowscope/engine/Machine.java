@@ -1519,7 +1519,7 @@ public final class Machine {
         setPte(m, f.idx, nv);
         if (unshare) statUnshare++;
         else statCow++;
-        log.event(unshare ? EventType.UNSHARE : EventType.COW, unshare ? "copy" : null, f.proc.name, m.name, f.idx, np, "wp_page_copy",
+        log.event(unshare ? EventType.UNSHARE : EventType.COW, unshare ? "copy" : zero ? "zero" : null, f.proc.name, m.name, f.idx, np, "wp_page_copy",
                 whyRule, log.detail ? (whyText == null ? "" : whyText + ": ") + (zero ? "zero page" : "pfn " + old) + " copied to pfn " + np
                         + (unshare ? " (unshare: the PTE stays read-only)" : "") : null,
                 log.detail ? whyValues : null);

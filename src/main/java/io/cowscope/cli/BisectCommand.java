@@ -124,18 +124,27 @@ final class BisectCommand {
         for (int i = 0; i < w.length; i++) rule.append("─".repeat(w[i])).append(i + 1 < w.length ? "  " : "");
         out.println(rule);
         for (String[] row : rows) out.println("  " + row(row, w));
+        if (ranges.size() > 1) {
+            out.println();
+            out.println("  At each boundary: + a rule switches on, - off; * the rule decided a step of this scenario.");
+        }
         for (int k = 1; k < ranges.size(); k++) {
             Range a = ranges.get(k - 1), b = ranges.get(k);
             out.println();
             out.println("  " + a.last + " → " + b.first + "  (" + Eras.of(a.last) + (Eras.of(a.last).equals(Eras.of(b.first)) ? "" : " → " + Eras.of(b.first)) + ")");
             for (String change : outcomeChanges(a.result, b.result)) out.println("    " + change);
-            List<Rules.RuleDiff> diffs = Rules.differences(a.last, b.first);
+            List<Rules.RuleDiff> diffs = new ArrayList<>(Rules.differences(a.last, b.first));
             if (diffs.isEmpty()) out.println("    no rule of the table switches here (the difference comes from a rule's version-dependent detail)");
+            // rules that decided a step of this scenario on either side first, marked '*'
+            java.util.Set<String> cited = new java.util.HashSet<>(a.result.rulesCited());
+            cited.addAll(b.result.rulesCited());
+            diffs.sort(java.util.Comparator.comparing(d -> !cited.contains(d.rule().name())));
             int iw = 0;
             for (Rules.RuleDiff d : diffs) iw = Math.max(iw, d.rule().name().length());
             for (Rules.RuleDiff d : diffs) {
                 Rule r = d.rule();
-                out.println("    " + (d.inB() ? "+ " : "- ") + pad(r.name(), iw) + "  " + pad(r.range(), 12) + "  " + commit(r));
+                String mark = cited.contains(r.name()) ? "*" : " ";
+                out.println("   " + mark + (d.inB() ? "+ " : "- ") + pad(r.name(), iw) + "  " + pad(r.range(), 12) + "  " + commit(r));
                 out.println("      " + " ".repeat(iw) + "  " + abbreviate(r.description, 96));
             }
         }
@@ -215,6 +224,8 @@ final class BisectCommand {
                     rm.put("switch", d.inB() ? "on" : "off");
                     rm.put("commits", d.rule().commits);
                     rm.put("description", d.rule().description);
+                    rm.put("decidedAStep", ranges.get(k - 1).result.rulesCited().contains(d.rule().name())
+                            || r.result.rulesCited().contains(d.rule().name()));
                     rules.add(rm);
                 }
                 x.put("rulesChanged", rules);

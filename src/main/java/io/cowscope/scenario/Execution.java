@@ -35,6 +35,7 @@ public final class Execution {
     /** mapping names per process in declaration order, with their sizes: what the state digest looks at */
     private final Map<String, Map<String, Integer>> mappings = new LinkedHashMap<>();
     private final boolean keepSteps;
+    private final java.util.Set<String> rulesCited = new java.util.TreeSet<>();
     private int next;
     private String caption;
     private RunError error;
@@ -107,6 +108,7 @@ public final class Execution {
         StepResult r = new StepResult(st.line(), st.column(), st.source(), caption, step);
         caption = null;
         if (keepSteps) steps.add(r);
+        for (io.cowscope.engine.Event e : step.events()) if (e.rule() != null) rulesCited.add(e.rule().name());
         if (!step.ok()) {
             error = new RunError(st.line(), st.column(), st.source(), step.error());
             return r;
@@ -137,7 +139,8 @@ public final class Execution {
     }
 
     public RunResult result() {
-        return new RunResult(kernel, List.copyOf(steps), List.copyOf(results), error, Digest.of(machine.observe(), mappings, results));
+        return new RunResult(kernel, List.copyOf(steps), List.copyOf(results), error, Digest.of(machine.observe(), mappings, results),
+                java.util.Set.copyOf(rulesCited));
     }
 
     /** Runs a checked scenario under one version (null = the file's kernel line). */

@@ -127,7 +127,26 @@ public final class Execution {
 
     /** Runs every remaining statement; expectations after a run-time error are NOT_RUN. */
     public RunResult runToEnd() {
-        while (hasNext()) step();
+        return runWithin(null);
+    }
+
+    /**
+     * As {@link #runToEnd()}, but stops with a run-time error once {@code budget} has passed (checked
+     * between statements): a server's guard against scenarios that are valid but slow (2,000 bulk
+     * statements over 2^20 pages). null = no budget.
+     */
+    public RunResult runWithin(java.time.Duration budget) {
+        long deadline = budget == null ? Long.MAX_VALUE : System.nanoTime() + budget.toNanos();
+        while (hasNext()) {
+            if (budget != null && System.nanoTime() - deadline > 0) {
+                Statement st = scenario.statements().get(next);
+                error = new RunError(st.line(), st.column(), st.source(), "time budget of " + budget.toMillis()
+                        + " ms exhausted before this statement; the run stopped here");
+                next++;
+                break;
+            }
+            step();
+        }
         for (int k = next; k < scenario.statements().size(); k++) {
             Statement st = scenario.statements().get(k);
             if (st.node() instanceof Statement.Expect e) {

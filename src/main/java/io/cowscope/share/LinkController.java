@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,9 +37,10 @@ class LinkController {
 
     record Created(String id, String url) {}
 
-    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping
     ResponseEntity<Created> create(HttpServletRequest request) {
         limit(request.getRemoteAddr());
+        requireJson(request.getContentType());
         LinkContent content = LinkContent.parse(readBody(request), properties);
         ShortLinks.Saved saved = links.save(content);
         URI url = ServletUriComponentsBuilder.fromCurrentContextPath().path("/s/{id}").buildAndExpand(saved.id()).toUri();
@@ -58,6 +60,20 @@ class LinkController {
         limiter.tryAcquire(client).ifPresent(wait -> {
             throw new RateLimited(properties.rateLimit().describe(), wait);
         });
+    }
+
+    /** JSON only: a cross-site HTML form cannot send it without a CORS preflight, which fails. */
+    private static void requireJson(String contentType) {
+        boolean json;
+        try {
+            json = contentType != null && MediaType.parseMediaType(contentType).isCompatibleWith(MediaType.APPLICATION_JSON);
+        } catch (InvalidMediaTypeException e) {
+            json = false;
+        }
+        if (!json) {
+            throw new ShareException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Content-Type", null,
+                    "send the link as JSON with Content-Type: application/json");
+        }
     }
 
     /** Reads at most the largest useful body, so a huge upload costs no more than that. */

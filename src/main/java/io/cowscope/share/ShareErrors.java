@@ -8,8 +8,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -22,18 +20,6 @@ class ShareErrors {
     ResponseEntity<Map<String, Object>> refused(ShareException e) {
         HttpHeaders headers = e instanceof LinkController.RateLimited limited ? limited.headers() : new HttpHeaders();
         return body(e.status(), headers, e.code(), e.field(), e.limit(), e.getMessage());
-    }
-
-    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e) {
-        return body(HttpStatus.UNSUPPORTED_MEDIA_TYPE, new HttpHeaders(), "unsupported-media-type", "Content-Type", null,
-                "send the link as JSON with Content-Type: application/json");
-    }
-
-    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e) {
-        return body(HttpStatus.METHOD_NOT_ALLOWED, new HttpHeaders(), "method-not-allowed", null, null,
-                e.getMethod() + " is not supported here");
     }
 
     @ExceptionHandler(Exception.class)

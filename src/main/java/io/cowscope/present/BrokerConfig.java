@@ -3,10 +3,11 @@ package io.cowscope.present;
 import io.cowscope.web.socket.SocketProperties;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.messaging.simp.stomp.StompCommand;
@@ -24,12 +25,14 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
  * (profile {@code rabbitmq}) a relay to RabbitMQ's STOMP plugin.
  *
  * <p>Clients may only SEND to {@code /app/rooms/{room}/state} and SUBSCRIBE to
- * {@code /topic/rooms.{room}}, {@code /app/rooms/{room}/state} and {@code /user/topic/errors}:
- * without that check anyone could SEND straight to a room's topic and speak for the presenter.
+ * {@code /topic/rooms.{room}}, {@code /app/rooms/{room}/state} and {@code /user/topic/errors};
+ * other SEND and SUBSCRIBE frames are dropped. Without that check anyone could SEND straight to a
+ * room's topic and speak for the presenter.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocketMessageBroker
 class BrokerConfig implements WebSocketMessageBrokerConfigurer {
+    private static final Logger log = LoggerFactory.getLogger(BrokerConfig.class);
     static final String ENDPOINT = "/stomp";
     static final int MESSAGE_LIMIT = 16 * 1024;
 
@@ -84,11 +87,15 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
             public Message<?> preSend(Message<?> message, MessageChannel channel) {
                 StompHeaderAccessor stomp = StompHeaderAccessor.wrap(message);
                 String destination = stomp.getDestination();
-                if (StompCommand.SEND.equals(stomp.getCommand()) && !matches(destination, List.of(SEND))) {
-                    throw new MessageDeliveryException("clients may only send to /app/rooms/{room}/state");
-                }
-                if (StompCommand.SUBSCRIBE.equals(stomp.getCommand()) && !matches(destination, SUBSCRIBE)) {
-                    throw new MessageDeliveryException("no subscription to " + destination);
+                boolean allowed = switch (stomp.getCommand() == null ? StompCommand.STOMP : stomp.getCommand()) {
+                    case SEND -> matches(destination, List.of(SEND));
+                    case SUBSCRIBE -> matches(destination, SUBSCRIBE);
+                    default -> true;
+                };
+                if (!allowed) {
+                    // dropped quietly: a misbehaving client gets no stack trace logged per frame
+                    log.debug("dropped {} to {} from session {}", stomp.getCommand(), destination, stomp.getSessionId());
+                    return null;
                 }
                 return message;
             }

@@ -69,7 +69,7 @@ final class StompTestClient implements AutoCloseable {
     Follower follow(String room) throws InterruptedException {
         BlockingQueue<JsonNode> updates = subscribe(RoomMessages.TOPIC + room);
         // a receipt would be exact; a short pause lets the SUBSCRIBE reach the broker first
-        Thread.sleep(300);
+        Thread.sleep(500);
         BlockingQueue<JsonNode> last = subscribe("/app/rooms/" + room + "/state");
         return new Follower(updates, next(last));
     }

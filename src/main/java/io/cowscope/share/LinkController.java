@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
@@ -49,11 +50,14 @@ class LinkController {
                 .body(new Created(saved.id(), url.toString()));
     }
 
+    /** A link's content never changes (ids are never reused), so browsers may keep it for good. */
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    JsonNode read(@PathVariable String id) {
+    ResponseEntity<JsonNode> read(@PathVariable String id) {
         LinkContent content = links.find(id).orElseThrow(() -> new ShareException(
                 HttpStatus.NOT_FOUND, "not-found", "id", null, "no short link " + abbreviate(id)));
-        return content.toJson(true).put("id", id);
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable())
+                .body(content.toJson(true).put("id", id));
     }
 
     private void limit(String client) {

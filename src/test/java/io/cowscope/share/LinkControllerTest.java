@@ -62,6 +62,7 @@ class LinkControllerTest {
 
         mvc.perform(get("/api/links/" + id))
                 .andExpect(status().isOk())
+                .andExpect(header().string("Cache-Control", "max-age=31536000, public, immutable"))
                 .andExpect(jsonPath("$.id").value(id))
                 .andExpect(jsonPath("$.v").value(1))
                 .andExpect(jsonPath("$.text").value("title \"Fork\"\nprocess p\n"))

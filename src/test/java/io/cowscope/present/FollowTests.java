@@ -2,10 +2,15 @@ package io.cowscope.present;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +102,26 @@ class FollowTests {
             // the forger's connection still works for what it may do
             assertThat(forger.follow(room.room()).joined().get("seq").longValue()).isZero();
             assertThat(forger.failures).isEmpty();
+        }
+    }
+
+    @Test
+    void theStompEndpointRefusesForeignOrigins() throws Exception {
+        assertThat(upgradeStatus("https://evil.example")).isEqualTo(403);
+        assertThat(upgradeStatus("http://localhost:" + port)).isEqualTo(101);
+    }
+
+    /** A WebSocket upgrade of /stomp by hand, returning the HTTP status. */
+    private int upgradeStatus(String origin) throws Exception {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + BrokerConfig.ENDPOINT + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: v12.stomp\r\nOrigin: " + origin + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
         }
     }
 

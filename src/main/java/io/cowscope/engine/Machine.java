@@ -758,8 +758,18 @@ public final class Machine {
 
     /** Applies one operation. Never throws: problems become {@link Step#error()}. */
     public Step apply(Op op) {
+        return apply(op, false);
+    }
+
+    /**
+     * quiet = replay for time travel: the same state changes, but no sentences, events, kernel steps or
+     * delta are built (the returned step has counts, value and error only).
+     */
+    Step apply(Op op, boolean quiet) {
         stepIndex++;
         log = new StepLog();
+        log.quiet = quiet;
+        log.detail = !quiet;
         dPte.clear();
         dPteMap.clear();
         dMappings.clear();
@@ -784,7 +794,7 @@ public final class Machine {
         Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
         for (EventType t : EventType.values()) if (log.counts[t.ordinal()] > 0) counts.put(t, log.counts[t.ordinal()]);
         Step s = new Step(stepIndex, op, List.copyOf(log.ksteps), List.copyOf(log.events), counts, log.value(),
-                List.copyOf(log.warnings), List.copyOf(log.hazards), error, buildDelta(), summary, log.truncated);
+                List.copyOf(log.warnings), List.copyOf(log.hazards), error, quiet ? null : buildDelta(), summary, log.truncated);
         lastStep = s;
         return s;
     }
@@ -1061,7 +1071,7 @@ public final class Machine {
                 if ((v & P_PRESENT) != 0 && (!write || (v & P_WRITE) != 0)) continue;
                 handleMmFault(new VmFault(p, m, i, write ? FAULT_FLAG_WRITE : 0));
             }
-            log.detail = true;
+            log.detailOn();
             log.depth = d2;
         }
         log.depth = d;
@@ -1074,12 +1084,12 @@ public final class Machine {
             log.page(i - a);
             int r = writeOne(p, m, i, version);
             if (r == VM_FAULT_SIGSEGV) {
-                log.detail = true;
+                log.detailOn();
                 sigsegv(p, m, i, "write");
                 break;
             }
             if (r == VM_FAULT_BLOCKED) {
-                log.detail = true;
+                log.detailOn();
                 p.blocked = new Pending(m, i, b, version);
                 log.event(EventType.BLOCKED, "uffd_wp", p.name, m.name, i, -1, "handle_userfault", Rule.UFFD_WP,
                         p.name + " blocks: the write to " + m.name + "[" + i + "] waits for the userfaultfd handler (uffd_wp off)", null);
@@ -1087,7 +1097,7 @@ public final class Machine {
             }
             written++;
         }
-        log.detail = true;
+        log.detailOn();
         return p.name + " wrote \"" + ct.text(version) + "\" to " + written + " page(s)";
     }
 
@@ -1136,7 +1146,7 @@ public final class Machine {
             log.page(i - a);
             long v = m.pte(i);
             if ((v & V_MAPPED) == 0 || (v & V_READ) == 0) {
-                log.detail = true;
+                log.detailOn();
                 sigsegv(p, m, i, "read");
                 break;
             }
@@ -1154,7 +1164,7 @@ public final class Machine {
             checkLeak(p, ver, pfn, "read of " + p.name + "." + m.name + "[" + i + "]");
             read++;
         }
-        log.detail = true;
+        log.detailOn();
         return p.name + " read " + read + " page(s)";
     }
 
@@ -1827,7 +1837,7 @@ public final class Machine {
         int d2 = log.enter("dup_mmap", null);
         for (Mapping m : p.maps.values()) copyPageRange(p, m, c);
         log.depth = d2;
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
         return p.name + " forked " + childName;
     }
@@ -1904,7 +1914,7 @@ public final class Machine {
             }
             copyPresentPte(p, m, c, cm, i, earlyCow, pae);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
     }
 
@@ -1989,7 +1999,7 @@ public final class Machine {
                     log.detail ? "PTE cleared: pfn " + pfn + " mapcount " + pageMapcount(pfn) + ", page_count " + (refcount(pfn) - 1) : null, null);
             folioPut(pfn, 1);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
     }
 
@@ -2049,7 +2059,7 @@ public final class Machine {
             }
             setPte(m, i, nv);
         }
-        log.detail = true;
+        log.detailOn();
         if (wp > 0) {
             log.counts[EventType.WRPROTECT.ordinal()] += wp - 1;
             log.event(EventType.WRPROTECT, "mprotect", p.name, m.name, r[0], -1, "change_pte_range", null, wp + " PTE(s) write-protected", null);
@@ -2112,7 +2122,7 @@ public final class Machine {
                 }
                 setPte(m, i, nv);
             }
-            log.detail = true;
+            log.detailOn();
             log.depth = d2;
         }
         log.depth = d;
@@ -2166,7 +2176,7 @@ public final class Machine {
             }
             return p.name + " madvise " + m.name + " " + a.word;
         } finally {
-            log.detail = true;
+            log.detailOn();
             log.depth = d;
         }
     }
@@ -2349,7 +2359,7 @@ public final class Machine {
                             "race: " + h.proc() + " runs its hooked operation at " + point.word, null);
                     boolean det = log.detail;
                     procOp(p, h.op());
-                    log.detail = det;
+                    log.detail = det && !log.quiet;
                 }
             } catch (OpError e) {
                 log.warn("hooked operation failed: " + e.getMessage());
@@ -2376,7 +2386,7 @@ public final class Machine {
             log.page(k);
             int pfn = getUserPage(p, p, m, r[0] + k, gup);
             if (pfn < 0) {
-                log.detail = true;
+                log.detailOn();
                 for (int j = 0; j < k; j++) ungrab(pfns[j], gup);
                 log.warn("GUP failed at " + m.name + "[" + (r[0] + k) + "]: the handle is not created");
                 log.depth = d;
@@ -2385,7 +2395,7 @@ public final class Machine {
             pfns[k] = pfn;
             ok++;
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
         handles.put(name, new Handle(name, kind, p, m, r[0], pfns, gup, device));
         return p.name + " " + ((gup & FOLL_PIN) != 0 ? "pinned " : "got ") + ok + " page(s) as " + name;
@@ -2409,7 +2419,7 @@ public final class Machine {
                     log.detail ? h.name + " releases pfn " + pfn : null, null);
             ungrab(pfn, h.gupFlags);
         }
-        log.detail = true;
+        log.detailOn();
         h.live = false;
         log.depth = d;
     }
@@ -2434,7 +2444,7 @@ public final class Machine {
             log.event(EventType.PIPE, "splice", p.name, m.name, r[0] + k, pfn, "add_to_pipe", null,
                     log.detail ? "pipe " + pipeName + " holds a reference to pfn " + pfn + " (no copy)" : null, null);
         }
-        log.detail = true;
+        log.detailOn();
         if (pipe == null) pipes.put(pipeName, pipe = new Pipe(pipeName));
         log.depth = d;
         return p.name + " spliced " + n + " page(s) into " + pipeName;
@@ -2454,7 +2464,7 @@ public final class Machine {
             log.event(EventType.PIPE, "read", p.name, null, -1, pfn, "pipe_read", null, log.detail ? "buffer " + k + " → \"" + ct.text(ver) + "\", reference released" : null, null);
             folioPut(pfn, 1);
         }
-        log.detail = true;
+        log.detailOn();
         int n = pipe.pfns.size();
         if (n == 0) log.read("");
         pipe.pfns.clear();
@@ -2486,7 +2496,7 @@ public final class Machine {
             folioPut(pfn, 1);
             log.event(EventType.PUT, null, target.name, m.name, i, pfn, "put_page", null, null, null);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
         return caller.name + " poked " + n + " page(s) of " + target.name;
     }
@@ -2570,7 +2580,7 @@ public final class Machine {
             }
             setPte(m, i, nv);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
         if (!on && p.blocked != null && p.blocked.m() == m && p.blocked.idx() >= r[0] && p.blocked.idx() <= r[1]) {
             Pending b = p.blocked;

@@ -63,7 +63,7 @@ public final class Timeline {
                 position = cp.getKey();
             }
         }
-        while (position < n) current.apply(ops.get(position++));
+        while (position < n) current.apply(ops.get(position++), true);
     }
 
     public void back() {
@@ -82,7 +82,7 @@ public final class Timeline {
         return ops.size();
     }
 
-    /** the recorded result of step i (0-based), whatever the current position */
+    /** the recorded result of step i (0-based), whatever the current position (replays do not rebuild it) */
     public Step step(int i) {
         return steps.get(i);
     }

@@ -1800,10 +1800,12 @@ public final class Machine {
             if (excl) setPageFlag(pfn, PG_EXCL, true);
         }
         log.depth = d;
-        return finishSwapin(f, pfn, rule, why, fromCache, mkwrite);
+        return finishSwapin(f, pfn, rule, why, fromCache, mkwrite && (v & P_UFFD_WP) == 0);
     }
 
     private void mapPageAfterSwap(Mapping m, int i, int pfn, long v, boolean mkwrite) {
+        // a uffd-wp swap entry comes back write-protected: the retried write faults into handle_userfault
+        if ((v & P_UFFD_WP) != 0) mkwrite = false;
         long bits = P_YOUNG | (v & (P_SOFTDIRTY | P_UFFD_WP));
         if (mkwrite) bits |= ((v & V_WRITE) != 0 ? P_WRITE : 0) | (mkwrite ? P_DIRTY : 0);
         mapPage(m, i, pfn, bits);
@@ -1968,10 +1970,9 @@ public final class Machine {
             if ((v & P_SWAP) != 0) {
                 int slot = (int) (v & PFN_MASK);
                 setPte(m, i, v & VM_MASK);
+                // free_swap_and_cache: the swap count drops; a cached page stays in the swap cache
+                // (the kernel reclaims it here only when swap is full: TTRS_FULL) until reclaim
                 swapFree(slot);
-                int cached = slotCache[slot];
-                // free_swap_and_cache: an unmapped swap-cache page whose slot is no longer used goes
-                if (cached != 0 && swapCount[slot] == 0 && pageMapcount(cached) == 0 && refcount(cached) == 1) deleteFromSwapCache(cached);
                 continue;
             }
             if ((v & P_ZERO) != 0) {

@@ -626,7 +626,8 @@ public final class Machine {
         touchPage(pfn);
         IntList b = lru[cpu];
         b.add(pfn);
-        log.count(EventType.LRU_ADD);
+        log.event(EventType.LRU_ADD, null, null, null, -1, pfn, "folio_add_lru", null,
+                log.detail ? "pfn " + pfn + " waits in cpu" + cpu + "'s LRU-add batch (" + b.size() + "/" + lruCap + "), holding a reference" : null, null);
         if (b.size() >= lruCap) {
             int d = log.enter("__pagevec_lru_add", log.detail ? "cpu" + cpu + " batch full (" + lruCap + ")" : null);
             drainBatch(cpu);
@@ -1123,7 +1124,7 @@ public final class Machine {
         setPte(m, i, nv);
         storeContent(pfn, version);
         if (has(pfn, PG_FILE) && !m.shared) {
-            raiseHazard(HazardType.FILE_CORRUPTED, "a write through the private mapping " + p.name + "." + m.name + " changed the page cache of " + fileName(pfn), pfn);
+            raiseHazard(HazardType.FILE_CORRUPTED, "a write through the private mapping " + p.name + "." + m.name + " changed the page cache of " + fileName(pfn), pfn, fileName(pfn));
         }
         return VM_FAULT_DONE;
     }
@@ -1171,7 +1172,8 @@ public final class Machine {
     private void sigsegv(Proc p, Mapping m, int i, String what) {
         log.event(EventType.SIGSEGV, what, p.name, m.name, i, -1, "bad_area", null,
                 p.name + "'s " + what + " of " + m.name + "[" + i + "] is not allowed by its VMA: SIGSEGV kills it", null);
-        raiseHazard(HazardType.SIGSEGV, p.name + " was killed by SIGSEGV (" + what + " of " + m.name + "[" + i + "])", -1);
+        raiseHazard(HazardType.SIGSEGV, p.name + " was killed by SIGSEGV (" + what + " of " + m.name + "[" + i + "])", -1,
+                p.name + "." + m.name + "[" + i + "]");
         exit(p, ProcState.KILLED);
     }
 
@@ -1601,7 +1603,7 @@ public final class Machine {
         lruCacheAdd(f.proc.cpu, np);
         if (spurious) {
             raiseHazard(HazardType.SPURIOUS_COW, "spurious COW at " + f.at() + ": pfn " + old + " was referenced only by "
-                    + (spuriousWhy == null ? "this mapping and a swap-cache or LRU-batch reference" : spuriousWhy), old);
+                    + (spuriousWhy == null ? "this mapping and a swap-cache or LRU-batch reference" : spuriousWhy), old, f.at());
         }
         if (!zero && !has(old, PG_FREE) && has(old, PG_SWAPCACHE) && rules.inForce(Rule.FREE_SWAP_AFTER_COW)
                 && pageMapcount(old) == 0 && refcount(old) == 1 && swapCount[swapSlotOf.get(old)] == 0) {
@@ -2492,7 +2494,7 @@ public final class Machine {
             n++;
             if (has(pfn, PG_FILE) && !m.shared) {
                 raiseHazard(HazardType.FILE_CORRUPTED, "the forced write through the private mapping " + target.name + "." + m.name + "[" + i
-                        + "] landed in the page cache of " + fileName(pfn) + " (Dirty COW)", pfn);
+                        + "] landed in the page cache of " + fileName(pfn) + " (Dirty COW)", pfn, fileName(pfn), target.name + "." + m.name + "[" + i + "]");
             }
             folioPut(pfn, 1);
             log.event(EventType.PUT, null, target.name, m.name, i, pfn, "put_page", null, null, null);
@@ -2515,7 +2517,7 @@ public final class Machine {
             }
             storeContent(pfn, ver);
             if (has(pfn, PG_FILE) && !h.m.shared)
-                raiseHazard(HazardType.FILE_CORRUPTED, "DMA through " + h.name + " wrote the page cache of " + fileName(pfn) + " through a private mapping", pfn);
+                raiseHazard(HazardType.FILE_CORRUPTED, "DMA through " + h.name + " wrote the page cache of " + fileName(pfn) + " through a private mapping", pfn, fileName(pfn), h.name);
         }
         log.event(EventType.DMA, "write", h.owner.name, h.m.name, h.first, h.pfns.length > 0 ? h.pfns[0] : -1, "dma", null,
                 h.device + " writes \"" + text + "\" into " + h.pfns.length + " pinned page(s)", null);
@@ -2594,8 +2596,8 @@ public final class Machine {
     }
 
     // ---------------------------------------------------------------- hazards (§8)
-    final void raiseHazard(HazardType t, String text, long pfn) {
-        Hazard h = new Hazard(t, stepIndex, text, pfn < 0 ? List.of() : List.of(pfn), List.of());
+    final void raiseHazard(HazardType t, String text, long pfn, String... involved) {
+        Hazard h = new Hazard(t, stepIndex, text, pfn < 0 ? List.of() : List.of(pfn), List.of(involved));
         if (hazards.size() < 10_000) hazards.add(h);
         hazardCounts.merge(t, 1, Integer::sum);
         log.hazard(h);
@@ -2635,7 +2637,7 @@ public final class Machine {
         int sep = separation(reader, writer);
         if (sep == Integer.MAX_VALUE || ct.vStep[ver] <= sep) return;
         raiseHazard(HazardType.LEAK, where + " returns \"" + ct.text(ver) + "\", written by " + writer.name + " at step " + ct.vStep[ver]
-                + ", after " + reader.name + " and " + writer.name + " stopped sharing (step " + sep + ")", pfn);
+                + ", after " + reader.name + " and " + writer.name + " stopped sharing (step " + sep + ")", pfn, reader.name, writer.name, where);
     }
 
     /** the pfn the handle's process maps at the handle's address now, or -1 */
@@ -2667,7 +2669,7 @@ public final class Machine {
 
     private void observeSplit(Handle h, String what) {
         raiseHazard(HazardType.COHERENCY_LOST, "DMA " + what + " through " + h.name + " uses pages " + h.owner.name + " no longer maps at "
-                + h.m.name + "[" + h.first + "..]", h.pfns.length > 0 ? h.pfns[0] : -1);
+                + h.m.name + "[" + h.first + "..]", h.pfns.length > 0 ? h.pfns[0] : -1, h.name);
     }
 
     /** after every step: a live handle whose process now maps a different page at its address */
@@ -2679,7 +2681,8 @@ public final class Machine {
                 if (cur >= 0 && cur != h.pfns[k]) {
                     h.lost = true;
                     raiseHazard(HazardType.COHERENCY_LOST, "handle " + h.name + " holds pfn " + h.pfns[k] + " but " + h.owner.name + " now maps pfn " + cur
-                            + " at " + h.m.name + "[" + (h.first + k) + "]: the device and the process see different pages", h.pfns[k]);
+                            + " at " + h.m.name + "[" + (h.first + k) + "]: the device and the process see different pages", h.pfns[k],
+                            h.name, h.owner.name + "." + h.m.name + "[" + (h.first + k) + "]");
                     break;
                 }
             }

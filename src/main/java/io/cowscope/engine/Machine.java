@@ -1448,6 +1448,10 @@ public final class Machine {
                 return false;
             }
             if (!has(pfn, PG_LRU) && batchCpu(fl(pfn)) >= 0) {
+                int where = batchCpu(fl(pfn));
+                if (where != f.proc.cpu)
+                    log.leaf("lru_add_drain", log.detail ? "cpu" + f.proc.cpu + " only: the page waits in cpu" + where
+                            + "'s batch (\"we cannot easily detect+handle references from remote LRU caches\")" : null);
                 lruAddDrain(f.proc.cpu);
                 rcv = refcount(pfn);
             }

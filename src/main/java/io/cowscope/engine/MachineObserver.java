@@ -144,7 +144,7 @@ final class MachineObserver implements Observer {
                 runs.add(new ReadValue.Run(t, r.count() + 1));
             } else runs.add(new ReadValue.Run(t, 1));
         }
-        return new ReadValue(runs, h.pfns.length);
+        return ReadValue.of(runs);
     }
 
     @Override
@@ -171,7 +171,7 @@ final class MachineObserver implements Observer {
             } else runs.add(new ReadValue.Run(t, 1));
         }
         if (runs.isEmpty()) runs.add(new ReadValue.Run("", 1));
-        return new ReadValue(runs, Math.max(1, p.pfns.size()));
+        return ReadValue.of(runs);
     }
 
     @Override

@@ -30,7 +30,9 @@ final class StepLog {
     final ArrayList<ReadValue.Run> runs = new ArrayList<>();
     String runText;
     int runCount, readPages;
-    boolean readSomething;
+    boolean readSomething, runsTruncated;
+    String uniform;
+    boolean mixed;
 
     /** called at the k-th page of a multi-page operation */
     void page(int k) {
@@ -84,6 +86,8 @@ final class StepLog {
     }
 
     void read(String text) {
+        if (!readSomething) uniform = text;
+        else if (!mixed && !uniform.equals(text)) mixed = true;
         readSomething = true;
         readPages++;
         if (runText != null && runText.equals(text)) {
@@ -96,7 +100,10 @@ final class StepLog {
     }
 
     private void flushRun() {
-        if (runText != null) runs.add(new ReadValue.Run(runText, runCount));
+        if (runText != null) {
+            if (runs.size() < ReadValue.MAX_RUNS) runs.add(new ReadValue.Run(runText, runCount));
+            else runsTruncated = true;
+        }
         runText = null;
         runCount = 0;
     }
@@ -104,6 +111,6 @@ final class StepLog {
     ReadValue value() {
         if (!readSomething) return ReadValue.NONE;
         flushRun();
-        return new ReadValue(List.copyOf(runs), readPages);
+        return new ReadValue(List.copyOf(runs), readPages, runsTruncated, mixed ? null : uniform);
     }
 }

@@ -87,6 +87,23 @@ class EngineApiTest {
     }
 
     @Test
+    void readValuesAreRunLengthAndBounded() {
+        Machine m = new Machine(MachineConfig.defaults(KernelVersion.LATEST));
+        m.apply(new Spawn("p"));
+        m.apply(new ProcessOp("p", new ProcOp.Mmap("b", 10_000, null, false, Prot.RW, false, false)));
+        for (int i = 0; i < 10_000; i += 2) m.apply(new ProcessOp("p", new ProcOp.Write(Target.page("b", i), "x")));
+        ReadValue v = m.apply(new ProcessOp("p", new ProcOp.Read(Target.whole("b")))).value();
+        assertEquals(10_000, v.pages());
+        assertTrue(v.truncated());
+        assertEquals(ReadValue.MAX_RUNS, v.runs().size());
+        assertFalse(v.allEqual("x"));
+        assertNull(v.uniform());
+        ReadValue w = m.apply(new ProcessOp("p", new ProcOp.Read(Target.range("b", 0, 0)))).value();
+        assertTrue(w.allEqual("x"));
+        assertEquals("x", w.text());
+    }
+
+    @Test
     void deltaHasBeforeAndAfter() {
         Script s = new Script("6.18").run("process p", "p: buf = mmap 2", "p: write buf[1] \"A\"");
         Delta d = s.last().delta();

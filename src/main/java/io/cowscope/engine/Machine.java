@@ -466,6 +466,13 @@ public final class Machine {
         hazardCounts = new EnumMap<>(o.hazardCounts);
     }
 
+    /** rough retained size of a copy: page arrays + PTEs (what a checkpoint costs) */
+    public long estimatedBytes() {
+        long ptes = 0;
+        for (Proc p : procs) for (Mapping m : p.maps.values()) ptes += m.n;
+        return 16L * pcap + 8L * ptes + 64L * (nslot + ct.n) + 4096;
+    }
+
     /** an independent deep copy (a checkpoint); the copy continues exactly as this machine would */
     public Machine copy() {
         return new Machine(this);

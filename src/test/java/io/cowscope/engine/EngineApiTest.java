@@ -198,6 +198,21 @@ class EngineApiTest {
     }
 
     @Test
+    void timelineKeepsCheckpointsWithinBudget() {
+        Timeline tl = new Timeline(MachineConfig.defaults(KernelVersion.LATEST), 2, 200_000);
+        tl.append(new Spawn("p"));
+        tl.append(new ProcessOp("p", new ProcOp.Mmap("b", 4096, null, false, Prot.RW, false, false)));
+        for (int i = 0; i < 100; i++) tl.append(new ProcessOp("p", new ProcOp.Write(Target.page("b", i), "v" + i)));
+        assertTrue(tl.interval() > 2, "interval doubled to stay within the budget");
+        assertTrue(tl.checkpointCount() < 51);
+        tl.goTo(57);
+        assertEquals("v54", tl.observe().content("p", "b", 54));
+        assertEquals("", tl.observe().content("p", "b", 55));
+        tl.goTo(tl.size());
+        assertEquals("v99", tl.observe().content("p", "b", 99));
+    }
+
+    @Test
     void hooksRunOnceAtGupRetry() {
         Script s = new Script("5.10").run("process p", "p: f = mmap 1", "on gup_retry: p: madvise f dontneed",
                 "p: pin f as h");

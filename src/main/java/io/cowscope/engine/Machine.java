@@ -778,6 +778,8 @@ public final class Machine {
         log = new StepLog();
         log.quiet = quiet;
         log.detail = !quiet;
+        leakCacheVer = -1; // the leak check's cache lives for one step (replays must raise the same hazards)
+        leakCacheReader = null;
         dPte.clear();
         dPteMap.clear();
         dMappings.clear();

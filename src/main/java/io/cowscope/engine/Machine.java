@@ -1973,6 +1973,16 @@ public final class Machine {
                         + ", both PTEs read-only" + (pae && anon ? ", PageAnonExclusive cleared" : "") : null, null);
     }
 
+    /** a range operation that covers part of a PMD splits it first (the kernel splits the VMA and the PMD) */
+    final void splitPartialPmds(Proc p, Mapping m, int a, int b) {
+        for (int edge : new int[]{a, b}) {
+            int blk = edge & ~(HPAGE - 1);
+            if ((m.pte(edge) & (P_PRESENT | P_PMD)) != (P_PRESENT | P_PMD)) continue;
+            if (blk >= a && blk + HPAGE - 1 <= b) continue;
+            splitHugePmd(m, blk, p);
+        }
+    }
+
     // ---------------------------------------------------------------- unmapping
     /** zap_pte_range over [a, b]; a partially covered PMD is split first */
     final void zapRange(Proc p, Mapping m, int a, int b) {
@@ -2051,6 +2061,7 @@ public final class Machine {
     // ---------------------------------------------------------------- mprotect (§3.6)
     private String mprotect(Proc p, Mapping m, int[] r, Prot prot) {
         int d = log.enter("mprotect_fixup", m.name + " → " + prot.word);
+        splitPartialPmds(p, m, r[0], r[1]);
         int d2 = log.enter("change_protection", null);
         boolean mkwriteRule = rules.inForce(Rule.MPROTECT_MKWRITE);
         int made = 0, wp = 0, k = 0;
@@ -2149,6 +2160,7 @@ public final class Machine {
     private String madvise(Proc p, Mapping m, int[] r, Advice a) {
         int d = log.enter("do_madvise", "MADV_" + a.name());
         try {
+            if (a != Advice.DONTNEED) splitPartialPmds(p, m, r[0], r[1]);
             switch (a) {
                 case DONTNEED -> {
                     zapRange(p, m, r[0], r[1]);
@@ -2564,6 +2576,7 @@ public final class Machine {
             log.warn("uffd-wp on file or shmem mappings is not simulated: EINVAL");
             return "EINVAL";
         }
+        splitPartialPmds(p, m, r[0], r[1]);
         setVmFlag(m, r, V_UFFD_WP, true);
         log.leaf("userfaultfd_register", "UFFDIO_REGISTER_MODE_WP");
         return p.name + " registered " + m.name + " for uffd-wp";
@@ -2575,6 +2588,7 @@ public final class Machine {
             return "EINVAL";
         }
         int d = log.enter("mwriteprotect_range", on ? "protect" : "resolve");
+        splitPartialPmds(p, m, r[0], r[1]);
         int k = 0;
         for (int i = r[0]; i <= r[1]; i++) {
             long v = m.pte(i);

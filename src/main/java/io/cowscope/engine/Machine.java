@@ -1593,7 +1593,7 @@ public final class Machine {
         boolean zero = old == ZERO_PFN;
         int d = log.enter("wp_page_copy", unshare ? "unshare" : null);
         boolean spurious = !zero && isSpurious(old);
-        String spuriousWhy = spurious && log.detail ? breakdown(old) : null;
+        String spuriousWhy = spurious ? breakdown(old) : null; // hazards are state: never depend on the detail level
         boolean pae = rules.inForce(Rule.ANON_EXCLUSIVE);
         int np = allocPage(zero ? 0 : content(old), PG_ANON | (pae ? PG_EXCL : 0));
         m.anonVma = true;

@@ -823,7 +823,7 @@ public final class Machine {
         for (int i = 0; i < dFreed.size(); i++) freedSet.add(dFreed.get(i));
         long totalPtes = 0;
         for (Proc p : procs) for (Mapping m : p.maps.values()) totalPtes += m.n;
-        int withSources = totalPtes <= 65_536 ? 64 : 4; // deriving sources walks every page table
+        int withSources = totalPtes <= 65_536 ? 64 : 0; // deriving sources walks every page table: big machines ask the Observer per page
         for (int pfn : dPages) if (!has(pfn, PG_FREE) && pages.size() < 256) pages.add(Sources.pageView(this, pfn, pages.size() < withSources));
         List<Long> created = new ArrayList<>(), freedL = new ArrayList<>();
         for (int i = 0; i < dCreated.size(); i++) created.add((long) dCreated.get(i));

@@ -819,12 +819,10 @@ public final class Machine {
         List<Delta.PteRange> ranges = new ArrayList<>();
         for (Mapping m : dMappings) ranges.add(new Delta.PteRange(m.proc.name, m.name, m.dMin, m.dMax));
         List<PageView> pages = new ArrayList<>();
-        HashSet<Integer> freedSet = new HashSet<>();
-        for (int i = 0; i < dFreed.size(); i++) freedSet.add(dFreed.get(i));
-        long totalPtes = 0;
-        for (Proc p : procs) for (Mapping m : p.maps.values()) totalPtes += m.n;
-        int withSources = totalPtes <= 65_536 ? 64 : 0; // deriving sources walks every page table: big machines ask the Observer per page
-        for (int pfn : dPages) if (!has(pfn, PG_FREE) && pages.size() < 256) pages.add(Sources.pageView(this, pfn, pages.size() < withSources));
+        List<Integer> shown = new ArrayList<>();
+        for (int pfn : dPages) if (!has(pfn, PG_FREE) && shown.size() < 256) shown.add(pfn);
+        var sources = Sources.ofMany(this, shown); // one walk of the page tables for all of them
+        for (int pfn : shown) pages.add(Sources.pageView(this, pfn, sources));
         List<Long> created = new ArrayList<>(), freedL = new ArrayList<>();
         for (int i = 0; i < dCreated.size(); i++) created.add((long) dCreated.get(i));
         for (int i = 0; i < dFreed.size(); i++) freedL.add((long) dFreed.get(i));

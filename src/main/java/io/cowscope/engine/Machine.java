@@ -2060,6 +2060,14 @@ public final class Machine {
     private String mprotect(Proc p, Mapping m, int[] r, Prot prot) {
         int d = log.enter("mprotect_fixup", m.name + " → " + prot.word);
         splitPartialPmds(p, m, r[0], r[1]);
+        changeProtection(p, m, r[0], r[1], prot);
+        log.depth = d;
+        return p.name + " mprotect " + m.name + " " + prot.word;
+    }
+
+    /** change_protection / change_pte_range: new VMA prot on [a, b]; write-protect, or (6.0+) make exclusive PTEs writable */
+    final void changeProtection(Proc p, Mapping m, int a, int b, Prot prot) {
+        int[] r = {a, b};
         int d2 = log.enter("change_protection", null);
         boolean mkwriteRule = rules.inForce(Rule.MPROTECT_MKWRITE);
         int made = 0, wp = 0, k = 0;
@@ -2093,8 +2101,6 @@ public final class Machine {
             log.event(EventType.NOTE, null, p.name, m.name, r[0], -1, "change_pte_range", null,
                     "PTEs stay read-only: the next write takes a write-protect fault (MPROTECT_MKWRITE only " + Rule.MPROTECT_MKWRITE.range() + ")", null);
         log.depth = d2;
-        log.depth = d;
-        return p.name + " mprotect " + m.name + " " + prot.word;
     }
 
     /** can_change_pte_writable (6.0+): exclusive anon (dirty before 6.2) and no soft-dirty / uffd-wp tracking; shared: dirty */
@@ -2118,40 +2124,48 @@ public final class Machine {
             return "clear_refs: soft-dirty not configured";
         }
         boolean skipPinned = rules.inForce(Rule.CLEAR_REFS_SKIP_PINNED);
-        int k = 0, cleared = 0, skipped = 0;
-        for (Mapping m : p.maps.values()) {
-            int d2 = log.enter("clear_refs_pte_range", m.name);
-            for (int i = 0; i < m.n; i++) {
-                long v = m.pte(i);
-                if ((v & V_MAPPED) == 0) continue;
-                long nv = v & ~V_SOFTDIRTY;
-                if ((v & P_SWAP) != 0) nv &= ~P_SOFTDIRTY;
-                else if ((v & P_PRESENT) != 0) {
-                    int pfn = (int) (v & PFN_MASK);
-                    if (skipPinned && (v & P_WRITE) != 0 && (v & P_PMD) == 0 && !m.shared && (v & P_ZERO) == 0 && p.hasPinned && maybeDmaPinned(pfn)) {
-                        skipped++;
-                        log.page(k++);
-                        log.event(EventType.NOTE, "skip_pinned", p.name, m.name, i, pfn, "clear_soft_dirty", Rule.CLEAR_REFS_SKIP_PINNED,
-                                log.detail ? "writable PTE of a COW mapping, mm has_pinned, page maybe pinned (page_count " + refcount(pfn)
-                                        + ") → left writable and soft-dirty · " + Rule.CLEAR_REFS_SKIP_PINNED.cite() : null, null);
-                    } else {
-                        if ((v & (P_WRITE | P_SOFTDIRTY)) != 0) {
-                            log.page(k++);
-                            log.event(EventType.SOFT_DIRTY_CLEAR, null, p.name, m.name, i, pfn, "clear_soft_dirty", null,
-                                    log.detail ? "PTE write-protected and soft-dirty cleared" : null, null);
-                            if ((v & P_WRITE) != 0) log.count(EventType.WRPROTECT);
-                        }
-                        nv &= ~(P_WRITE | P_SOFTDIRTY);
-                        cleared++;
-                    }
-                }
-                setPte(m, i, nv);
-            }
-            log.detailOn();
-            log.depth = d2;
-        }
+        int[] counts = new int[3]; // cleared, skipped, detail index
+        for (Mapping m : p.maps.values()) clearRefsPteRange(p, m, skipPinned, counts);
+        int cleared = counts[0], skipped = counts[1];
         log.depth = d;
         return "clear_refs: " + cleared + " PTE(s) cleared" + (skipped > 0 ? ", " + skipped + " pinned skipped" : "");
+    }
+
+    /** clear_refs_pte_range: write-protect and clear soft-dirty, except pinned pages under CLEAR_REFS_SKIP_PINNED */
+    private void clearRefsPteRange(Proc p, Mapping m, boolean skipPinned, int[] counts) {
+        int k = counts[2], cleared = 0, skipped = 0;
+        int d2 = log.enter("clear_refs_pte_range", m.name);
+        for (int i = 0; i < m.n; i++) {
+            long v = m.pte(i);
+            if ((v & V_MAPPED) == 0) continue;
+            long nv = v & ~V_SOFTDIRTY;
+            if ((v & P_SWAP) != 0) nv &= ~P_SOFTDIRTY;
+            else if ((v & P_PRESENT) != 0) {
+                int pfn = (int) (v & PFN_MASK);
+                if (skipPinned && (v & P_WRITE) != 0 && (v & P_PMD) == 0 && !m.shared && (v & P_ZERO) == 0 && p.hasPinned && maybeDmaPinned(pfn)) {
+                    skipped++;
+                    log.page(k++);
+                    log.event(EventType.NOTE, "skip_pinned", p.name, m.name, i, pfn, "clear_soft_dirty", Rule.CLEAR_REFS_SKIP_PINNED,
+                            log.detail ? "writable PTE of a COW mapping, mm has_pinned, page maybe pinned (page_count " + refcount(pfn)
+                                    + ") → left writable and soft-dirty · " + Rule.CLEAR_REFS_SKIP_PINNED.cite() : null, null);
+                } else {
+                    if ((v & (P_WRITE | P_SOFTDIRTY)) != 0) {
+                        log.page(k++);
+                        log.event(EventType.SOFT_DIRTY_CLEAR, null, p.name, m.name, i, pfn, "clear_soft_dirty", null,
+                                log.detail ? "PTE write-protected and soft-dirty cleared" : null, null);
+                        if ((v & P_WRITE) != 0) log.count(EventType.WRPROTECT);
+                    }
+                    nv &= ~(P_WRITE | P_SOFTDIRTY);
+                    cleared++;
+                }
+            }
+            setPte(m, i, nv);
+        }
+        log.detailOn();
+        log.depth = d2;
+        counts[0] += cleared;
+        counts[1] += skipped;
+        counts[2] = k;
     }
 
     // ---------------------------------------------------------------- madvise (§3.8)
@@ -2279,42 +2293,11 @@ public final class Machine {
                     log.warn("GUP on " + m.name + "[" + i + "]: the VMA went away (EFAULT)");
                     return -1;
                 }
-                int faultFlags = -1;
                 int pfn = (v & P_ZERO) != 0 ? ZERO_PFN : (int) (v & PFN_MASK);
-                log.leaf("follow_page_pte", null);
-                if ((v & P_PRESENT) == 0) faultFlags = (gup & FOLL_WRITE) != 0 ? FAULT_FLAG_WRITE : 0;
-                else if ((gup & FOLL_WRITE) != 0 && !canFollowWritePte(m, v, pfn, gup)) faultFlags = FAULT_FLAG_WRITE;
-                else if (gupMustUnshare(m, v, pfn, gup)) {
-                    faultFlags = FAULT_FLAG_UNSHARE;
-                    log.event(EventType.NOTE, "must_unshare", p.name, m.name, i, pfn, "gup_must_unshare",
-                            pfn != ZERO_PFN && has(pfn, PG_ANON) ? Rule.GUP_UNSHARE : Rule.LONGTERM_RO_FILE_UNSHARE,
-                            log.detail ? "read-only FOLL_PIN of a page that is not exclusive: unshare first · "
-                                    + (pfn != ZERO_PFN && has(pfn, PG_ANON) ? Rule.GUP_UNSHARE.cite() : Rule.LONGTERM_RO_FILE_UNSHARE.cite()) : null, null);
-                }
-                if (faultFlags < 0) {
-                    if ((gup & FOLL_WRITE) != 0 && (v & P_WRITE) == 0)
-                        log.event(EventType.NOTE, "force", p.name, m.name, i, pfn, "can_follow_write_pte",
-                                rules.inForce(Rule.FOLL_COW) ? Rule.FOLL_COW : Rule.FOLL_FORCE_NEEDS_PAE,
-                                log.detail ? "FOLL_FORCE writes through the read-only PTE" : null, null);
-                    return grab(p, m, i, pfn, gup);
-                }
-                VmFault f = new VmFault(p, m, i, faultFlags | FAULT_FLAG_REMOTE);
-                f.gup = true;
-                int d2 = log.enter("faultin_page", null);
-                int ret = handleMmFault(f);
-                log.depth = d2;
-                if ((ret & (VM_FAULT_ERROR | VM_FAULT_SIGSEGV | VM_FAULT_BLOCKED)) != 0) return -1;
-                if ((ret & VM_FAULT_WRITE) != 0 && (m.pte(i) & V_WRITE) == 0 && (gup & FOLL_WRITE) != 0) {
-                    if (rules.inForce(Rule.DIRTY_COW_BUG)) {
-                        gup &= ~FOLL_WRITE;
-                        log.event(EventType.NOTE, "drop_foll_write", p.name, m.name, i, -1, "faultin_page", Rule.DIRTY_COW_BUG,
-                                "the COW fault is done and the VMA is not writable: FOLL_WRITE is dropped, GUP retries as a read · " + Rule.DIRTY_COW_BUG.cite(), null);
-                    } else if (rules.inForce(Rule.FOLL_COW)) {
-                        gup |= FOLL_COW;
-                        log.event(EventType.NOTE, "foll_cow", p.name, m.name, i, -1, "faultin_page", Rule.FOLL_COW,
-                                log.detail ? "the COW fault is done: FOLL_COW set, FOLL_WRITE kept · " + Rule.FOLL_COW.cite() : null, null);
-                    }
-                }
+                int faultFlags = followPage(p, m, i, gup);
+                if (faultFlags == FOLLOW_OK) return grab(p, m, i, pfn, gup);
+                gup = faultinPage(p, m, i, faultFlags, gup);
+                if (gup < 0) return -1;
                 fireHooks(Hook.HookPoint.GUP_RETRY);
             }
             log.warn("GUP on " + m.name + "[" + i + "] did not settle after 8 retries (EFAULT)");
@@ -2322,6 +2305,76 @@ public final class Machine {
         } finally {
             log.depth = d;
         }
+    }
+
+    static final int FOLLOW_OK = -1;
+
+    /**
+     * follow_page_pte: FOLLOW_OK when the PTE allows the access (the caller takes the reference), else
+     * the fault flags faultin_page must use: missing page, FOLL_WRITE on a PTE FOLL_FORCE may not write
+     * through, or an unshare (gup_must_unshare).
+     */
+    final int followPage(Proc p, Mapping m, int i, int gup) {
+        long v = m.pte(i);
+        int pfn = (v & P_ZERO) != 0 ? ZERO_PFN : (int) (v & PFN_MASK);
+        log.leaf("follow_page_pte", null);
+        if ((v & P_PRESENT) == 0) return (gup & FOLL_WRITE) != 0 ? FAULT_FLAG_WRITE : 0;
+        if ((gup & FOLL_WRITE) != 0 && !canFollowWritePte(m, v, pfn, gup)) return FAULT_FLAG_WRITE;
+        if (gupMustUnshare(m, v, pfn, gup)) {
+            boolean anon = pfn != ZERO_PFN && has(pfn, PG_ANON);
+            log.event(EventType.NOTE, "must_unshare", p.name, m.name, i, pfn, "gup_must_unshare",
+                    anon ? Rule.GUP_UNSHARE : Rule.LONGTERM_RO_FILE_UNSHARE,
+                    log.detail ? "read-only FOLL_PIN of a page that is not exclusive: unshare first · "
+                            + (anon ? Rule.GUP_UNSHARE.cite() : Rule.LONGTERM_RO_FILE_UNSHARE.cite()) : null, null);
+            return FAULT_FLAG_UNSHARE;
+        }
+        if ((gup & FOLL_WRITE) != 0 && (v & P_WRITE) == 0)
+            log.event(EventType.NOTE, "force", p.name, m.name, i, pfn, "can_follow_write_pte",
+                    rules.inForce(Rule.FOLL_COW) ? Rule.FOLL_COW : Rule.FOLL_FORCE_NEEDS_PAE,
+                    log.detail ? "FOLL_FORCE writes through the read-only PTE" : null, null);
+        return FOLLOW_OK;
+    }
+
+    /**
+     * faultin_page: one fault for GUP; returns the (possibly changed) GUP flags, or -1 on failure. After a
+     * COW fault on a VMA without VM_WRITE, ≤ 4.8 drops FOLL_WRITE (the Dirty COW bug), 4.9-5.19 sets FOLL_COW.
+     */
+    final int faultinPage(Proc p, Mapping m, int i, int faultFlags, int gup) {
+        VmFault f = new VmFault(p, m, i, faultFlags | FAULT_FLAG_REMOTE);
+        f.gup = true;
+        int d2 = log.enter("faultin_page", null);
+        int ret = handleMmFault(f);
+        log.depth = d2;
+        if ((ret & (VM_FAULT_ERROR | VM_FAULT_SIGSEGV | VM_FAULT_BLOCKED)) != 0) return -1;
+        if ((ret & VM_FAULT_WRITE) != 0 && (m.pte(i) & V_WRITE) == 0 && (gup & FOLL_WRITE) != 0) {
+            if (rules.inForce(Rule.DIRTY_COW_BUG)) {
+                gup &= ~FOLL_WRITE;
+                log.event(EventType.NOTE, "drop_foll_write", p.name, m.name, i, -1, "faultin_page", Rule.DIRTY_COW_BUG,
+                        "the COW fault is done and the VMA is not writable: FOLL_WRITE is dropped, GUP retries as a read · " + Rule.DIRTY_COW_BUG.cite(), null);
+            } else if (rules.inForce(Rule.FOLL_COW)) {
+                gup |= FOLL_COW;
+                log.event(EventType.NOTE, "foll_cow", p.name, m.name, i, -1, "faultin_page", Rule.FOLL_COW,
+                        log.detail ? "the COW fault is done: FOLL_COW set, FOLL_WRITE kept · " + Rule.FOLL_COW.cite() : null, null);
+            }
+        }
+        return gup;
+    }
+
+    /** get_user_pages / pin_user_pages over [a, b]: the pfns taken, or null (EFAULT; references already taken are dropped) */
+    final int[] getUserPages(Proc caller, Proc p, Mapping m, int a, int b, int gup) {
+        int[] pfns = new int[b - a + 1];
+        for (int k = 0; k < pfns.length; k++) {
+            log.page(k);
+            int pfn = getUserPage(caller, p, m, a + k, gup);
+            if (pfn < 0) {
+                log.detailOn();
+                for (int j = 0; j < k; j++) ungrab(pfns[j], gup);
+                return null;
+            }
+            pfns[k] = pfn;
+        }
+        log.detailOn();
+        return pfns;
     }
 
     private static String gupFlagNames(int gup) {
@@ -2404,25 +2457,14 @@ public final class Machine {
             gup = (gup & ~FOLL_PIN) | FOLL_GET;
             log.warn("pin_user_pages does not exist before 5.6: drivers took FOLL_GET references (" + Rule.PIN_USER_PAGES.cite() + ")");
         }
-        int n = r[1] - r[0] + 1;
-        int[] pfns = new int[n];
         int d = log.enter((gup & FOLL_PIN) != 0 ? "pin_user_pages" : "get_user_pages", log.detail ? gupFlagNames(gup) : null);
-        int ok = 0;
-        for (int k = 0; k < n; k++) {
-            log.page(k);
-            int pfn = getUserPage(p, p, m, r[0] + k, gup);
-            if (pfn < 0) {
-                log.detailOn();
-                for (int j = 0; j < k; j++) ungrab(pfns[j], gup);
-                log.warn("GUP failed at " + m.name + "[" + (r[0] + k) + "]: the handle is not created");
-                log.depth = d;
-                return "EFAULT";
-            }
-            pfns[k] = pfn;
-            ok++;
-        }
-        log.detailOn();
+        int[] pfns = getUserPages(p, p, m, r[0], r[1], gup);
         log.depth = d;
+        if (pfns == null) {
+            log.warn("GUP failed in " + m.name + "[" + r[0] + ".." + r[1] + "]: the handle is not created");
+            return "EFAULT";
+        }
+        int ok = pfns.length;
         handles.put(name, new Handle(name, kind, p, m, r[0], pfns, gup, device));
         return p.name + " " + ((gup & FOLL_PIN) != 0 ? "pinned " : "got ") + ok + " page(s) as " + name;
     }

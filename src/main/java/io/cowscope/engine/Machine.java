@@ -1653,7 +1653,8 @@ public final class Machine {
                 int wide = thpWideMapcount(h);
                 reuse = wide <= 1;
                 if (log.detail) why(Rule.MAPCOUNT_REUSE, "THP-wide mapcount " + wide + (reuse ? " ≤ 1 → reuse the PMD" : " > 1") + " (folio page_count "
-                        + rcv + " = " + (log.detail ? breakdown(h) : "") + " is not consulted)", "thp_mapcount", wide, "page_count", rcv);
+                        + rcv + " = " + (log.detail ? breakdown(h) : "") + " is not consulted; THP PMD faults keep this test until "
+                        + Rule.SWAPIN_AND_THP_PAGE_COUNT.cite() + ")", "thp_mapcount", wide, "page_count", rcv);
             } else if (rules.inForce(Rule.ANON_EXCLUSIVE) && has(h, PG_EXCL)) {
                 reuse = true;
                 if (log.detail) why(Rule.ANON_EXCLUSIVE, "THP head PageAnonExclusive → reuse the PMD", "anon_exclusive", true);
@@ -1776,7 +1777,8 @@ public final class Machine {
             rule = Rule.MAPCOUNT_REUSE;
             int mcv = pageMapcount(pfn), swc = swapCount[slot];
             if (write && !ksm && mcv + swc <= 1) {
-                why = "write fault: reuse_swap_page: mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → leave the swap cache, map writable";
+                why = "write fault: reuse_swap_page: mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → leave the swap cache, map writable"
+                        + " (swap-in keeps the mapcount test until " + Rule.SWAPIN_AND_THP_PAGE_COUNT.cite() + ")";
                 freeCache = mkwrite = true;
             } else why = (write ? "write fault: mapcount " + mcv + " + swapcount " + swc + " > 1" : "read fault") + " → map read-only";
             mapPageAfterSwap(m, f.idx, pfn, v, mkwrite);

@@ -801,12 +801,32 @@ public final class Machine {
             summary = error;
         }
         if (error == null || dPteCount + dPageCount > 0) checkCoherency();
+        if (error == null && log.truncated) {
+            String c = countSummary();
+            if (!c.isEmpty()) summary += " (" + c + ")";
+        }
         Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
         for (EventType t : EventType.values()) if (log.counts[t.ordinal()] > 0) counts.put(t, log.counts[t.ordinal()]);
         Step s = new Step(stepIndex, op, List.copyOf(log.ksteps), List.copyOf(log.events), counts, log.value(),
                 List.copyOf(log.warnings), List.copyOf(log.hazards), error, quiet ? null : buildDelta(), summary, log.truncated);
         lastStep = s;
         return s;
+    }
+
+    private static final EventType[] SUMMARY_TYPES = {EventType.FAULT, EventType.COW, EventType.REUSE, EventType.UNSHARE,
+            EventType.ALLOC, EventType.FORK_COPY, EventType.SWAP_IN, EventType.SWAP_OUT, EventType.PIN, EventType.GET, EventType.FREE,
+            EventType.LRU_DRAIN, EventType.HAZARD};
+
+    /** "262144 fault, 262144 cow, 17 lru_drain": the exact counts of a bulk step */
+    private String countSummary() {
+        StringBuilder sb = new StringBuilder();
+        for (EventType t : SUMMARY_TYPES) {
+            int n = log.counts[t.ordinal()];
+            if (n == 0) continue;
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(n).append(' ').append(t.word);
+        }
+        return sb.toString();
     }
 
     private Delta buildDelta() {

@@ -1041,12 +1041,14 @@ public final class Machine {
         final int idx;
         int flags;
         boolean gup; // a faultin_page from GUP (FOLL_FORCE may write without VM_WRITE)
+        int cpu; // the CPU the fault runs on: the faulting process's, or the GUP caller's (remote GUP, /proc/PID/mem)
 
         VmFault(Proc proc, Mapping m, int idx, int flags) {
             this.proc = proc;
             this.m = m;
             this.idx = idx;
             this.flags = flags;
+            this.cpu = proc.cpu;
         }
 
         boolean write() {
@@ -1291,7 +1293,7 @@ public final class Machine {
         setPte(m, f.idx, nv);
         log.event(EventType.ALLOC, "anon", f.proc.name, m.name, f.idx, pfn, "do_anonymous_page", pae ? Rule.ANON_EXCLUSIVE : null,
                 log.detail ? "new zeroed page pfn " + pfn + " mapped writable" + (pae ? ", PageAnonExclusive set" : "") : null, null);
-        lruCacheAdd(f.proc.cpu, pfn);
+        lruCacheAdd(f.cpu, pfn);
         log.depth = d;
         return VM_FAULT_WRITE;
     }
@@ -1372,7 +1374,7 @@ public final class Machine {
                 log.detail ? "private write to file page " + m.file.name + "[" + f.idx + "]: copied into new anon page pfn " + pfn
                         + ((v & V_WRITE) == 0 ? " (mapped read-only, dirty: the VMA is not writable)" : "") : null,
                 log.detail ? Map.of("from_pfn", pc, "to_pfn", pfn) : null);
-        lruCacheAdd(f.proc.cpu, pfn);
+        lruCacheAdd(f.cpu, pfn);
         log.depth = d;
         return VM_FAULT_WRITE;
     }
@@ -1476,10 +1478,10 @@ public final class Machine {
             }
             if (!has(pfn, PG_LRU) && batchCpu(fl(pfn)) >= 0) {
                 int where = batchCpu(fl(pfn));
-                if (where != f.proc.cpu)
-                    log.leaf("lru_add_drain", log.detail ? "cpu" + f.proc.cpu + " only: the page waits in cpu" + where
+                if (where != f.cpu)
+                    log.leaf("lru_add_drain", log.detail ? "cpu" + f.cpu + " only: the page waits in cpu" + where
                             + "'s batch (\"we cannot easily detect+handle references from remote LRU caches\")" : null);
-                lruAddDrain(f.proc.cpu);
+                lruAddDrain(f.cpu);
                 rcv = refcount(pfn);
             }
             if (rcv > 1 + (sc ? 1 : 0)) {
@@ -1631,7 +1633,7 @@ public final class Machine {
             mcAdd(old, -1);
             folioPut(old, 1);
         }
-        lruCacheAdd(f.proc.cpu, np);
+        lruCacheAdd(f.cpu, np);
         if (spurious) {
             raiseHazard(HazardType.SPURIOUS_COW, "spurious COW at " + f.at() + ": pfn " + old + " was referenced only by "
                     + (spuriousWhy == null ? "this mapping and a swap-cache or LRU-batch reference" : spuriousWhy), old, f.at());
@@ -1785,7 +1787,7 @@ public final class Machine {
             rcSet(pfn, 1); // the swap cache
             slotCache[slot] = pfn;
             swapSlotOf.put(pfn, slot);
-            lruCacheAdd(f.proc.cpu, pfn);
+            lruCacheAdd(f.cpu, pfn);
         } else log.leaf("swap_cache_get_folio", "pfn " + pfn + " still in the swap cache");
         boolean write = f.write();
         boolean mkwrite = false, excl = false, freeCache = false;
@@ -2318,7 +2320,7 @@ public final class Machine {
                 int pfn = (v & P_ZERO) != 0 ? ZERO_PFN : (int) (v & PFN_MASK);
                 int faultFlags = followPage(p, m, i, gup);
                 if (faultFlags == FOLLOW_OK) return grab(p, m, i, pfn, gup);
-                gup = faultinPage(p, m, i, faultFlags, gup);
+                gup = faultinPage(caller, p, m, i, faultFlags, gup);
                 if (gup < 0) return -1;
                 fireHooks(Hook.HookPoint.GUP_RETRY);
             }
@@ -2361,9 +2363,10 @@ public final class Machine {
      * faultin_page: one fault for GUP; returns the (possibly changed) GUP flags, or -1 on failure. After a
      * COW fault on a VMA without VM_WRITE, ≤ 4.8 drops FOLL_WRITE (the Dirty COW bug), 4.9-5.19 sets FOLL_COW.
      */
-    final int faultinPage(Proc p, Mapping m, int i, int faultFlags, int gup) {
+    final int faultinPage(Proc caller, Proc p, Mapping m, int i, int faultFlags, int gup) {
         VmFault f = new VmFault(p, m, i, faultFlags | FAULT_FLAG_REMOTE);
         f.gup = true;
+        f.cpu = caller.cpu;
         int d2 = log.enter("faultin_page", null);
         int ret = handleMmFault(f);
         log.depth = d2;

@@ -70,8 +70,7 @@ import java.util.Map;
  * 70e806e4e645, 9348b73c2e1b, 19be0eaffa3a, 5535be309971.
  *
  * <p>Declared simplifications (one line each, also in docs/engine.md): pfns are never reused; a read
- * fault in a THP region maps the small zero page; pageout of a THP and KSM of THP pages are skipped
- * with a warning; page locks are never contended (trylock always succeeds); the zero page's refcount
+ * fault in a THP region maps the small zero page; pageout splits a THP first and KSM skips THP pages; page locks are never contended (trylock always succeeds); the zero page's refcount
  * is not tracked; swapped-out pages are not put back on the LRU batch; page-cache pages go straight to
  * the LRU; a forced write fault that COWs ({@code do_cow_fault}) reports VM_FAULT_WRITE to GUP.
  */
@@ -584,7 +583,7 @@ public final class Machine {
         if (rc(h) <= 0) freeFolio(h);
     }
 
-    private void freeFolio(int h) {
+    final void freeFolio(int h) {
         if (has(h, PG_FREE)) return;
         int count = isThp(h) ? HPAGE : 1;
         if (has(h, PG_KSM)) ksmStable.values().remove(h);

@@ -70,8 +70,8 @@ import java.util.Map;
  * 70e806e4e645, 9348b73c2e1b, 19be0eaffa3a, 5535be309971.
  *
  * <p>Declared simplifications (one line each, also in docs/engine.md): pfns are never reused; a read
- * fault in a THP region maps the small zero page; pageout splits a THP first and KSM skips THP pages; page locks are never contended (trylock always succeeds); the zero page's refcount
- * is not tracked; swapped-out pages are not put back on the LRU batch; page-cache pages go straight to
+ * fault in a THP region maps the small zero page; pageout splits a THP first and KSM skips THP pages;
+ * page locks are never contended (trylock always succeeds); the zero page's refcount is not tracked; swapped-out pages are not put back on the LRU batch; page-cache pages go straight to
  * the LRU; a forced write fault that COWs ({@code do_cow_fault}) reports VM_FAULT_WRITE to GUP.
  */
 public final class Machine {

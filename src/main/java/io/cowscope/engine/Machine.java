@@ -2651,6 +2651,12 @@ public final class Machine {
             log.warn("userfaultfd write-protect does not exist before 5.7: EINVAL, no effect");
             return "EINVAL";
         }
+        boolean registered = false;
+        for (int i = r[0]; i <= r[1] && !registered; i++) registered = (m.pte(i) & V_UFFD_WP) != 0;
+        if (!registered) {
+            log.warn("UFFDIO_WRITEPROTECT on " + m.name + ": the range is not registered for uffd-wp (ENOENT), no effect");
+            return "ENOENT";
+        }
         int d = log.enter("mwriteprotect_range", on ? "protect" : "resolve");
         splitPartialPmds(p, m, r[0], r[1]);
         int k = 0;

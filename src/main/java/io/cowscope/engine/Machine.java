@@ -794,6 +794,9 @@ public final class Machine {
         } catch (OpError e) {
             error = e.getMessage();
             summary = "error: " + error;
+        } catch (NullPointerException e) {
+            error = "malformed operation: a required field is missing (" + op + ")";
+            summary = "error: " + error;
         } catch (RuntimeException e) {
             // an engine bug must not take the server down; report it on the step
             error = "internal error: " + e;

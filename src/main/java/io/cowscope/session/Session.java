@@ -288,7 +288,7 @@ public final class Session {
             throw new SessionException(SessionException.INVALID,
                     "step " + k + " does not exist; steps are 0.." + left.steps());
         }
-        return moveTo(k, id, k == left.position() + 1);
+        return moveTo(k, id, false);
     }
 
     /** next kernel step of this step; past the last one, the next step's first */

@@ -465,6 +465,21 @@ class SessionProtocolTests {
     }
 
     @Test
+    void aMessageLargerThanTheFrameLimitClosesTheConnectionAndSmallerOnesArriveWhole() throws Exception {
+        WsClient c = connect();
+        // larger than the container's 8 Ki receive buffer: arrives in pieces, joined before dispatch
+        JsonNode big = c.ask("{\"type\":\"load\",\"scenario\":{\"text\":" + text("# " + "x".repeat(50_000)
+                + "\nprocess p\np: buf = mmap 1\n") + "}}");
+        assertThat(big.get("type").stringValue()).isEqualTo("session");
+        c.send("{\"type\":\"hello\",\"pad\":\"" + "y".repeat(600_000) + "\"}");
+        long until = System.nanoTime() + TIMEOUT.toNanos();
+        while (c.isOpen() && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(c.isOpen()).as("closed with 1009 above cowscope.ws.max-text-message-bytes").isFalse();
+    }
+
+    @Test
     void aRunPastTheWorkLimitStopsWithAnErrorNamingIt() throws Exception {
         WsClient c = connect();
         StringBuilder many = new StringBuilder("process p\np: buf = mmap 1\n");

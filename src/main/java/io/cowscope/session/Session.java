@@ -172,7 +172,8 @@ public final class Session {
     }
 
     private Timeline run(KernelVersion kernel) {
-        return Timeline.run(header, statements, kernel, limits.checkpointInterval(), limits.maxSteps());
+        return Timeline.run(header, statements, kernel, limits.checkpointInterval(), limits.maxCheckpoints(),
+                limits.maxSteps());
     }
 
     // ---------------------------------------------------------------- connection
@@ -393,7 +394,7 @@ public final class Session {
     }
 
     private int[] scanBack(Breakpoint.OnCondition c) {
-        int interval = limits.checkpointInterval();
+        int interval = left.interval();
         int hi = left.position() - 1;
         while (hi >= 0) {
             if (left.work() >= limits.maxWorkPerRequest()) {

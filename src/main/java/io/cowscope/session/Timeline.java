@@ -79,7 +79,8 @@ public final class Timeline {
     }
 
     private final KernelVersion kernel;
-    private final int interval;
+    private int interval;
+    private final int maxCheckpoints;
     private final List<StepInfo> infos = new ArrayList<>();
     /** checkpoints.get(i) is the machine at step i * interval; never handed out, only copied */
     private final List<Machine> checkpoints = new ArrayList<>();
@@ -91,9 +92,10 @@ public final class Timeline {
     /** operations applied (run or replayed) since the last {@link #resetWork()} */
     private long work;
 
-    private Timeline(KernelVersion kernel, int interval) {
+    private Timeline(KernelVersion kernel, int interval, int maxCheckpoints) {
         this.kernel = kernel;
         this.interval = interval;
+        this.maxCheckpoints = Math.max(2, maxCheckpoints);
     }
 
     /**
@@ -102,8 +104,8 @@ public final class Timeline {
      * @throws LimitException when it has more than {@code maxSteps} operation steps
      */
     public static Timeline run(List<HeaderLine> header, List<Statement> statements, KernelVersion kernel, int interval,
-            int maxSteps) {
-        Timeline t = new Timeline(kernel, interval);
+            int maxCheckpoints, int maxSteps) {
+        Timeline t = new Timeline(kernel, interval, maxCheckpoints);
         Scenario scenario = new Scenario(header, statements, List.of());
         Execution ex = new Execution(scenario, kernel, false);
         Machine m = ex.machine();
@@ -134,8 +136,8 @@ public final class Timeline {
                 leading = false;
             }
             t.add(r.line(), r.source(), r.caption(), s, maxSteps);
-            if (t.steps() % interval == 0) {
-                t.checkpoints.add(m.copy());
+            if (t.steps() % t.interval == 0) {
+                t.checkpoint(m.copy());
             }
         }
         if (leading) {
@@ -145,6 +147,30 @@ public final class Timeline {
         t.cursor = t.checkpoints.get(0).copy();
         t.cursorStep = 0;
         return t;
+    }
+
+    /**
+     * Keeps a checkpoint; past {@code maxCheckpoints} every other one goes and the interval doubles,
+     * so a long session holds a bounded number of machine copies (a copy also holds the content
+     * table, which grows with every distinct text written) and a jump replays at most
+     * steps / (maxCheckpoints / 2) operations.
+     */
+    private void checkpoint(Machine m) {
+        checkpoints.add(m);
+        if (checkpoints.size() > maxCheckpoints) {
+            List<Machine> kept = new ArrayList<>(checkpoints.size() / 2 + 1);
+            for (int i = 0; i < checkpoints.size(); i += 2) {
+                kept.add(checkpoints.get(i));
+            }
+            checkpoints.clear();
+            checkpoints.addAll(kept);
+            interval *= 2;
+        }
+    }
+
+    /** steps between checkpoints now */
+    public int interval() {
+        return interval;
     }
 
     private static boolean hasExpect(List<Statement> statements, int from, int to) {
@@ -197,7 +223,7 @@ public final class Timeline {
                         s.error()));
                 caption = null;
                 if (cursorStep % interval == 0) {
-                    checkpoints.add(cursor.copy());
+                    checkpoint(cursor.copy());
                 }
                 if (!s.ok()) {
                     error = new RunResult.RunError(line, 1, st.source(), s.error());
@@ -232,7 +258,10 @@ public final class Timeline {
             return null;
         }
         int base = ((k - 1) / interval) * interval;
-        if (!(cursorStep >= base && cursorStep < k)) {
+        // replay from the cursor when it is behind k and no further than a checkpoint would be
+        // (a copy costs more than a few operations: it copies the content table too)
+        boolean fromCursor = cursorStep < k && (cursorStep >= base || k - cursorStep <= interval);
+        if (!fromCursor) {
             cursor = checkpoints.get(base / interval).copy();
             cursorStep = base;
         }

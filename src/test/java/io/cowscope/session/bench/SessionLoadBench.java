@@ -10,6 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,18 +24,20 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Load benchmark of live sessions (not a test): opens N WebSocket sessions at once, loads a gallery
- * scenario in each, steps them all concurrently, and reports step latency (p50/p99/max, measured at
- * the client: request sent → answer parsed), errors, and the heap before, during and after closing.
+ * scenario in each, steps them all concurrently (each like a user who steps every {@code think-ms},
+ * ± 50 %; at the end a goto back to 0), and reports request latency (p50/p99/max, measured at the
+ * client: request sent → answer parsed), errors, and the heap before, during and after closing.
+ * Client and server share this JVM (and its cores), so the heap figures include the clients' buffers.
  * Then builds one 10,000-step session (appends) and times {@code goto} to random steps.
  *
  * <p>Run (from the repository root; starts the server in this JVM on 127.0.0.1, port chosen by the OS):
  * <pre>
  * mvn -q -B -Dfrontend.skip=true test-compile
  * java -Xmx1g -cp "target/test-classes:target/classes:$(mvn -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
- *     io.cowscope.session.bench.SessionLoadBench --sessions=1000 --steps=20 --threads=64
+ *     io.cowscope.session.bench.SessionLoadBench --sessions=1000 --steps=20
  * </pre>
- * Options: {@code --sessions=N} (at most 5000), {@code --steps=N} per session, {@code --threads=N}
- * client threads, {@code --scenario=ID}, {@code --long-steps=N} (the long session, 0 to skip),
+ * Options: {@code --sessions=N} (at most 5000), {@code --steps=N} per session, {@code --think-ms=N}
+ * (default 1000), {@code --threads=N} client threads (default 32), {@code --scenario=ID}, {@code --long-steps=N} (the long session, 0 to skip),
  * {@code --gotos=N}, {@code --url=ws://127.0.0.1:PORT/ws} to drive a server that is already running
  * (loopback only; the heap figures are then not available), {@code --max-seconds=N} (a hard stop).
  * Requests of one connection are paced below the default rate limit (100 per second).
@@ -46,7 +51,8 @@ public final class SessionLoadBench {
     public static void main(String[] args) throws Exception {
         int sessions = Math.min(5000, intArg(args, "sessions", 1000));
         int steps = intArg(args, "steps", 20);
-        int threads = intArg(args, "threads", 64);
+        int threads = intArg(args, "threads", 32);
+        int thinkMs = Math.max(20, intArg(args, "think-ms", 1000));
         int longSteps = intArg(args, "long-steps", 10_000);
         int gotos = intArg(args, "gotos", 200);
         int maxSeconds = intArg(args, "max-seconds", 600);
@@ -104,43 +110,52 @@ public final class SessionLoadBench {
         double openSeconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("opened and loaded %d sessions in %.1f s%n", clients.size(), openSeconds);
 
-        // step them all, concurrently: forward to the end, then back to 0 by goto, and on
+        // step them all, concurrently: each session like a user who steps every think-ms (jittered),
+        // forward to the end, then back to step 0 with a goto, and on; every request is timed
         long[] latencies = new long[sessions * steps];
         AtomicInteger next = new AtomicInteger();
+        ScheduledExecutorService users = Executors.newScheduledThreadPool(threads);
+        CountDownLatch finished = new CountDownLatch(clients.size());
+        Random jitter = new Random(1);
         t0 = System.nanoTime();
-        List<Future<?>> work = new ArrayList<>();
         for (WsClient c : clients) {
-            work.add(pool.submit(() -> {
-                try {
-                    for (int k = 0; k < steps && System.nanoTime() < deadline; k++) {
+            Runnable user = new Runnable() {
+                int done;
+
+                @Override
+                public void run() {
+                    try {
                         long a = System.nanoTime();
                         JsonNode d = c.ask("{\"type\":\"step\",\"v\":1,\"dir\":\"forward\"}");
+                        if ("delta".equals(d.get("type").stringValue()) && d.get("step").intValue() == d.get("steps").intValue()) {
+                            d = c.ask("{\"type\":\"goto\",\"v\":1,\"step\":0}");
+                        }
                         latencies[next.getAndIncrement()] = System.nanoTime() - a;
                         if (!"delta".equals(d.get("type").stringValue())) {
                             errors.incrementAndGet();
                             sample(errorSamples, d);
-                        } else if (d.get("step").intValue() == d.get("steps").intValue()) {
-                            c.ask("{\"type\":\"goto\",\"v\":1,\"step\":0}");
                         }
-                        Thread.sleep(11); // below the per-connection rate limit
+                    } catch (Exception | AssertionError e) {
+                        errors.incrementAndGet();
+                        errorSamples.add(e.toString());
                     }
-                } catch (Exception | AssertionError e) {
-                    errors.incrementAndGet();
-                    errorSamples.add(e.toString());
+                    if (++done < steps && System.nanoTime() < deadline) {
+                        users.schedule(this, thinkMs / 2 + ThreadLocalRandom.current().nextInt(thinkMs), TimeUnit.MILLISECONDS);
+                    } else {
+                        finished.countDown();
+                    }
                 }
-                return null;
-            }));
+            };
+            users.schedule(user, jitter.nextInt(thinkMs), TimeUnit.MILLISECONDS);
         }
-        for (Future<?> f : work) {
-            f.get();
-        }
-        work.clear();
+        finished.await();
+        users.shutdown();
         double stepSeconds = (System.nanoTime() - t0) / 1e9;
         long[] lat = Arrays.copyOf(latencies, next.get());
         Arrays.sort(lat);
-        System.out.printf("steps: %d in %.1f s (%.0f/s); latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; errors %d%n",
-                lat.length, stepSeconds, lat.length / stepSeconds, ms(pct(lat, 50)), ms(pct(lat, 99)),
-                ms(lat.length == 0 ? 0 : lat[lat.length - 1]), errors.get());
+        System.out.printf("steps: %d in %.1f s (%.0f/s, think time %d ms ± 50%%); latency p50 %.2f ms, p99 %.2f ms,"
+                + " max %.2f ms; errors %d%n", lat.length, stepSeconds, lat.length / stepSeconds, thinkMs,
+                ms(pct(lat, 50)), ms(pct(lat, 99)), ms(lat.length == 0 ? 0 : lat[lat.length - 1]), errors.get());
         long during = server == null ? -1 : settledHeap();
 
         // one long session: 10,000 steps by appends, then goto anywhere

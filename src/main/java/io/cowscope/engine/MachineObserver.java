@@ -28,7 +28,7 @@ final class MachineObserver implements Observer {
     private long pteOf(String proc, String var, int i) {
         Mapping m = mapping(proc, var);
         if (i < 0 || i >= m.n) throw new IllegalArgumentException("index " + i + " outside " + var + " (0.." + (m.n - 1) + ")");
-        return m.pte[i];
+        return m.pte(i);
     }
 
     @Override
@@ -144,7 +144,7 @@ final class MachineObserver implements Observer {
                 runs.add(new ReadValue.Run(t, r.count() + 1));
             } else runs.add(new ReadValue.Run(t, 1));
         }
-        return new ReadValue(runs, h.pfns.length);
+        return ReadValue.of(runs);
     }
 
     @Override
@@ -171,7 +171,7 @@ final class MachineObserver implements Observer {
             } else runs.add(new ReadValue.Run(t, 1));
         }
         if (runs.isEmpty()) runs.add(new ReadValue.Run("", 1));
-        return new ReadValue(runs, Math.max(1, p.pfns.size()));
+        return ReadValue.of(runs);
     }
 
     @Override

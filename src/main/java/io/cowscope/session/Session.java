@@ -172,8 +172,7 @@ public final class Session {
     }
 
     private Timeline run(KernelVersion kernel) {
-        return Timeline.run(header, statements, kernel, limits.checkpointInterval(), limits.maxCheckpoints(),
-                limits.maxSteps());
+        return Timeline.run(header, statements, kernel, Timeline.Budget.of(limits));
     }
 
     // ---------------------------------------------------------------- connection

@@ -81,6 +81,8 @@ public final class Timeline {
     private final KernelVersion kernel;
     private int interval;
     private final int maxCheckpoints;
+    private final long checkpointBudget;
+    private long checkpointBytes;
     private final List<StepInfo> infos = new ArrayList<>();
     /** checkpoints.get(i) is the machine at step i * interval; never handed out, only copied */
     private final List<Machine> checkpoints = new ArrayList<>();
@@ -92,10 +94,28 @@ public final class Timeline {
     /** operations applied (run or replayed) since the last {@link #resetWork()} */
     private long work;
 
-    private Timeline(KernelVersion kernel, int interval, int maxCheckpoints) {
+    private Timeline(KernelVersion kernel, Budget budget) {
         this.kernel = kernel;
-        this.interval = interval;
-        this.maxCheckpoints = Math.max(2, maxCheckpoints);
+        this.interval = budget.interval();
+        this.maxCheckpoints = Math.max(2, budget.maxCheckpoints());
+        this.checkpointBudget = budget.checkpointBytes();
+    }
+
+    /**
+     * What a run may hold and spend: a checkpoint every {@code interval} steps, at most
+     * {@code maxCheckpoints} of them and {@code checkpointBytes} (the engine's estimate) in all,
+     * at most {@code maxSteps} steps, loaded within {@code maxRunMillis}.
+     */
+    public record Budget(int interval, int maxCheckpoints, long checkpointBytes, int maxSteps, long maxRunMillis) {
+        static Budget of(SessionProperties p) {
+            return new Budget(p.checkpointInterval(), p.maxCheckpoints(), p.checkpointBudgetBytes(), p.maxSteps(),
+                    p.maxRunMillis());
+        }
+
+        /** generous limits with this checkpoint spacing (tests) */
+        public static Budget of(int interval, int maxCheckpoints, int maxSteps) {
+            return new Budget(interval, maxCheckpoints, Long.MAX_VALUE, maxSteps, Long.MAX_VALUE);
+        }
     }
 
     /**
@@ -103,9 +123,13 @@ public final class Timeline {
      *
      * @throws LimitException when it has more than {@code maxSteps} operation steps
      */
-    public static Timeline run(List<HeaderLine> header, List<Statement> statements, KernelVersion kernel, int interval,
-            int maxCheckpoints, int maxSteps) {
-        Timeline t = new Timeline(kernel, interval, maxCheckpoints);
+    public static Timeline run(List<HeaderLine> header, List<Statement> statements, KernelVersion kernel,
+            Budget budget) {
+        Timeline t = new Timeline(kernel, budget);
+        int maxSteps = budget.maxSteps();
+        long started = System.nanoTime();
+        long allowed = budget.maxRunMillis() >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE
+                : budget.maxRunMillis() * 1_000_000L;
         Scenario scenario = new Scenario(header, statements, List.of());
         Execution ex = new Execution(scenario, kernel, false);
         Machine m = ex.machine();
@@ -114,6 +138,10 @@ public final class Timeline {
         boolean leading = true;
         Machine initial = m.copy(); // step 0 until an operation other than a declaration runs
         while (ex.hasNext()) {
+            if (System.nanoTime() - started > allowed) {
+                throw new LimitException("the run took longer than " + budget.maxRunMillis() + " ms and was stopped"
+                        + " after " + Math.max(0, t.steps()) + " steps (cowscope.session.max-run-millis)");
+            }
             int before = ex.position();
             RunResult.StepResult r = ex.step();
             if (hasExpect(statements, before, ex.position())) {
@@ -157,15 +185,23 @@ public final class Timeline {
      */
     private void checkpoint(Machine m) {
         checkpoints.add(m);
-        if (checkpoints.size() > maxCheckpoints) {
+        checkpointBytes += m.estimatedBytes();
+        while (checkpoints.size() > 1 && (checkpoints.size() > maxCheckpoints || checkpointBytes > checkpointBudget)) {
             List<Machine> kept = new ArrayList<>(checkpoints.size() / 2 + 1);
+            checkpointBytes = 0;
             for (int i = 0; i < checkpoints.size(); i += 2) {
                 kept.add(checkpoints.get(i));
+                checkpointBytes += checkpoints.get(i).estimatedBytes();
             }
             checkpoints.clear();
             checkpoints.addAll(kept);
             interval *= 2;
         }
+    }
+
+    /** the engine's estimate of the checkpoints' size */
+    public long checkpointBytes() {
+        return checkpointBytes;
     }
 
     /** steps between checkpoints now */
@@ -187,6 +223,7 @@ public final class Timeline {
         zero.expectations.addAll(expectations);
         infos.add(zero);
         checkpoints.add(initial);
+        checkpointBytes = initial.estimatedBytes();
     }
 
     private void add(int line, String source, String caption, Step s, int maxSteps) {

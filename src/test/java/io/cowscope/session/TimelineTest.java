@@ -35,7 +35,7 @@ class TimelineTest {
             assertThat(s).as(e.id()).isNotNull();
             for (String k : KERNELS) {
                 KernelVersion v = KernelVersion.parse(k).orElseThrow();
-                Timeline sequential = Timeline.run(s.headerLines(), s.statements(), v, 1_000, 64, 10_000);
+                Timeline sequential = Timeline.run(s.headerLines(), s.statements(), v, Timeline.Budget.of(1_000, 64, 10_000));
                 List<Snapshot> states = new ArrayList<>();
                 List<String> summaries = new ArrayList<>();
                 for (int i = 0; i <= sequential.steps(); i++) {
@@ -43,7 +43,7 @@ class TimelineTest {
                     states.add(sequential.machine().snapshot(ALL));
                     summaries.add(step == null ? null : step.summary() + step.eventCounts());
                 }
-                Timeline sparse = Timeline.run(s.headerLines(), s.statements(), v, 2, 3, 10_000);
+                Timeline sparse = Timeline.run(s.headerLines(), s.statements(), v, Timeline.Budget.of(2, 3, 10_000));
                 assertThat(sparse.steps()).isEqualTo(sequential.steps());
                 for (int n = 0; n < 3 * (sparse.steps() + 1); n++) {
                     int i = random.nextInt(sparse.steps() + 1);
@@ -64,7 +64,7 @@ class TimelineTest {
             for (String k : List.of("5.7", "6.18")) {
                 KernelVersion v = KernelVersion.parse(k).orElseThrow();
                 RunResult direct = Execution.run(s, v);
-                Timeline t = Timeline.run(s.headerLines(), s.statements(), v, 4, 8, 10_000);
+                Timeline t = Timeline.run(s.headerLines(), s.statements(), v, Timeline.Budget.of(4, 8, 10_000));
                 int leading = 0;
                 for (RunResult.StepResult r : direct.steps()) {
                     if (!(r.step().op() instanceof Spawn)) {
@@ -95,10 +95,10 @@ class TimelineTest {
         Scenario all = ScenarioLanguage.check(base + more).scenario();
         List<Statement> added = all.statements().subList(s.statements().size(), all.statements().size());
         KernelVersion v = KernelVersion.parse("5.10").orElseThrow();
-        Timeline extended = Timeline.run(s.headerLines(), s.statements(), v, 2, 3, 100);
+        Timeline extended = Timeline.run(s.headerLines(), s.statements(), v, Timeline.Budget.of(2, 3, 100));
         assertThat(extended.canExtend(added)).isTrue();
         extended.extend(added, 5, 100);
-        Timeline full = Timeline.run(all.headerLines(), all.statements(), v, 2, 3, 100);
+        Timeline full = Timeline.run(all.headerLines(), all.statements(), v, Timeline.Budget.of(2, 3, 100));
         assertThat(extended.steps()).isEqualTo(full.steps());
         for (int i = extended.steps(); i >= 0; i--) {
             extended.moveTo(i);
@@ -118,11 +118,11 @@ class TimelineTest {
         Scenario s = ScenarioLanguage.check(sb.toString()).scenario();
         KernelVersion v = KernelVersion.LATEST;
         try {
-            Timeline.run(s.headerLines(), s.statements(), v, 4, 8, 20);
+            Timeline.run(s.headerLines(), s.statements(), v, Timeline.Budget.of(4, 8, 20));
             throw new AssertionError("no limit");
         } catch (LimitException e) {
             assertThat(e.getMessage()).contains("cowscope.session.max-steps");
         }
-        assertThat(Timeline.run(s.headerLines(), s.statements(), v, 4, 8, 21).steps()).isEqualTo(21);
+        assertThat(Timeline.run(s.headerLines(), s.statements(), v, Timeline.Budget.of(4, 8, 21)).steps()).isEqualTo(21);
     }
 }

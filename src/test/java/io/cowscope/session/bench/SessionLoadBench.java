@@ -2,6 +2,7 @@ package io.cowscope.session.bench;
 
 import io.cowscope.CowscopeApplication;
 import io.cowscope.session.WsClient;
+import io.cowscope.session.web.SessionRegistry;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -38,7 +39,8 @@ import tools.jackson.databind.JsonNode;
  * </pre>
  * Options: {@code --sessions=N} (at most 5000), {@code --steps=N} per session, {@code --think-ms=N}
  * (default 1000), {@code --threads=N} client threads (default 32), {@code --scenario=ID}, {@code --long-steps=N} (the long session, 0 to skip),
- * {@code --gotos=N}, {@code --url=ws://127.0.0.1:PORT/ws} to drive a server that is already running
+ * {@code --gotos=N}, {@code --cycles=N} (open-step-close this many times, to tell a leak from the
+ * container's bounded caches: the heap after each close should not grow from cycle to cycle), {@code --url=ws://127.0.0.1:PORT/ws} to drive a server that is already running
  * (loopback only; the heap figures are then not available), {@code --max-seconds=N} (a hard stop).
  * Requests of one connection are paced below the default rate limit (100 per second).
  */
@@ -56,6 +58,7 @@ public final class SessionLoadBench {
         int longSteps = intArg(args, "long-steps", 10_000);
         int gotos = intArg(args, "gotos", 200);
         int maxSeconds = intArg(args, "max-seconds", 600);
+        int cycles = Math.max(1, Math.min(10, intArg(args, "cycles", 1)));
         String scenario = stringArg(args, "scenario", "basic-cow-after-fork");
         String url = stringArg(args, "url", null);
         if (url != null && !(url.startsWith("ws://127.0.0.1:") || url.startsWith("ws://localhost:"))) {
@@ -88,6 +91,10 @@ public final class SessionLoadBench {
         ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
         List<WsClient> clients = new ArrayList<>();
         String urlFinal = url;
+        for (int cycle = 1; cycle <= cycles && System.nanoTime() < deadline; cycle++) {
+        if (cycles > 1) {
+            System.out.printf("-- cycle %d of %d%n", cycle, cycles);
+        }
 
         // open and load, concurrently
         long t0 = System.nanoTime();
@@ -159,7 +166,7 @@ public final class SessionLoadBench {
         long during = server == null ? -1 : settledHeap();
 
         // one long session: 10,000 steps by appends, then goto anywhere
-        if (longSteps > 0) {
+        if (longSteps > 0 && cycle == 1) {
             longSession(http, url, longSteps, gotos, errors, errorSamples);
         }
 
@@ -182,15 +189,18 @@ public final class SessionLoadBench {
         }
         closing.clear();
         clients.clear();
-        pool.shutdown();
         System.out.printf("closed %d sessions in %.1f s%n", sessions, (System.nanoTime() - t0) / 1e9);
         if (server != null) {
             Thread.sleep(500);
             long after = settledHeap();
             System.out.printf("heap (used, after GC): baseline %.1f MiB, %d sessions open %.1f MiB (%.1f KiB per session),"
-                    + " after close %.1f MiB (%+.1f MiB vs baseline)%n", mib(baseline), sessions, mib(during),
-                    (during - baseline) / 1024.0 / sessions, mib(after), mib(after - baseline));
+                    + " after close %.1f MiB (%+.1f MiB vs baseline); sessions held by the server: %d%n", mib(baseline),
+                    sessions, mib(during), (during - baseline) / 1024.0 / sessions, mib(after), mib(after - baseline),
+                    server.getBean(SessionRegistry.class).size());
         }
+        }
+        pool.shutdown();
+        Thread.sleep(1000L * Math.min(120, intArg(args, "hold-seconds", 0))); // time for jmap -histo:live
         System.out.printf("errors: %d%s%n", errors.get(), errorSamples.isEmpty() ? "" : " e.g. " + errorSamples.peek());
         if (server != null) {
             server.close();

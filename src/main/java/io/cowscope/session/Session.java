@@ -393,13 +393,12 @@ public final class Session {
     }
 
     private int[] scanBack(Breakpoint.OnCondition c) {
-        int interval = left.interval();
         int hi = left.position() - 1;
         while (hi >= 0) {
             if (left.work() >= limits.maxWorkPerRequest()) {
                 return new int[] {-1, 1};
             }
-            int lo = (hi / interval) * interval;
+            int lo = left.checkpointAtOrBefore(hi);
             int from = Math.max(0, lo - 1);
             Object[] values = new Object[hi - from + 1];
             left.replay(from, hi, (m, s) -> values[s - from] = c.read(m));

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ObjIntConsumer;
 
 /**
@@ -27,8 +28,9 @@ import java.util.function.ObjIntConsumer;
  * language's {@link Execution} once, so expectations are evaluated exactly as {@code cowscope run}
  * does; what is kept per step is small ({@link StepInfo}: the operation, its event counts,
  * hazards, and the expectations evaluated there). Machine states are not kept per step: a deep
- * copy ({@link Machine#copy()}) every {@code interval} steps is, and any other state is that
- * checkpoint plus at most {@code interval - 1} replayed operations (the engine is deterministic, so
+ * copy ({@link Machine#copy()}) every {@code interval} steps is, and after any step that took
+ * long to run (a populate of 1 GiB), and any other state is the nearest checkpoint before it plus
+ * at most {@code interval - 1} replayed operations (the engine is deterministic, so
  * the replay gives the very same {@link Step} records). The full {@link Step} of the cursor's
  * position (kernel steps, events, delta) comes out of that replay: nothing bulky is stored.
  *
@@ -84,8 +86,12 @@ public final class Timeline {
     private final long checkpointBudget;
     private long checkpointBytes;
     private final List<StepInfo> infos = new ArrayList<>();
-    /** checkpoints.get(i) is the machine at step i * interval; never handed out, only copied */
-    private final List<Machine> checkpoints = new ArrayList<>();
+    /** step → the machine at that step; never handed out, only copied. Always has step 0. */
+    private final TreeMap<Integer, Machine> checkpoints = new TreeMap<>();
+    /** the full record of each checkpointed step (bounded by the engine), so a jump there replays nothing */
+    private final Map<Integer, Step> records = new java.util.HashMap<>();
+    /** a step that took longer than this to run gets a checkpoint of its own */
+    static final long COSTLY_NANOS = 20_000_000L;
     private RunResult.RunError error;
 
     private Machine cursor;
@@ -143,7 +149,9 @@ public final class Timeline {
                         + " after " + Math.max(0, t.steps()) + " steps (cowscope.session.max-run-millis)");
             }
             int before = ex.position();
+            long stepStarted = System.nanoTime();
             RunResult.StepResult r = ex.step();
+            boolean costly = System.nanoTime() - stepStarted > COSTLY_NANOS;
             if (hasExpect(statements, before, ex.position())) {
                 // evaluated on the state before this call's operation: the current step's
                 List<ExpectResult> all = ex.result().expectations();
@@ -164,8 +172,8 @@ public final class Timeline {
                 leading = false;
             }
             t.add(r.line(), r.source(), r.caption(), s, maxSteps);
-            if (t.steps() % t.interval == 0) {
-                t.checkpoint(m.copy());
+            if (t.steps() % t.interval == 0 || costly) {
+                t.checkpoint(t.steps(), m.copy(), s);
             }
         }
         if (leading) {
@@ -183,20 +191,31 @@ public final class Timeline {
      * table, which grows with every distinct text written) and a jump replays at most
      * steps / (maxCheckpoints / 2) operations.
      */
-    private void checkpoint(Machine m) {
-        checkpoints.add(m);
+    private void checkpoint(int step, Machine m, Step record) {
+        checkpoints.put(step, m);
+        records.put(step, record);
         checkpointBytes += m.estimatedBytes();
         while (checkpoints.size() > 1 && (checkpoints.size() > maxCheckpoints || checkpointBytes > checkpointBudget)) {
-            List<Machine> kept = new ArrayList<>(checkpoints.size() / 2 + 1);
-            checkpointBytes = 0;
-            for (int i = 0; i < checkpoints.size(); i += 2) {
-                kept.add(checkpoints.get(i));
-                checkpointBytes += checkpoints.get(i).estimatedBytes();
-            }
-            checkpoints.clear();
-            checkpoints.addAll(kept);
+            // keep step 0 and the multiples of the doubled interval; extra (costly-step) ones go too
             interval *= 2;
+            checkpointBytes = 0;
+            var it = checkpoints.entrySet().iterator();
+            while (it.hasNext()) {
+                var e = it.next();
+                int key = e.getKey(); // read before remove: TreeMap may reuse the entry for its successor
+                if (key != 0 && key % interval != 0) {
+                    it.remove();
+                    records.remove(key);
+                } else {
+                    checkpointBytes += e.getValue().estimatedBytes();
+                }
+            }
         }
+    }
+
+    /** the step of the nearest checkpoint at or before {@code step} */
+    public int checkpointAtOrBefore(int step) {
+        return checkpoints.floorKey(step);
     }
 
     /** the engine's estimate of the checkpoints' size */
@@ -222,7 +241,7 @@ public final class Timeline {
         StepInfo zero = new StepInfo(0, 0, null, null, null, Map.of(), List.of(), null);
         zero.expectations.addAll(expectations);
         infos.add(zero);
-        checkpoints.add(initial);
+        checkpoints.put(0, initial);
         checkpointBytes = initial.estimatedBytes();
     }
 
@@ -252,15 +271,17 @@ public final class Timeline {
                     throw new LimitException("the session would have more than " + maxSteps
                             + " operation steps (cowscope.session.max-steps)");
                 }
+                long stepStarted = System.nanoTime();
                 Step s = cursor.apply(op.op());
+                boolean costly = System.nanoTime() - stepStarted > COSTLY_NANOS;
                 work++;
                 cursorStep++;
                 cursorRecord = s;
                 infos.add(new StepInfo(cursorStep, line, st.source(), caption, s.op(), s.eventCounts(), s.hazards(),
                         s.error()));
                 caption = null;
-                if (cursorStep % interval == 0) {
-                    checkpoint(cursor.copy());
+                if (cursorStep % interval == 0 || costly) {
+                    checkpoint(cursorStep, cursor.copy(), s);
                 }
                 if (!s.ok()) {
                     error = new RunResult.RunError(line, 1, st.source(), s.error());
@@ -294,12 +315,19 @@ public final class Timeline {
             cursorRecord = null;
             return null;
         }
-        int base = ((k - 1) / interval) * interval;
+        Step kept = records.get(k);
+        if (kept != null && !(cursorStep == k - 1)) {
+            cursor = checkpoints.get(k).copy();
+            cursorStep = k;
+            cursorRecord = kept;
+            return kept;
+        }
+        int base = checkpoints.floorKey(k - 1);
         // replay from the cursor when it is behind k and no further than a checkpoint would be
         // (a copy costs more than a few operations: it copies the content table too)
         boolean fromCursor = cursorStep < k && (cursorStep >= base || k - cursorStep <= interval);
         if (!fromCursor) {
-            cursor = checkpoints.get(base / interval).copy();
+            cursor = checkpoints.get(base).copy();
             cursorStep = base;
         }
         while (cursorStep < k - 1) {
@@ -318,8 +346,8 @@ public final class Timeline {
      * copy, mutated between calls; the cursor does not move.
      */
     public void replay(int from, int to, ObjIntConsumer<Machine> visit) {
-        int base = (from / interval) * interval;
-        Machine m = checkpoints.get(base / interval).copy();
+        int base = checkpoints.floorKey(from);
+        Machine m = checkpoints.get(base).copy();
         for (int s = base; s <= to; s++) {
             if (s > base) {
                 m.apply(infos.get(s).op);

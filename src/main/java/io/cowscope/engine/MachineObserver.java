@@ -219,6 +219,25 @@ final class MachineObserver implements Observer {
     }
 
     @Override
+    public String pteStrip(String proc, String var, int first, int last) {
+        Mapping m = mapping(proc, var);
+        if (first < 0 || last >= m.n || first > last) throw new IllegalArgumentException("range " + first + ".." + last + " outside " + var);
+        char[] out = new char[last - first + 1];
+        for (int i = first; i <= last; i++) {
+            long v = m.pte(i);
+            char c;
+            if ((v & V_MAPPED) == 0) c = 'x';
+            else if ((v & P_SWAP) != 0) c = (v & P_SWP_EXCL) != 0 ? 'S' : 's';
+            else if ((v & P_PRESENT) == 0) c = '.';
+            else if ((v & P_ZERO) != 0) c = 'z';
+            else if ((v & P_PMD) != 0) c = (v & P_WRITE) != 0 ? 'H' : 'h';
+            else c = (v & P_WRITE) != 0 ? 'w' : 'r';
+            out[i - first] = c;
+        }
+        return new String(out);
+    }
+
+    @Override
     public Step lastStep() {
         return M.lastStep;
     }

@@ -76,6 +76,7 @@ class EngineApiTest {
         assertEquals(1, s.last().value().runs().size());
         assertTrue(s.last().value().allEqual("A"));
         assertEquals(65536, s.last().value().pages());
+        assertEquals("wwww", s.o.pteStrip("p", "buf", 0, 3));
         Snapshot snap = s.m.snapshot(new Snapshot.Window("p", "buf", 100, 199, 4096));
         Snapshot.VmaView v = snap.processes().get(0).vmas().get(0);
         assertEquals(100, v.ptes().size());

@@ -683,6 +683,42 @@ public final class Session {
         return new WindowView("window", id, left.position(), proc, var, first, last, left.machine().snapshot(w), r);
     }
 
+    /** one character per page of proc.var[first..last] (clamped to the mapping) at the current step */
+    public synchronized Views.StripView strip(String proc, String var, int first, int last, Object id) {
+        open();
+        touch();
+        if (first < 0 || last < first) {
+            throw new SessionException(SessionException.INVALID, "a strip is first..last with 0 <= first <= last");
+        }
+        if ((long) last - first + 1 > limits.maxStripPages()) {
+            throw new LimitException("a strip of " + ((long) last - first + 1) + " pages is longer than "
+                    + limits.maxStripPages() + " (cowscope.session.max-strip-pages)");
+        }
+        int pages;
+        String l;
+        try {
+            pages = left.machine().observe().mappingPages(proc, var);
+            last = Math.min(last, pages - 1);
+            if (first > last) {
+                throw new SessionException(SessionException.INVALID,
+                        proc + "." + var + " has " + pages + " pages; first must be below that");
+            }
+            l = left.machine().observe().pteStrip(proc, var, first, last);
+        } catch (IllegalArgumentException e) {
+            throw new SessionException(SessionException.INVALID, "no mapping " + proc + "." + var + " at step "
+                    + left.position() + ": " + e.getMessage());
+        }
+        String r = null;
+        if (right != null) {
+            try {
+                r = right.machine().observe().pteStrip(proc, var, first, last);
+            } catch (IllegalArgumentException e) {
+                r = null;
+            }
+        }
+        return new Views.StripView("strip", id, left.position(), proc, var, first, last, pages, l, r);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void open() {

@@ -172,7 +172,11 @@ public final class Session {
     }
 
     private Timeline run(KernelVersion kernel) {
-        return Timeline.run(header, statements, kernel, Timeline.Budget.of(limits));
+        return run(kernel, statements);
+    }
+
+    private Timeline run(KernelVersion kernel, List<Statement> program) {
+        return Timeline.run(header, program, kernel, Timeline.Budget.of(limits));
     }
 
     // ---------------------------------------------------------------- connection
@@ -577,11 +581,12 @@ public final class Session {
             }
             statements.addAll(parsed);
         } else {
+            // both runs first: a refusal (time, steps) leaves the session as it was
+            Timeline l = run(left.kernel(), all);
+            Timeline r = right == null ? null : run(right.kernel(), all);
+            left = l;
+            right = r;
             statements.addAll(parsed);
-            left = run(left.kernel());
-            if (right != null) {
-                right = run(right.kernel());
-            }
         }
         text.append(added.endsWith("\n") ? added : added + "\n");
         textLines = countLines(text);

@@ -227,6 +227,32 @@ class SessionProtocolTests {
     }
 
     @Test
+    void runUntilAHazardStopsWhereTheEngineRaisesOne() throws Exception {
+        String source = Gallery.load().find(CVE).orElseThrow().text();
+        for (String kernel : List.of("5.7", "6.18")) {
+            RunResult direct = io.cowscope.scenario.Execution.run(ScenarioLanguage.check(source).scenario(),
+                    KernelVersion.parse(kernel).orElseThrow());
+            String firstHazard = null;
+            for (RunResult.StepResult r : direct.steps()) {
+                if (!r.step().hazards().isEmpty() && firstHazard == null) {
+                    firstHazard = r.source();
+                }
+            }
+            WsClient c = connect();
+            c.ask(load(CVE, kernel));
+            JsonNode d = c.ask("{\"type\":\"run\",\"dir\":\"forward\",\"until\":{\"event\":\"hazard\"}}");
+            if (firstHazard == null) {
+                assertThat(d.get("reason").stringValue()).as(kernel).isEqualTo("at the end");
+                assertThat(d.get("hazards").size()).isZero();
+            } else {
+                assertThat(d.get("reason").stringValue()).as(kernel).isEqualTo("breakpoint");
+                assertThat(d.get("op").stringValue()).isEqualTo(firstHazard);
+                assertThat(d.get("hazards").size()).isPositive();
+            }
+        }
+    }
+
+    @Test
     void playStreamsDeltasUntilTheEndAndPauseStopsIt() throws Exception {
         WsClient c = connect();
         int steps = c.ask(load("basic-cow-after-fork", null)).get("steps").intValue();

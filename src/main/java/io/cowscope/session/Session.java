@@ -5,7 +5,6 @@ import io.cowscope.engine.EventType;
 import io.cowscope.engine.Hazard;
 import io.cowscope.engine.KernelStep;
 import io.cowscope.engine.KernelVersion;
-import io.cowscope.engine.Machine;
 import io.cowscope.engine.Snapshot;
 import io.cowscope.engine.Step;
 import io.cowscope.engine.op.ProcOp;
@@ -749,15 +748,6 @@ public final class Session {
 
     public synchronized int steps() {
         return left.steps();
-    }
-
-    /** for tests: the session's run under its kernel */
-    synchronized Timeline left() {
-        return left;
-    }
-
-    synchronized Machine machine() {
-        return left.machine();
     }
 
     private static int countLines(CharSequence s) {

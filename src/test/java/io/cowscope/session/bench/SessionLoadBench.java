@@ -36,8 +36,9 @@ import tools.jackson.databind.JsonNode;
  * <p>Run (from the repository root; starts the server in this JVM on 127.0.0.1, port chosen by the OS):
  * <pre>
  * mvn -q -B -Dfrontend.skip=true test-compile
- * java -Xmx1g -cp "target/test-classes:target/classes:$(mvn -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
- *     io.cowscope.session.bench.SessionLoadBench --sessions=1000 --steps=20
+ * mvn -q -B dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -Xmx1g -cp "target/test-classes:target/classes:$(cat /tmp/cp.txt)" \
+ *     io.cowscope.session.bench.SessionLoadBench --sessions=1000 --steps=20 --cycles=2
  * </pre>
  * Options: {@code --sessions=N} (at most 5000), {@code --steps=N} per session, {@code --think-ms=N}
  * (default 1000), {@code --threads=N} client threads (default 32), {@code --scenario=ID}, {@code --long-steps=N} (the long session, 0 to skip),

@@ -55,6 +55,23 @@ import java.util.Map;
  * pincount on a THP) and sets the mm's has_pinned. Handles keep the pfns they took: a device reads and
  * writes those pages whatever the page table maps now.
  *
+ * <p>Fault results are the real functions' results: only {@code do_wp_page}'s reuse/copy
+ * ({@code wp_page_reuse}, {@code wp_page_copy} unless unsharing, {@code wp_page_shared}), the THP
+ * {@code do_huge_pmd_wp_page} reuse/copy and {@code do_swap_page}'s write reuse report VM_FAULT_WRITE;
+ * {@code do_anonymous_page}, {@code do_cow_fault}, {@code do_shared_fault} and {@code do_read_fault} do not.
+ * So a forced write (FOLL_WRITE|FOLL_FORCE, e.g. /proc/PID/mem) to a never-touched page of a private
+ * read-only file mapping is, as in the kernel: {@code follow_page} fails (no PTE) →
+ * {@code faultin_page → handle_mm_fault → do_fault → do_cow_fault} (a private copy, mapped read-only and
+ * dirty because the VMA lacks VM_WRITE; no VM_FAULT_WRITE) → gup_retry → {@code follow_page} fails again
+ * (FOLL_WRITE on a read-only PTE, no FOLL_COW yet) → {@code faultin_page → handle_mm_fault → do_wp_page →
+ * wp_page_reuse} (the copy is anon with mapcount 1) → VM_FAULT_WRITE with !VM_WRITE: ≤ 4.8 drops FOLL_WRITE
+ * (DIRTY_COW_BUG), 4.9-5.19 sets FOLL_COW → gup_retry → {@code follow_page} succeeds (as a read ≤ 4.8; via
+ * FOLL_FORCE && FOLL_COW && pte_dirty 4.9-5.19). From 6.0 (FOLL_FORCE_NEEDS_PAE) the copy is an exclusive
+ * anon page, so the walk after {@code do_cow_fault} already succeeds. Dirty COW's window is the retry
+ * <em>after</em> {@code do_wp_page}'s VM_FAULT_WRITE (19be0eaffa3a): a zap there makes the ≤ 4.8 read
+ * retry map the page-cache page; a zap at the first retry (after {@code do_cow_fault}) only makes the
+ * next walk fault in a fresh copy.
+ *
  * <h2>fork</h2>
  * {@link #copyPageRange} copies PTEs VMA by VMA: DONTCOPY VMAs are left out, WIPEONFORK and VMAs
  * without anon pages get no PTEs, an anon page is shared write-protected (PAE cleared, 5.19+) unless
@@ -72,7 +89,8 @@ import java.util.Map;
  * <p>Declared simplifications (one line each, also in docs/engine.md): pfns are never reused; a read
  * fault in a THP region maps the small zero page; pageout splits a THP first and KSM skips THP pages;
  * page locks are never contended (trylock always succeeds); the zero page's refcount is not tracked; swapped-out pages are not put back on the LRU batch; page-cache pages go straight to
- * the LRU; a forced write fault that COWs ({@code do_cow_fault}) reports VM_FAULT_WRITE to GUP.
+ * the LRU; a forced write that swaps in a reusable page in a VMA without VM_WRITE reaches do_wp_page
+ * (before 6.11 do_swap_page clears FAULT_FLAG_WRITE itself: same VM_FAULT_WRITE, one extra step).
  */
 public final class Machine {
 
@@ -1260,8 +1278,13 @@ public final class Machine {
             log.depth = d;
             return VM_FAULT_DONE;
         }
-        if (m.shared) return f.write() ? doSharedFault(f) : doReadFault(f);
-        return f.write() ? doCowFault(f) : doReadFault(f);
+        int d = log.enter("do_fault", null);
+        try {
+            if (m.shared) return f.write() ? doSharedFault(f) : doReadFault(f);
+            return f.write() ? doCowFault(f) : doReadFault(f);
+        } finally {
+            log.depth = d;
+        }
     }
 
     boolean thpEligible(Mapping m, int i) {
@@ -1288,16 +1311,18 @@ public final class Machine {
         boolean pae = rules.inForce(Rule.ANON_EXCLUSIVE);
         int pfn = allocPage(0, PG_ANON | (pae ? PG_EXCL : 0));
         long v = m.pte(f.idx);
-        long nv = (v & VM_MASK) | pfn | P_PRESENT | P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0)
+        // entry = mk_pte(); if (vma->vm_flags & VM_WRITE) entry = pte_mkwrite(pte_mkdirty(entry))
+        long nv = (v & VM_MASK) | pfn | P_PRESENT | P_YOUNG | ((v & V_WRITE) != 0 ? P_WRITE | P_DIRTY : 0)
                 | (config.softDirty() ? P_SOFTDIRTY : 0);
         mcSet(pfn, 1);
         rcSet(pfn, 1);
         setPte(m, f.idx, nv);
         log.event(EventType.ALLOC, "anon", f.proc.name, m.name, f.idx, pfn, "do_anonymous_page", pae ? Rule.ANON_EXCLUSIVE : null,
-                log.detail ? "new zeroed page pfn " + pfn + " mapped writable" + (pae ? ", PageAnonExclusive set" : "") : null, null);
+                log.detail ? "new zeroed page pfn " + pfn + ((v & V_WRITE) != 0 ? " mapped writable" : " mapped read-only, clean (the VMA is not writable)")
+                        + (pae ? ", PageAnonExclusive set" : "") : null, null);
         lruCacheAdd(f.cpu, pfn);
         log.depth = d;
-        return VM_FAULT_WRITE;
+        return VM_FAULT_DONE; // no VM_FAULT_WRITE: only do_wp_page's reuse/copy (and do_swap_page's reuse) report it
     }
 
     private int doHugePmdAnonymousPage(VmFault f) {
@@ -1316,7 +1341,7 @@ public final class Machine {
         log.event(EventType.ALLOC, "thp", f.proc.name, m.name, b, h, "do_huge_pmd_anonymous_page", null,
                 "new 512-page THP (head pfn " + h + ") mapped by one PMD at " + m.name + "[" + b + ".." + (b + HPAGE - 1) + "]", null);
         log.depth = d;
-        return VM_FAULT_WRITE;
+        return VM_FAULT_DONE; // __do_huge_pmd_anonymous_page returns 0
     }
 
     /** the page-cache page of file page idx (read from disk on first use) */
@@ -1355,7 +1380,7 @@ public final class Machine {
         log.event(EventType.MAP, "shared", f.proc.name, f.m.name, f.idx, pfn, "do_shared_fault", null,
                 log.detail ? "shared page pfn " + pfn + " mapped writable: no COW in a shared mapping" : null, null);
         log.depth = d;
-        return VM_FAULT_WRITE;
+        return VM_FAULT_DONE; // the ->fault / page_mkwrite result: never VM_FAULT_WRITE
     }
 
     /** do_cow_fault: a write to a private file page copies the page-cache page into a new anon page */
@@ -1378,7 +1403,10 @@ public final class Machine {
                 log.detail ? Map.of("from_pfn", pc, "to_pfn", pfn) : null);
         lruCacheAdd(f.cpu, pfn);
         log.depth = d;
-        return VM_FAULT_WRITE;
+        // do_cow_fault returns __do_fault's result (| finish_fault's): never VM_FAULT_WRITE. In a VMA without
+        // VM_WRITE the copy is mapped read-only (dirty), so a FOLL_WRITE walk fails again and faults into
+        // do_wp_page, whose reuse returns VM_FAULT_WRITE: that second fault is what faultin_page acts on.
+        return VM_FAULT_DONE;
     }
 
     // ---------------------------------------------------------------- do_wp_page (§3.3)
@@ -1651,7 +1679,7 @@ public final class Machine {
         whyRule = null;
         whyValues = null;
         log.depth = d;
-        return VM_FAULT_WRITE;
+        return unshare ? VM_FAULT_DONE : VM_FAULT_WRITE; // (page_copied && !unshare) ? VM_FAULT_WRITE : 0
     }
 
     /** §8 spurious_cow: the only references were this mapping plus swap-cache / LRU-batch references */
@@ -2324,6 +2352,7 @@ public final class Machine {
                 if (faultFlags == FOLLOW_OK) return grab(p, m, i, pfn, gup);
                 gup = faultinPage(caller, p, m, i, faultFlags, gup);
                 if (gup < 0) return -1;
+                log.leaf("gup_retry", log.detail ? "faultin_page returned 0: walk the page table again with " + gupFlagNames(gup) : null);
                 fireHooks(Hook.HookPoint.GUP_RETRY);
             }
             log.warn("GUP on " + m.name + "[" + i + "] did not settle after 8 retries (EFAULT)");
@@ -2336,17 +2365,23 @@ public final class Machine {
     static final int FOLLOW_OK = -1;
 
     /**
-     * follow_page_pte: FOLLOW_OK when the PTE allows the access (the caller takes the reference), else
-     * the fault flags faultin_page must use: missing page, FOLL_WRITE on a PTE FOLL_FORCE may not write
-     * through, or an unshare (gup_must_unshare).
+     * follow_page_mask (→ follow_page_pte): FOLLOW_OK when the PTE allows the access (the caller takes the
+     * reference), else the fault flags faultin_page must use: missing page, FOLL_WRITE on a PTE FOLL_FORCE
+     * may not write through, or an unshare (gup_must_unshare). The kernel step says which.
      */
     final int followPage(Proc p, Mapping m, int i, int gup) {
         long v = m.pte(i);
         int pfn = (v & P_ZERO) != 0 ? ZERO_PFN : (int) (v & PFN_MASK);
-        log.leaf("follow_page_pte", null);
-        if ((v & P_PRESENT) == 0) return (gup & FOLL_WRITE) != 0 ? FAULT_FLAG_WRITE : 0;
-        if ((gup & FOLL_WRITE) != 0 && !canFollowWritePte(m, v, pfn, gup)) return FAULT_FLAG_WRITE;
+        if ((v & P_PRESENT) == 0) {
+            log.leaf("follow_page_mask", log.detail ? "no page mapped: fault it in" : null);
+            return (gup & FOLL_WRITE) != 0 ? FAULT_FLAG_WRITE : 0;
+        }
+        if ((gup & FOLL_WRITE) != 0 && !canFollowWritePte(m, v, pfn, gup)) {
+            log.leaf("follow_page_mask", log.detail ? "FOLL_WRITE on a read-only PTE (pfn " + pfn + "): write fault" : null);
+            return FAULT_FLAG_WRITE;
+        }
         if (gupMustUnshare(m, v, pfn, gup)) {
+            log.leaf("follow_page_mask", log.detail ? "pfn " + pfn + " must be unshared first" : null);
             boolean anon = pfn != ZERO_PFN && has(pfn, PG_ANON);
             log.event(EventType.NOTE, "must_unshare", p.name, m.name, i, pfn, "gup_must_unshare",
                     anon ? Rule.GUP_UNSHARE : Rule.LONGTERM_RO_FILE_UNSHARE,
@@ -2354,7 +2389,9 @@ public final class Machine {
                             + (anon ? Rule.GUP_UNSHARE.cite() : Rule.LONGTERM_RO_FILE_UNSHARE.cite()) : null, null);
             return FAULT_FLAG_UNSHARE;
         }
-        if ((gup & FOLL_WRITE) != 0 && (v & P_WRITE) == 0)
+        boolean force = (gup & FOLL_WRITE) != 0 && (v & P_WRITE) == 0;
+        log.leaf("follow_page_mask", log.detail ? "found pfn " + pfn + ((gup & FOLL_WRITE) == 0 ? " (read)" : force ? " (FOLL_FORCE through a read-only PTE)" : " (writable PTE)") : null);
+        if (force)
             log.event(EventType.NOTE, "force", p.name, m.name, i, pfn, "can_follow_write_pte",
                     rules.inForce(Rule.FOLL_COW) ? Rule.FOLL_COW : Rule.FOLL_FORCE_NEEDS_PAE,
                     log.detail ? "FOLL_FORCE writes through the read-only PTE" : null, null);
@@ -2362,8 +2399,10 @@ public final class Machine {
     }
 
     /**
-     * faultin_page: one fault for GUP; returns the (possibly changed) GUP flags, or -1 on failure. After a
-     * COW fault on a VMA without VM_WRITE, ≤ 4.8 drops FOLL_WRITE (the Dirty COW bug), 4.9-5.19 sets FOLL_COW.
+     * faultin_page: one fault for GUP; returns the (possibly changed) GUP flags, or -1 on failure. When the
+     * fault returned VM_FAULT_WRITE (do_wp_page broke or reused for the write: not do_cow_fault) on a VMA
+     * without VM_WRITE, ≤ 4.8 drops FOLL_WRITE (the Dirty COW bug), 4.9-5.19 sets FOLL_COW; 6.0+ ignores it
+     * (can_follow_write_pte looks at PageAnonExclusive instead).
      */
     final int faultinPage(Proc caller, Proc p, Mapping m, int i, int faultFlags, int gup) {
         VmFault f = new VmFault(p, m, i, faultFlags | FAULT_FLAG_REMOTE);
@@ -2377,11 +2416,11 @@ public final class Machine {
             if (rules.inForce(Rule.DIRTY_COW_BUG)) {
                 gup &= ~FOLL_WRITE;
                 log.event(EventType.NOTE, "drop_foll_write", p.name, m.name, i, -1, "faultin_page", Rule.DIRTY_COW_BUG,
-                        "the COW fault is done and the VMA is not writable: FOLL_WRITE is dropped, GUP retries as a read · " + Rule.DIRTY_COW_BUG.cite(), null);
+                        "do_wp_page returned VM_FAULT_WRITE and the VMA is not writable: FOLL_WRITE is dropped, GUP retries as a read · " + Rule.DIRTY_COW_BUG.cite(), null);
             } else if (rules.inForce(Rule.FOLL_COW)) {
                 gup |= FOLL_COW;
                 log.event(EventType.NOTE, "foll_cow", p.name, m.name, i, -1, "faultin_page", Rule.FOLL_COW,
-                        log.detail ? "the COW fault is done: FOLL_COW set, FOLL_WRITE kept · " + Rule.FOLL_COW.cite() : null, null);
+                        log.detail ? "do_wp_page returned VM_FAULT_WRITE and the VMA is not writable: FOLL_COW set, FOLL_WRITE kept · " + Rule.FOLL_COW.cite() : null, null);
             }
         }
         return gup;
@@ -2411,6 +2450,7 @@ public final class Machine {
         if ((gup & FOLL_WRITE) != 0) sb.append("|FOLL_WRITE");
         if ((gup & FOLL_LONGTERM) != 0) sb.append("|FOLL_LONGTERM");
         if ((gup & FOLL_FORCE) != 0) sb.append("|FOLL_FORCE");
+        if ((gup & FOLL_COW) != 0) sb.append("|FOLL_COW");
         return sb.toString();
     }
 

@@ -8,9 +8,9 @@ package io.cowscope.engine;
  */
 public enum Rule {
     DIRTY_COW_BUG(null, "4.8", "19be0eaffa3a (fix)", "",
-            "after a GUP write fault on a read-only private mapping GUP drops FOLL_WRITE and retries as a read; a zapped COW copy lets the forced write reach the page cache (CVE-2016-5195)"),
+            "when a GUP write fault on a read-only private mapping returns VM_FAULT_WRITE (do_wp_page reused or copied), GUP drops FOLL_WRITE and retries as a read; a COW copy zapped before that retry lets the forced write reach the page cache (CVE-2016-5195)"),
     FOLL_COW("4.9", "5.19", "19be0eaffa3a; removed by 5535be309971", "",
-            "GUP keeps FOLL_WRITE after the COW fault and sets FOLL_COW; a read-only PTE may be written through only if FOLL_FORCE && FOLL_COW && pte_dirty"),
+            "GUP keeps FOLL_WRITE after do_wp_page's VM_FAULT_WRITE and sets FOLL_COW; a read-only PTE may be written through only if FOLL_FORCE && FOLL_COW && pte_dirty"),
     MAPCOUNT_REUSE(null, "5.8", "replaced by 09854ba94c6a (THP: 3bff7e3f1f16)", "",
             "a write fault reuses an anon page iff mapcount + swapcount <= 1 (reuse_swap_page); refcount (GUP, pipes, DMA) is never consulted"),
     KSM_REUSE_SINGLE("5.1", "5.8", "52d1e606ee73; removed by 1a0cf26323c8", "I",

@@ -148,16 +148,34 @@ class CanonicalScenariosTest {
     }
 
     // 8. Dirty COW. Broken (≤ 4.8): the forced write follows the page-cache page after the race and modifies the file.
+    // Faithful fault returns: do_cow_fault does not report VM_FAULT_WRITE, only do_wp_page's reuse/copy does, so the
+    // window is the retry after the second fault. A first poke makes the private copy (an earlier loop iteration of
+    // the exploit); the hook armed before the second poke then fires at the retry after do_wp_page's VM_FAULT_WRITE.
     @ParameterizedTest
     @MethodSource("versions")
     void s08_dirtyCow(KernelVersion v) {
         MachineConfig c = MachineConfig.defaults(v).withFiles(List.of(new FileSpec("passwd", 1, "root:x:0:0")));
         Script s = new Script(c).run("process attacker", "attacker: f = mmap 1 file passwd private ro",
-                "on gup_retry: attacker: madvise f dontneed", "attacker: poke attacker f \"root::0:0\"");
+                "attacker: poke attacker f \"root::0:0\"");
+        assertEquals("root:x:0:0", s.o.fileContent("passwd", 0), "the first poke writes only the private copy");
+        assertEquals("root::0:0", s.content("attacker.f[0]"));
+        s.run("on gup_retry: attacker: madvise f dontneed", "attacker: poke attacker f \"root::0:0\"");
         boolean bug = in(v, null, "4.8");
         assertEquals(bug ? "root::0:0" : "root:x:0:0", s.o.fileContent("passwd", 0));
         assertEquals(bug, s.hazard(HazardType.FILE_CORRUPTED));
-        if (!bug) assertEquals("root::0:0", s.content("attacker.f[0]"), "the poke lands in a private copy");
+        assertEquals("root::0:0", s.content("attacker.f[0]"), bug ? "the attacker maps the corrupted page cache" : "the poke lands in a private copy");
+        assertEquals(!bug, s.page("attacker.f[0]").anon());
+        // 6.0+: the copy is PageAnonExclusive, GUP writes it without a fault and the hook is never reached
+        boolean hookFired = s.last().events().stream().anyMatch(e -> "hook".equals(e.kind()));
+        assertEquals(!in(v, "6.0", null), hookFired);
+        // the spec's single-poke example: the one-shot zap fires at the first retry, after do_cow_fault, while
+        // FOLL_WRITE is still set; GUP faults in a fresh copy and the file is intact in every version
+        Script one = new Script(c).run("process attacker", "attacker: f = mmap 1 file passwd private ro",
+                "on gup_retry: attacker: madvise f dontneed", "attacker: poke attacker f \"root::0:0\"");
+        assertTrue(one.last().events().stream().anyMatch(e -> "hook".equals(e.kind())), "the hook fires after do_cow_fault");
+        assertEquals("root:x:0:0", one.o.fileContent("passwd", 0));
+        assertFalse(one.hazard(HazardType.FILE_CORRUPTED));
+        assertEquals("root::0:0", one.content("attacker.f[0]"));
         // without the race every version writes only a private copy
         Script t = new Script(c).run("process attacker", "attacker: f = mmap 1 file passwd private ro", "attacker: poke attacker f \"x\"");
         assertEquals("root:x:0:0", t.o.fileContent("passwd", 0));

@@ -1,26 +1,269 @@
 import './style.css';
-import { type Action, bindButtons, bindKeys } from './actions/actions';
+import { bindButtons, bindKeys } from './actions/actions';
+import { createActions, type Controller } from './actions/session-actions';
+import { GALLERY } from './gallery-data';
+import { compareVersions, eraOf, VERSIONS } from './model/kernels';
+import { type ClientRequest, request } from './model/protocol';
+import { eventTypes, needsFullState, currentLine } from './model/session';
 import { Store } from './model/store';
+import type { Selection } from './model/state';
+import { Motion } from './render/anim';
+import { createEditor } from './render/editor';
 import { frameScheduler } from './render/frame';
 import { findHeader, renderHeader } from './render/header';
+import {
+  involvedKeys,
+  renderBanner,
+  renderInspector,
+  renderKernelEra,
+  renderLegend,
+  renderNarration,
+  renderTimeline,
+} from './render/panels';
+import { Stage } from './render/stage';
 import { Connection, socketUrl } from './transport/socket';
 
 // Wiring only: the model holds state, transport feeds it, render draws it, actions change it.
 const store = new Store();
 const header = findHeader(document);
-const paint = frameScheduler(() => renderHeader(header, store.state));
-store.subscribe(paint);
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const connection = new Connection({
-  url: socketUrl(window.location),
-  onEvent: (event) => store.dispatch(event),
+const motion = new Motion();
+const motion2 = new Motion();
+const stage = new Stage(byId<HTMLElement>('stage') as unknown as SVGSVGElement, motion);
+const stage2 = new Stage(byId<HTMLElement>('stage2') as unknown as SVGSVGElement, motion2);
+
+function send(message: ClientRequest): void {
+  if (!connection.send(message)) store.dispatch({ kind: 'received', message: { type: 'error', code: 'offline', message: 'not connected' } });
+}
+
+let editTimer: ReturnType<typeof setTimeout> | null = null;
+/** the step to return to after a load caused by editing the text */
+let keepStep: number | null = null;
+const editor = createEditor(
+  byId('editor'),
+  (text) => {
+    if (editTimer) clearTimeout(editTimer);
+    editTimer = setTimeout(() => loadText(text), 800);
+  },
+  () => loadText(editor.text()),
+);
+
+function loadText(text: string): void {
+  keepStep = store.state.session?.step ?? null;
+  send(request.load({ text }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
+}
+
+function select(key: string): void {
+  let selection: Selection | null = null;
+  if (key.startsWith('page:')) selection = { kind: 'page', pfn: Number(key.slice(5)) };
+  const pte = /^pte:(.+)\.([^.[]+)\[(\d+)\]$/.exec(key);
+  if (pte) selection = { kind: 'pte', proc: pte[1]!, var: pte[2]!, index: Number(pte[3]) };
+  const strip = /^strip:(.+)\.([^.:]+):(\d+)$/.exec(key);
+  if (strip) {
+    const page = Number(strip[3]);
+    send(request.window(strip[1]!, strip[2]!, Math.max(0, page - 32), page + 31));
+    selection = { kind: 'pte', proc: strip[1]!, var: strip[2]!, index: page };
+  }
+  const current = store.state.ui.selection;
+  const same = current && selection && JSON.stringify(current) === JSON.stringify(selection);
+  store.dispatch({ kind: 'ui', change: { selection: same ? null : selection } });
+}
+
+const controller: Controller = {
+  store,
+  send,
+  stepAnimations: () => {
+    motion.skip();
+    motion2.skip();
+  },
+  connection: () => connection.reconnect(),
+  focusGallery: () => byId('gallery-list').querySelector<HTMLElement>('button')?.focus(),
+};
+const actions = createActions(controller);
+
+// ---- kernel pickers ----
+const kernelPicker = byId<HTMLSelectElement>('kernel-picker');
+const comparePicker = byId<HTMLSelectElement>('compare-picker');
+for (const version of [...VERSIONS].sort((a, b) => compareVersions(b, a))) {
+  const era = eraOf(version);
+  kernelPicker.add(new Option(`${version} · ${era.id} ${era.name}`, version));
+  comparePicker.add(new Option(`${version} · ${era.id}`, version));
+}
+kernelPicker.value = store.state.ui.kernel;
+kernelPicker.addEventListener('change', () => {
+  const version = kernelPicker.value;
+  store.dispatch({ kind: 'ui', change: { kernel: version } });
+  if (store.state.session) send(request.kernel(version));
+});
+comparePicker.addEventListener('change', () => {
+  const version = comparePicker.value || null;
+  store.dispatch({ kind: 'ui', change: { compareKernel: version } });
+  if (store.state.session) send(request.compare(version));
 });
 
-const actions: readonly Action[] = [
-  { name: 'reconnect', label: 'Reconnect', key: 'r', perform: () => connection.reconnect() },
-];
+// ---- gallery ----
+const galleryList = byId('gallery-list');
+for (const item of GALLERY) {
+  const li = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'gallery-item';
+  button.dataset.gallery = item.id;
+  button.innerHTML = '';
+  const title = document.createElement('strong');
+  title.textContent = item.title;
+  const meta = document.createElement('span');
+  meta.className = 'muted';
+  meta.textContent = ` ${item.id}${item.kernel ? ' · kernel ' + item.kernel : ''}${item.tags.length ? ' · ' + item.tags.join(', ') : ''}`;
+  button.append(title, meta);
+  button.addEventListener('click', () => {
+    editor.setText(item.text);
+    keepStep = null;
+    send(request.load({ gallery: item.id }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
+    store.dispatch({ kind: 'ui', change: { gallery: false } });
+  });
+  li.appendChild(button);
+  galleryList.appendChild(li);
+}
+
+// ---- timeline controls ----
+const scrubber = byId<HTMLInputElement>('scrubber');
+scrubber.addEventListener('change', () => send(request.goto(Number(scrubber.value))));
+byId('markers').addEventListener('click', (event) => {
+  const step = (event.target as HTMLElement).dataset.step;
+  if (step !== undefined) send(request.goto(Number(step)));
+});
+byId<HTMLSelectElement>('run-event').addEventListener('change', (event) => {
+  const select = event.target as HTMLSelectElement;
+  if (select.value) send(request.run('forward', { event: select.value }));
+  select.value = '';
+});
+byId<HTMLFormElement>('run-condition').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const target = /^(\w+)\.(\w+)\[(\d+)\]$/.exec(byId<HTMLInputElement>('cond-target').value.trim());
+  if (!target) {
+    store.dispatch({ kind: 'received', message: { type: 'error', code: 'condition', message: 'write the page as proc.var[i]' } });
+    return;
+  }
+  const op = byId<HTMLSelectElement>('cond-op').value as '==' | '!=' | 'changes';
+  const raw = byId<HTMLInputElement>('cond-value').value.trim();
+  const value = raw === '' ? undefined : raw === 'true' ? true : raw === 'false' ? false : Number.isNaN(Number(raw)) ? raw : Number(raw);
+  send(
+    request.run('forward', {
+      condition: { proc: target[1]!, var: target[2]!, page: Number(target[3]), field: byId<HTMLSelectElement>('cond-field').value, op, ...(op === 'changes' ? {} : { value }) },
+    }),
+  );
+});
+
+// ---- help sheet ----
+const helpList = byId('help-list');
+for (const action of actions) {
+  if (!action.key) continue;
+  const dt = document.createElement('dt');
+  dt.textContent = [action.key, ...(action.keys ?? [])].map((k) => k.replace('ArrowRight', '→').replace('ArrowLeft', '←').replace(/^ $/, 'Space')).join(' / ');
+  const dd = document.createElement('dd');
+  dd.textContent = action.label;
+  helpList.append(dt, dd);
+}
+
+// ---- paint: one per animation frame, whatever arrived ----
+let paintedVersion = -1;
+let paintedUi: unknown = null;
+function paint(): void {
+  const state = store.state;
+  renderHeader(header, state);
+  const ui = state.ui;
+  const root = document.documentElement;
+  if (root.dataset.theme !== ui.theme) root.dataset.theme = ui.theme;
+  byId('gallery').hidden = !ui.gallery;
+  byId('help').hidden = !ui.help;
+  byId('speed').textContent = `${(1000 / ui.speed).toFixed(ui.speed > 1000 ? 1 : 0)} steps/s`;
+  const play = byId('play-button');
+  play.textContent = ui.playing ? '⏸ Pause' : '▶ Play';
+  play.setAttribute('aria-pressed', String(ui.playing));
+  motion.duration = motion2.duration = Math.min(900, ui.speed * 0.8);
+  if (kernelPicker.value !== ui.kernel) kernelPicker.value = ui.kernel;
+  if (comparePicker.value !== (ui.compareKernel ?? '')) comparePicker.value = ui.compareKernel ?? '';
+  renderKernelEra(document, ui.kernel);
+  const diagnostics = byId('diagnostics');
+  diagnostics.replaceChildren(
+    ...state.diagnostics.map((d) => {
+      const li = document.createElement('li');
+      li.textContent = `line ${d.line}:${d.column}: ${d.message}${d.code ? ` [${d.code}]` : ''}`;
+      return li;
+    }),
+  );
+  editor.showDiagnostics(state.diagnostics);
+
+  const session = state.session;
+  const uiKey = JSON.stringify([ui.selection, ui.breakpoints]);
+  if (session && session.version === paintedVersion && uiKey === paintedUi) return;
+  const moved = session?.version !== paintedVersion;
+  paintedVersion = session?.version ?? -1;
+  paintedUi = uiKey;
+  byId('scenario-title').textContent = session ? session.title || 'Scenario' : 'No scenario loaded — open the gallery (G)';
+  renderTimeline(document, session, ui.breakpoints);
+  renderNarration(document, session, moved);
+  renderBanner(document, session?.snapshot ?? null, session?.compareSnapshot ?? null);
+  renderInspector(document, session?.snapshot ?? null, ui.selection);
+  editor.highlightLine(session ? currentLine(session) : null);
+  const selected = ui.selection ? (ui.selection.kind === 'page' ? `page:${ui.selection.pfn}` : `pte:${ui.selection.proc}.${ui.selection.var}[${ui.selection.index}]`) : null;
+  if (!session) return;
+  const differs = new Set<string>();
+  for (const d of session.diff) differs.add(d.what === 'page' ? `page:${d.key}` : d.key);
+  byId('stage-main-kernel').textContent = `kernel ${session.kernel} · ${eraOf(session.kernel).name}`;
+  stage.render(session.snapshot, { report: moved ? session.report : null, selected, involved: involvedKeys(session.snapshot), differs, onSelect: select });
+  const compare = session.compareSnapshot;
+  byId('stage-compare').hidden = !compare;
+  byId('stages').classList.toggle('comparing', !!compare);
+  if (compare && session.compare) {
+    byId('stage-compare-kernel').textContent = `kernel ${session.compare} · ${eraOf(session.compare).name}`;
+    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs, onSelect: select });
+  }
+}
+const schedule = frameScheduler(paint);
+store.subscribe(schedule);
+
+// ---- transport: what arrives may need an answer ----
+const connection = new Connection({
+  url: socketUrl(window.location),
+  onEvent: (event) => {
+    store.dispatch(event);
+    if (event.kind !== 'received') return;
+    const message = event.message;
+    const state = store.state;
+    if (message.type === 'hello' && state.session) send(request.resume(state.session.token));
+    if (message.type === 'session') {
+      editor.setText(message.text);
+      if (keepStep !== null && keepStep > 0) send(request.goto(Math.min(keepStep, message.steps)));
+      keepStep = null;
+    }
+    if (message.type === 'delta') {
+      if (needsFullState(message) || (message.compare && needsFullState(message.compare))) send(request.goto(message.step));
+      if (state.ui.playing) {
+        const types = eventTypes(message);
+        const hit = state.ui.breakpoints.includes(message.step) || types.some((t) => state.ui.eventBreaks.includes(t));
+        if (hit || message.step >= message.steps) {
+          send(request.pause());
+          store.dispatch({ kind: 'ui', change: { playing: false } });
+        }
+      }
+    }
+  },
+});
+
 bindKeys(document, actions);
 bindButtons(document, actions);
-
-renderHeader(header, store.state);
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && (store.state.ui.gallery || store.state.ui.help)) {
+    store.dispatch({ kind: 'ui', change: { gallery: false, help: false } });
+  }
+});
+document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
+renderLegend(document);
+paint();
 connection.open();
+
+// for tests and the benchmark page: read-only access to the state
+(window as unknown as { cowscope: unknown }).cowscope = { store, stage, stage2, send };

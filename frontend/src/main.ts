@@ -3,7 +3,7 @@ import { bindButtons, bindKeys } from './actions/actions';
 import { createActions, type Controller } from './actions/session-actions';
 import { GALLERY } from './gallery-data';
 import { compareVersions, eraOf, VERSIONS } from './model/kernels';
-import { type ClientRequest, request } from './model/protocol';
+import { type ClientRequest, parseServerMessage, request } from './model/protocol';
 import { eventTypes, needsFullState, currentLine } from './model/session';
 import { Store } from './model/store';
 import type { Selection } from './model/state';
@@ -266,4 +266,4 @@ paint();
 connection.open();
 
 // for tests and the benchmark page: read-only access to the state
-(window as unknown as { cowscope: unknown }).cowscope = { store, stage, stage2, send };
+(window as unknown as { cowscope: unknown }).cowscope = { store, stage, stage2, send, parse: parseServerMessage };

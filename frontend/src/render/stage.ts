@@ -220,7 +220,7 @@ export class Stage {
       svg('text', { class: 'lane-title', x: 16, y: 22 }, `${p.name}`),
       svg(
         'text',
-        { class: 'lane-meta', x: 16 + Math.max(60, p.name.length * 11), y: 22 },
+        { class: 'lane-meta', x: 28 + Math.max(60, p.name.length * 11), y: 22 },
         `pid ${p.pid} · cpu${p.cpu} · ${icon} ${state}${p.blockedOn ? ' on ' + p.blockedOn : ''}${p.hasPinned ? ' · has_pinned' : ''}${p.parent ? ' · child of ' + p.parent : ''}`,
       ),
     );

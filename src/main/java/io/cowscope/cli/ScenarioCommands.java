@@ -1,20 +1,148 @@
 package io.cowscope.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.List;
+
+import io.cowscope.scenario.Diagnostic;
+import io.cowscope.scenario.Limits;
+import io.cowscope.scenario.Printer;
+import io.cowscope.scenario.ScenarioLanguage;
 
 /**
- * The scenario subcommands (check, run, fmt, bisect), run without a web server. Placeholder until
- * the scenario language lands: it owns this class.
+ * The scenario subcommands, run without a web server: {@code check}, {@code run}, {@code fmt},
+ * {@code bisect} (docs/cli.md). Exit codes: 0 success (valid / every expectation passed), 1 an
+ * expectation failed, 2 errors (usage, unreadable file, scenario errors, run-time errors).
  */
 public final class ScenarioCommands {
-    public static final java.util.List<String> NAMES = java.util.List.of("check", "run", "fmt", "bisect");
+    public static final List<String> NAMES = List.of("check", "run", "fmt", "bisect");
+
+    static final int OK = 0, FAILED = 1, ERROR = 2;
 
     private ScenarioCommands() {
     }
 
     /** Runs subcommand {@code name} with its arguments; returns the process exit code. */
     public static int run(String name, String[] args, PrintStream out, PrintStream err) {
-        err.println("cowscope " + name + ": not implemented yet");
-        return 2;
+        return run(name, args, System.in, out, err);
+    }
+
+    /** As {@link #run(String, String[], PrintStream, PrintStream)} with stdin given (for "-" and tests). */
+    public static int run(String name, String[] args, InputStream in, PrintStream out, PrintStream err) {
+        try {
+            switch (name) {
+                case "check": return check(args, in, out, err);
+                case "fmt": return fmt(args, in, out, err);
+                case "run": return RunCommand.run(args, in, out, err);
+                case "bisect": return BisectCommand.run(args, in, out, err);
+                default:
+                    err.println("cowscope: unknown command '" + name + "'; commands: " + String.join(", ", NAMES));
+                    return ERROR;
+            }
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            err.println("cowscope " + name + ": internal error: " + e);
+            return ERROR;
+        }
+    }
+
+    static boolean wantsHelp(String[] args) {
+        for (String a : args) if (a.equals("--help") || a.equals("-h")) return true;
+        return false;
+    }
+
+    static final String CHECK_HELP = String.join("\n",
+            "usage: cowscope check FILE...",
+            "",
+            "Checks .cow scenarios without running them: syntax, names, indexes, versions, limits.",
+            "Each error is printed as FILE:LINE:COL: message [CODE], then the line and a caret.",
+            "FILE may be '-' for standard input.",
+            "",
+            "Exit status: 0 every file is valid, 2 errors (or a file cannot be read).",
+            "",
+            "examples:",
+            "  cowscope check scenarios/dirty-cow.cow",
+            "  cowscope check *.cow",
+            "  cat my.cow | cowscope check -",
+            "");
+
+    static int check(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        if (wantsHelp(args)) {
+            out.print(CHECK_HELP);
+            return OK;
+        }
+        if (args.length == 0) {
+            err.print(CHECK_HELP);
+            return ERROR;
+        }
+        int status = OK;
+        for (String a : args) {
+            if (a.startsWith("--") ) {
+                err.println("cowscope check: unknown option '" + a + "'");
+                return ERROR;
+            }
+        }
+        for (String a : args) {
+            SourceFile f = read(a, in, err, "check");
+            if (f == null) {
+                status = ERROR;
+                continue;
+            }
+            ScenarioLanguage.Checked c = f.check(Limits.DEFAULT);
+            if (c.ok()) {
+                out.println(f.name() + ": ok (" + c.scenario().statements().size() + " statements)");
+            } else {
+                for (Diagnostic d : c.diagnostics()) out.print(f.render(d));
+                int n = c.diagnostics().size();
+                out.println(f.name() + ": " + n + " error" + (n == 1 ? "" : "s"));
+                status = ERROR;
+            }
+        }
+        return status;
+    }
+
+    static final String FMT_HELP = String.join("\n",
+            "usage: cowscope fmt FILE",
+            "",
+            "Prints the scenario in canonical form on standard output: header first in the spec's",
+            "order, one space between words, keywords in the spec's order, defaults left out;",
+            "comments are kept. FILE may be '-' for standard input. The file is not changed.",
+            "",
+            "Exit status: 0 printed, 2 the scenario has errors (printed on standard error).",
+            "",
+            "examples:",
+            "  cowscope fmt my.cow",
+            "  cowscope fmt my.cow > tidy.cow",
+            "  cowscope fmt - < my.cow",
+            "");
+
+    static int fmt(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        if (wantsHelp(args)) {
+            out.print(FMT_HELP);
+            return OK;
+        }
+        if (args.length != 1 || (args[0].startsWith("--"))) {
+            err.print(FMT_HELP);
+            return ERROR;
+        }
+        SourceFile f = read(args[0], in, err, "fmt");
+        if (f == null) return ERROR;
+        ScenarioLanguage.Checked c = f.check(Limits.DEFAULT);
+        if (!c.ok()) {
+            for (Diagnostic d : c.diagnostics()) err.print(f.render(d));
+            return ERROR;
+        }
+        out.print(Printer.print(c.scenario()));
+        return OK;
+    }
+
+    static SourceFile read(String arg, InputStream in, PrintStream err, String cmd) {
+        try {
+            return SourceFile.read(arg, in);
+        } catch (IOException | RuntimeException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
+            err.println("cowscope " + cmd + ": " + arg + ": cannot read: " + why);
+            return null;
+        }
     }
 }

@@ -23,8 +23,16 @@ public class MessageDispatcher {
     private final ObjectMapper json;
     private final Map<String, MessageHandler> handlers = new TreeMap<>();
 
+    private final List<MessageGuard> guards;
+
     public MessageDispatcher(ObjectMapper json, List<MessageHandler> handlers) {
+        this(json, handlers, List.of());
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public MessageDispatcher(ObjectMapper json, List<MessageHandler> handlers, List<MessageGuard> guards) {
         this.json = json;
+        this.guards = List.copyOf(guards);
         for (MessageHandler handler : handlers) {
             MessageHandler previous = this.handlers.putIfAbsent(handler.type(), handler);
             if (previous != null) {
@@ -40,6 +48,14 @@ public class MessageDispatcher {
     }
 
     public void dispatch(String text, Peer peer) {
+        for (MessageGuard guard : guards) {
+            try {
+                guard.admit(text, peer);
+            } catch (ProtocolException e) {
+                peer.send(new Messages.Error(e.code(), e.getMessage()));
+                return;
+            }
+        }
         JsonNode message;
         try {
             message = json.readTree(text);
@@ -62,13 +78,17 @@ public class MessageDispatcher {
                     "unknown message type \"" + type.stringValue() + "\"; known: " + String.join(", ", handlers.keySet())));
             return;
         }
+        // a request may carry an "id" (string or number); errors answering it echo the id
+        JsonNode idNode = message.get("id");
+        Object id = idNode == null || !(idNode.isString() || idNode.isNumber()) ? null
+                : idNode.isString() ? idNode.stringValue() : idNode.numberValue();
         try {
             handler.handle(message, peer);
         } catch (ProtocolException e) {
-            peer.send(new Messages.Error(e.code(), e.getMessage()));
+            peer.send(new Messages.Error(e.code(), e.getMessage(), id));
         } catch (RuntimeException e) {
             log.error("handler for '{}' failed on connection {}", type.stringValue(), peer.id(), e);
-            peer.send(new Messages.Error(Messages.INTERNAL, "the server failed on this message; see its log"));
+            peer.send(new Messages.Error(Messages.INTERNAL, "the server failed on this message; see its log", id));
         }
     }
 }

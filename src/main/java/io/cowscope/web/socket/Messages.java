@@ -1,5 +1,7 @@
 package io.cowscope.web.socket;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /** The messages the server sends, one record each; the field order is the JSON order. */
 public final class Messages {
     /** version of the socket protocol; a client's hello names the version it speaks */
@@ -19,9 +21,15 @@ public final class Messages {
      * Something the client sent could not be handled; the connection stays open. Codes are
      * stable: {@code malformed}, {@code unknown-type}, {@code unsupported-version}, {@code internal}.
      */
-    public record Error(String type, String code, String message) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Error(String type, String code, String message, Object id) {
         public Error(String code, String message) {
-            this("error", code, message);
+            this("error", code, message, null);
+        }
+
+        /** an error answering a request that carried an {@code id}: the id is echoed */
+        public Error(String code, String message, Object id) {
+            this("error", code, message, id);
         }
     }
 

@@ -2,6 +2,7 @@ package io.cowscope.web.socket;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -32,8 +33,12 @@ class SocketHandler extends TextWebSocketHandler {
 
     private final int maxTextMessageBytes;
 
-    SocketHandler(MessageDispatcher dispatcher, ObjectMapper json, SocketProperties properties) {
+    private final List<ConnectionListener> listeners;
+
+    SocketHandler(MessageDispatcher dispatcher, ObjectMapper json, SocketProperties properties,
+            List<ConnectionListener> listeners) {
         this.dispatcher = dispatcher;
+        this.listeners = List.copyOf(listeners);
         this.json = json;
         this.maxTextMessageBytes = properties.maxTextMessageBytes();
     }
@@ -69,7 +74,17 @@ class SocketHandler extends TextWebSocketHandler {
 
     @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-        peers.remove(session.getId());
+        SessionPeer peer = peers.remove(session.getId());
+        if (peer == null) {
+            return;
+        }
+        for (ConnectionListener listener : listeners) {
+            try {
+                listener.closed(peer);
+            } catch (RuntimeException e) {
+                log.warn("connection listener failed on connection {}", session.getId(), e);
+            }
+        }
     }
 
     /** connections open now */

@@ -1,0 +1,124 @@
+package io.cowscope.engine;
+
+import java.util.HashMap;
+
+import static io.cowscope.engine.Machine.*;
+
+/** ksmd (kernel-model §3.10): one call = one full scan of the VM_MERGEABLE mappings, in registration order. */
+final class Ksm {
+    private Ksm() {
+    }
+
+    private record Cand(Mapping m, int i) {
+    }
+
+    static void scan(Machine M) {
+        StepLog log = M.log;
+        int d = log.enter("ksm_do_scan", null);
+        int dd = log.enter("lru_add_drain_all", null);
+        M.lruAddDrainAll();
+        log.depth = dd;
+        HashMap<Integer, Cand> unstable = new HashMap<>();
+        int k = 0;
+        for (Mapping m : M.ksmRegions) {
+            if (m.proc.state != ProcState.ALIVE) continue;
+            for (int i = 0; i < m.n; i++) {
+                long v = m.pte[i];
+                if ((v & V_MERGEABLE) == 0 || (v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
+                int pfn = (int) (v & PFN_MASK);
+                if (!M.has(pfn, PG_ANON) || M.has(pfn, PG_KSM)) continue;
+                if ((v & P_PMD) != 0) {
+                    if ((i & (HPAGE - 1)) == 0) M.log.warn("KSM of THP pages is not simulated: " + m.proc.name + "." + m.name + "[" + i + "..] skipped");
+                    i |= HPAGE - 1;
+                    continue;
+                }
+                log.page(k++);
+                int text = M.ct.textId(M.content[pfn]);
+                long key = ((long) m.id << 32) | i;
+                Integer old = M.ksmChecksum.put(key, text);
+                if (old == null || old != text) {
+                    log.event(EventType.NOTE, "ksm_checksum", m.proc.name, m.name, i, pfn, "cmp_and_merge_page", null,
+                            log.detail ? "checksum " + (old == null ? "first seen" : "changed") + " since the previous scan: not a candidate yet" : null, null);
+                    continue;
+                }
+                Integer stable = M.ksmStable.get(text);
+                if (stable != null && !M.has(stable, PG_FREE) && stable != pfn) {
+                    if (writeProtectPage(M, m, i, pfn)) replacePage(M, m, i, pfn, stable);
+                    continue;
+                }
+                Cand c = unstable.get(text);
+                if (c != null) {
+                    long cv = c.m().pte[c.i()];
+                    int cpfn = (int) (cv & PFN_MASK);
+                    if ((cv & P_PRESENT) != 0 && (cv & P_ZERO) == 0 && cpfn != pfn && !M.has(cpfn, PG_KSM)
+                            && M.ct.textId(M.content[cpfn]) == text && mergeable(M, cpfn) && mergeable(M, pfn)) {
+                        // try_to_merge_two_pages: the page scanned second becomes the KSM page
+                        writeProtectPage(M, m, i, pfn);
+                        M.setFlag(pfn, PG_KSM, true);
+                        M.content[pfn] = M.ct.newVersion(M.ct.text(M.content[pfn]), ContentTable.KSM, M.stepIndex, false);
+                        M.ksmStable.put(text, pfn);
+                        writeProtectPage(M, c.m(), c.i(), cpfn);
+                        replacePage(M, c.m(), c.i(), cpfn, pfn);
+                        unstable.remove(text);
+                        continue;
+                    }
+                }
+                unstable.put(text, new Cand(m, i));
+            }
+        }
+        log.detail = true;
+        log.depth = d;
+    }
+
+    /** write_protect_page's precondition: refcount == mapcount + swapcache (no GUP, pipe or LRU-batch reference); 5.19+ no PAE page that may be pinned */
+    private static boolean mergeable(Machine M, int pfn) {
+        int expected = M.pageMapcount(pfn) + (M.has(pfn, PG_SWAPCACHE) ? 1 : 0);
+        if (M.refcount(pfn) != expected) {
+            M.log.event(EventType.NOTE, "ksm_busy", null, null, -1, pfn, "write_protect_page", null,
+                    M.log.detail ? "page_count " + M.refcount(pfn) + " = " + M.breakdown(pfn) + " ≠ mapcount + swapcache " + expected + ": not merged" : null, null);
+            return false;
+        }
+        if (M.rules.inForce(Rule.ANON_EXCLUSIVE) && M.has(pfn, PG_EXCL) && M.maybeDmaPinned(pfn)) return false;
+        return true;
+    }
+
+    static boolean writeProtectPage(Machine M, Mapping m, int i, int pfn) {
+        if (!mergeable(M, pfn)) return false;
+        long v = m.pte[i];
+        M.setPte(m, i, v & ~P_WRITE);
+        if (M.rules.inForce(Rule.ANON_EXCLUSIVE)) M.setPageFlag(pfn, PG_EXCL, false);
+        M.log.event(EventType.WRPROTECT, "ksm", m.proc.name, m.name, i, pfn, "write_protect_page", null,
+                M.log.detail ? "PTE write-protected for the merge" + (M.rules.inForce(Rule.ANON_EXCLUSIVE) ? ", PageAnonExclusive cleared" : "") : null, null);
+        return true;
+    }
+
+    /** replace_page: the PTE now maps the KSM page; the old page loses this mapping */
+    static void replacePage(Machine M, Mapping m, int i, int old, int kpage) {
+        long v = m.pte[i];
+        M.mc[kpage]++;
+        M.folioGet(kpage, 1);
+        M.setPte(m, i, (v & ~(PFN_MASK | P_WRITE)) | kpage);
+        M.statKsm++;
+        M.log.event(EventType.KSM_MERGE, null, m.proc.name, m.name, i, kpage, "replace_page", null,
+                m.proc.name + "." + m.name + "[" + i + "] now maps KSM page pfn " + kpage + " (\"" + M.text(kpage) + "\", mapcount " + M.mc[kpage] + "); pfn " + old + " dropped", null);
+        M.mc[old]--;
+        M.folioPut(old, 1);
+    }
+
+    /** MADV_UNMERGEABLE: break_ksm copies every KSM page of the range */
+    static void unmerge(Machine M, Proc p, Mapping m, int a, int b) {
+        M.ksmRegions.remove(m);
+        for (int i = a; i <= b; i++) {
+            long v = m.pte[i];
+            if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
+            int pfn = (int) (v & PFN_MASK);
+            if (!M.has(pfn, PG_KSM)) continue;
+            M.log.leaf("break_ksm", m.name + "[" + i + "]");
+            M.doWpPage(new VmFault(p, m, i, (v & V_WRITE) != 0 ? FAULT_FLAG_WRITE : FAULT_FLAG_UNSHARE));
+        }
+        for (int i = a; i <= b; i++) if ((m.pte[i] & V_MERGEABLE) != 0) {
+            M.ksmRegions.add(m);
+            break;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.cowscope.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.cowscope.engine.Machine.*;
+
+/** The side-effect-free view of a machine: it only reads the machine's arrays. */
+final class MachineObserver implements Observer {
+    private final Machine M;
+
+    MachineObserver(Machine m) {
+        M = m;
+    }
+
+    private Proc proc(String name) {
+        Proc p = M.procByName.get(name);
+        if (p == null) throw new IllegalArgumentException("unknown process '" + name + "'");
+        return p;
+    }
+
+    private Mapping mapping(String proc, String var) {
+        Mapping m = proc(proc).maps.get(var);
+        if (m == null) throw new IllegalArgumentException("process " + proc + " has no mapping '" + var + "'");
+        return m;
+    }
+
+    private long pteOf(String proc, String var, int i) {
+        Mapping m = mapping(proc, var);
+        if (i < 0 || i >= m.n) throw new IllegalArgumentException("index " + i + " outside " + var + " (0.." + (m.n - 1) + ")");
+        return m.pte[i];
+    }
+
+    @Override
+    public String content(String proc, String var, int i) {
+        Mapping m = mapping(proc, var);
+        long v = pteOf(proc, var, i);
+        if ((v & V_MAPPED) == 0 || (v & V_READ) == 0) return null;
+        if ((v & P_PRESENT) != 0) return (v & P_ZERO) != 0 ? "" : M.text((int) (v & PFN_MASK));
+        if ((v & P_SWAP) != 0) {
+            int slot = (int) (v & PFN_MASK);
+            int c = M.slotCache[slot];
+            return c != 0 ? M.text(c) : M.ct.text(M.slotContent[slot]);
+        }
+        if (m.file == null) return "";
+        int c = m.file.cache[i];
+        return c != 0 ? M.text(c) : M.ct.text(m.file.disk[i]);
+    }
+
+    /** pfn for present, -(slot+1) - 1_000_000_000 for an uncached swap entry, MIN for none */
+    private long identity(long v) {
+        if ((v & P_PRESENT) != 0) return (v & P_ZERO) != 0 ? ZERO_PFN : (v & PFN_MASK);
+        if ((v & P_SWAP) != 0) {
+            int slot = (int) (v & PFN_MASK);
+            int c = M.slotCache[slot];
+            return c != 0 ? c : -1_000_000_000L - slot;
+        }
+        return Long.MIN_VALUE;
+    }
+
+    @Override
+    public boolean shares(String p1, String v1, int i1, String p2, String v2, int i2) {
+        long a = identity(pteOf(p1, v1, i1)), b = identity(pteOf(p2, v2, i2));
+        return a != Long.MIN_VALUE && a == b;
+    }
+
+    @Override
+    public boolean zero(String proc, String var, int i) {
+        long v = pteOf(proc, var, i);
+        return (v & P_PRESENT) != 0 && (v & P_ZERO) != 0;
+    }
+
+    @Override
+    public boolean unmapped(String proc, String var, int i) {
+        return (pteOf(proc, var, i) & (P_PRESENT | P_SWAP)) == 0;
+    }
+
+    @Override
+    public boolean swapped(String proc, String var, int i) {
+        return (pteOf(proc, var, i) & P_SWAP) != 0;
+    }
+
+    @Override
+    public PteView pte(String proc, String var, int i) {
+        return M.pteView(mapping(proc, var), i, pteOf(proc, var, i));
+    }
+
+    @Override
+    public PageView page(String proc, String var, int i) {
+        long id = identity(pteOf(proc, var, i));
+        if (id == Long.MIN_VALUE || id < 0) return null;
+        return Sources.pageView(M, (int) id, true);
+    }
+
+    @Override
+    public PageView pageByPfn(long pfn) {
+        if (pfn < 0 || pfn >= M.npfn) throw new IllegalArgumentException("no pfn " + pfn);
+        return Sources.pageView(M, (int) pfn, true);
+    }
+
+    @Override
+    public Pagemap pagemap(String proc, String var, int i) {
+        long v = pteOf(proc, var, i);
+        long w = 0;
+        boolean vma = (v & V_MAPPED) != 0;
+        if (M.config.softDirty() && vma && ((v & V_SOFTDIRTY) != 0 || ((v & (P_PRESENT | P_SWAP)) != 0 && (v & P_SOFTDIRTY) != 0)))
+            w |= Pagemap.SOFT_DIRTY;
+        if (M.rules.inForce(Rule.PAGEMAP_UFFD_WP) && (v & P_UFFD_WP) != 0) w |= Pagemap.UFFD_WP;
+        if ((v & P_PRESENT) != 0) {
+            w |= Pagemap.PRESENT;
+            if ((v & P_ZERO) != 0) return new Pagemap(w | ZERO_PFN);
+            int pfn = (int) (v & PFN_MASK);
+            w |= pfn;
+            if (!M.has(pfn, PG_ANON)) w |= Pagemap.FILE;
+            int mcv;
+            if ((v & P_PMD) != 0) {
+                // PMD-mapped THP: every subpage reports the head's mapcount, except 6.11-6.14 (own mapcount)
+                int h = M.head(pfn);
+                mcv = M.rules.inForce(Rule.PAGEMAP_THP_SUBPAGE_MAPCOUNT) ? M.pageMapcount(pfn) : M.pageMapcount(h);
+            } else mcv = M.pageMapcount(pfn);
+            if (mcv == 1) w |= Pagemap.EXCLUSIVE;
+        } else if ((v & P_SWAP) != 0) {
+            w |= Pagemap.SWAPPED | (((v & PFN_MASK) << 5) & Pagemap.PFN_MASK);
+            Mapping m = mapping(proc, var);
+            if (m.file != null) w |= Pagemap.FILE;
+        }
+        return new Pagemap(w);
+    }
+
+    private Handle handle(String name) {
+        Handle h = M.handles.get(name);
+        if (h == null) throw new IllegalArgumentException("unknown handle '" + name + "'");
+        return h;
+    }
+
+    @Override
+    public ReadValue handleContent(String name) {
+        Handle h = handle(name);
+        List<ReadValue.Run> runs = new ArrayList<>();
+        for (int pfn : h.pfns) {
+            String t = pfn == ZERO_PFN ? "" : M.text(pfn);
+            if (!runs.isEmpty() && runs.get(runs.size() - 1).text().equals(t)) {
+                ReadValue.Run r = runs.remove(runs.size() - 1);
+                runs.add(new ReadValue.Run(t, r.count() + 1));
+            } else runs.add(new ReadValue.Run(t, 1));
+        }
+        return new ReadValue(runs, h.pfns.length);
+    }
+
+    @Override
+    public boolean handleCoherent(String name) {
+        return M.coherent(handle(name));
+    }
+
+    @Override
+    public boolean handleLive(String name) {
+        return handle(name).live;
+    }
+
+    @Override
+    public ReadValue pipeContent(String name) {
+        Pipe p = M.pipes.get(name);
+        if (p == null) throw new IllegalArgumentException("unknown pipe '" + name + "'");
+        List<ReadValue.Run> runs = new ArrayList<>();
+        for (int k = 0; k < p.pfns.size(); k++) {
+            int pfn = p.pfns.get(k);
+            String t = pfn == ZERO_PFN ? "" : M.text(pfn);
+            if (!runs.isEmpty() && runs.get(runs.size() - 1).text().equals(t)) {
+                ReadValue.Run r = runs.remove(runs.size() - 1);
+                runs.add(new ReadValue.Run(t, r.count() + 1));
+            } else runs.add(new ReadValue.Run(t, 1));
+        }
+        if (runs.isEmpty()) runs.add(new ReadValue.Run("", 1));
+        return new ReadValue(runs, Math.max(1, p.pfns.size()));
+    }
+
+    @Override
+    public String fileContent(String file, int i) {
+        FileObj f = M.files.get(file);
+        if (f == null) throw new IllegalArgumentException("unknown file '" + file + "'");
+        if (i < 0 || i >= f.pages) throw new IllegalArgumentException("index " + i + " outside file " + file);
+        return f.cache[i] != 0 ? M.text(f.cache[i]) : M.ct.text(f.disk[i]);
+    }
+
+    @Override
+    public ProcState processState(String name) {
+        return proc(name).state;
+    }
+
+    @Override
+    public boolean blocked(String name) {
+        return proc(name).blocked != null;
+    }
+
+    @Override
+    public int pid(String name) {
+        return proc(name).pid;
+    }
+
+    @Override
+    public Stats stats() {
+        return new Stats(M.statCow, M.statReuse, M.statFaults, M.livePages, M.statUnshare, M.statForkCopy, M.statSwapIn,
+                M.statSwapOut, M.statKsm, M.statFrees);
+    }
+
+    @Override
+    public List<Hazard> hazards() {
+        return List.copyOf(M.hazards);
+    }
+
+    @Override
+    public boolean hazardRaised(HazardType type) {
+        return M.hazardCounts.getOrDefault(type, 0) > 0;
+    }
+
+    @Override
+    public int mappingPages(String proc, String var) {
+        return mapping(proc, var).n;
+    }
+
+    @Override
+    public Step lastStep() {
+        return M.lastStep;
+    }
+
+    @Override
+    public List<String> processes() {
+        List<String> out = new ArrayList<>();
+        for (Proc p : M.procs) out.add(p.name);
+        return out;
+    }
+
+    @Override
+    public KernelVersion kernel() {
+        return M.config.kernel();
+    }
+}

@@ -1,0 +1,119 @@
+package io.cowscope.engine;
+
+/**
+ * Every rule the engine switches by kernel version (kernel-model.md §2), as data. Code asks
+ * {@code rules.inForce(Rule.X)}; nothing compares versions inline. {@code from}/{@code to} are
+ * inclusive mainline releases ({@code to == null}: still in force in the newest supported version).
+ * Tag: "" = read in code/commit/docs, "I" = inferred from dates, "U" = not verified.
+ */
+public enum Rule {
+    DIRTY_COW_BUG(null, "4.8", "19be0eaffa3a (fix)", "",
+            "after a GUP write fault on a read-only private mapping GUP drops FOLL_WRITE and retries as a read; a zapped COW copy lets the forced write reach the page cache (CVE-2016-5195)"),
+    FOLL_COW("4.9", "5.19", "19be0eaffa3a; removed by 5535be309971", "",
+            "GUP keeps FOLL_WRITE after the COW fault and sets FOLL_COW; a read-only PTE may be written through only if FOLL_FORCE && FOLL_COW && pte_dirty"),
+    MAPCOUNT_REUSE(null, "5.8", "replaced by 09854ba94c6a (THP: 3bff7e3f1f16)", "",
+            "a write fault reuses an anon page iff mapcount + swapcount <= 1 (reuse_swap_page); refcount (GUP, pipes, DMA) is never consulted"),
+    KSM_REUSE_SINGLE("5.1", "5.8", "52d1e606ee73; removed by 1a0cf26323c8", "I",
+            "a KSM page may be reused on write if its refcount can be frozen at 1 and it is not in the swap cache"),
+    GUP_FORCE_COW_BREAK("5.8", "5.8", "17839856fd58; removed by a308c71bf1e6", "",
+            "any FOLL_GET or FOLL_PIN in a COW mapping is treated as a write: the COW is broken at GUP time (CVE-2020-29374)"),
+    THP_COW_SPLIT("5.8", null, "3917c80280c9", "",
+            "a write fault on a shared PMD-mapped THP splits this process's PMD and copies only the 4 KiB page written"),
+    PAGE_COUNT_REUSE("5.9", null, "09854ba94c6a", "",
+            "a write fault reuses an anon page only if !ksm && refcount == 1 (then, under trylock, mapcount == 1 && refcount == 1)"),
+    KSM_NEVER_REUSE("5.9", null, "1a0cf26323c8", "",
+            "a write to a KSM page always copies, even with one mapping left"),
+    FORK_EARLY_COW("5.9", null, "70e806e4e645, 008cfe4418b3, d042035eaf5f", "",
+            "fork: if the mm has_pinned and the page is maybe DMA-pinned, the child gets a private copy at fork time"),
+    CLEAR_REFS_SKIP_PINNED("5.11", null, "9348b73c2e1b", "",
+            "clear_refs leaves a writable PTE of a COW mapping untouched when the mm has_pinned and the page is maybe pinned"),
+    NO_SWAP_PINNED("5.11", null, "feb889fb40fa", "U",
+            "reclaim / MADV_PAGEOUT does not put maybe-pinned anon pages into the swap cache"),
+    FREE_SWAP_AFTER_COW("5.14", null, "f4c4a3f48480", "",
+            "after a COW copy, an old page left only in the swap cache is freed"),
+    WP_DRAIN_AND_FREE_SWAP("5.18", null, "53a05ad9f21d, d4c470970d45", "",
+            "write fault: rc > 3 -> copy; !lru -> drain this CPU's LRU batch; rc > 1 + swapcache -> copy; trylock; free swap cache; rc == 1 -> reuse"),
+    SWAPIN_AND_THP_PAGE_COUNT("5.18", null, "c145e0b47c77, 3bff7e3f1f16", "",
+            "swap-in and THP PMD write faults stop using mapcount-based reuse"),
+    ANON_EXCLUSIVE("5.19", null, "6c287605fd56 and series", "",
+            "PG_anon_exclusive per page: a write fault on a PAE page reuses it without further checks"),
+    GUP_UNSHARE("5.19", null, "c89357e27f20, a7f226604170", "",
+            "a read-only FOLL_PIN of an anon page that is not PAE triggers an unshare fault first"),
+    SWP_EXCLUSIVE("5.19", null, "1493a1913e34", "",
+            "swap PTEs carry the exclusive bit; fork clears it in both parent and child"),
+    SWAPIN_MKWRITE_ON_READ("6.11", null, "c18160dba5ff", "I",
+            "a read fault that swaps in an exclusive page maps it writable at once"),
+    FOLL_FORCE_NEEDS_PAE("6.0", null, "5535be309971", "",
+            "FOLL_FORCE may write through a read-only PTE only to an exclusive anon page in a COW mapping without VM_WRITE"),
+    MPROTECT_MKWRITE("6.0", null, "64fe24a3e05e", "",
+            "mprotect(RW) maps a dirty PAE anon PTE writable at once unless soft-dirty or uffd-wp tracking wants the fault"),
+    MPROTECT_MKWRITE_CLEAN("6.2", null, "mm/mprotect: allow clean exclusive anon pages to be writable", "I",
+            "MPROTECT_MKWRITE also for clean PAE PTEs"),
+    LONGTERM_RO_FILE_UNSHARE("6.2", null, "84209e87c696, 8d6a0ac09a16", "I",
+            "a read-only FOLL_PIN|FOLL_LONGTERM of a non-anon page (page cache, zero page) in a COW mapping also unshares"),
+    PIN_USER_PAGES("5.6", null, "eddb1c228f79, 3faa52c03f44", "",
+            "FOLL_PIN exists (+1024 bias); before it, pinning drivers used FOLL_GET (+1)"),
+    ODIRECT_FOLL_PIN("6.5", null, "a7e689dd1c06", "I",
+            "O_DIRECT pins its buffer with FOLL_PIN; before, with FOLL_GET"),
+    LARGE_FOLIO_NO_REUSE("6.10", "6.14", "-", "U",
+            "a page of a PTE-mapped large folio is never reused on a write fault"),
+    LARGE_FOLIO_REUSE("6.15", null, "1da190f4d0a6", "",
+            "a PTE-mapped large folio is reused when only this mm maps it and refcount == large mapcount"),
+
+    // ---- operations a version lacks ----
+    MADV_PAGEOUT("5.4", null, "1a4e58cce84e", "",
+            "MADV_PAGEOUT exists; before, the engine emulates it by direct reclaim, with a warning"),
+    IO_URING("5.1", null, "2b188cc1bb85", "",
+            "io_uring fixed buffers exist; before, emulated as a long-term write pin, with a warning"),
+    MADV_WIPEONFORK("4.14", null, "d2cd9ede6e19", "",
+            "MADV_WIPEONFORK / KEEPONFORK exist; before, EINVAL (no effect)"),
+    UFFD_WP("5.7", null, "63b2d4174c4a", "",
+            "userfaultfd write-protect exists; before, EINVAL (no effect)"),
+
+    // ---- per-CPU LRU-add batch size (§3.11) ----
+    LRU_BATCH_15("4.15", "6.8", "-", "I", "the per-CPU LRU-add batch holds 15 pages (14 before 4.15)"),
+    LRU_BATCH_31("6.9", null, "-", "I", "the per-CPU LRU-add batch holds 31 pages"),
+
+    // ---- reporting and naming ----
+    PAGEMAP_UFFD_WP("5.13", null, "fb8e37f35a2f", "",
+            "pagemap bit 57 reports uffd-wp"),
+    PAGEMAP_THP_SUBPAGE_MAPCOUNT("6.11", "6.14", "-", "U",
+            "pagemap bit 56 of a PMD-mapped THP uses each subpage's own mapcount (head's value before 6.11 and from 6.15)"),
+    UFFD_WP_RESOLVE_MKWRITE("6.0", null, "64fe24a3e05e", "U",
+            "uffd_wp off goes through the mprotect make-writable path: a PAE page becomes writable at once"),
+    WP_CAN_REUSE_ANON_FOLIO("6.7", null, "-", "",
+            "the reuse test is named wp_can_reuse_anon_folio (naming only)");
+
+    public final KernelVersion from;
+    public final KernelVersion to;
+    public final String commits;
+    public final String tag;
+    public final String description;
+
+    Rule(String from, String to, String commits, String tag, String description) {
+        this.from = from == null ? null : KernelVersion.parse(from).orElseThrow();
+        this.to = to == null ? null : KernelVersion.parse(to).orElseThrow();
+        this.commits = commits;
+        this.tag = tag;
+        this.description = description;
+    }
+
+    public boolean inForce(KernelVersion v) {
+        return (from == null || v.compareTo(from) >= 0) && (to == null || v.compareTo(to) <= 0);
+    }
+
+    /** "since 5.9", "≤ 5.8", "5.1–5.8" */
+    public String range() {
+        if (from == null && to == null) return "all versions";
+        if (from == null) return "≤ " + to;
+        if (to == null) return "since " + from;
+        if (from.equals(to)) return "only " + from;
+        return from + "–" + to;
+    }
+
+    /** "PAGE_COUNT_REUSE since 5.9 (09854ba94c6a)" */
+    public String cite() {
+        String c = commits.split("[;,( ]")[0];
+        return name() + " " + range() + (c.isEmpty() || c.equals("-") ? "" : " (" + c + ")") + (tag.isEmpty() ? "" : " [" + tag + "]");
+    }
+}

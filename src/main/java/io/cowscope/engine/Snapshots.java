@@ -1,0 +1,147 @@
+package io.cowscope.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import static io.cowscope.engine.Machine.*;
+
+/** Builds {@link Snapshot}s: plain records, bounded by the window. */
+final class Snapshots {
+    private Snapshots() {
+    }
+
+    static final int MAX_PAGES = 4096;
+
+    static Snapshot take(Machine M, Snapshot.Window w) {
+        LinkedHashSet<Integer> pfns = new LinkedHashSet<>();
+        List<Snapshot.ProcessView> procs = new ArrayList<>();
+        boolean truncated = false;
+        for (Proc p : M.procs) {
+            List<Snapshot.VmaView> vmas = new ArrayList<>();
+            for (Mapping m : p.maps.values()) {
+                int first = 0, last = Math.min(m.n - 1, w.maxPtes() - 1);
+                if (w.proc() != null) {
+                    if (!w.proc().equals(p.name) || !w.var().equals(m.name)) last = -1;
+                    else {
+                        first = Math.max(0, w.first());
+                        last = (int) Math.min((long) m.n - 1, Math.min((long) w.last(), (long) first + w.maxPtes() - 1));
+                    }
+                }
+                if (last < m.n - 1 || first > 0) truncated |= w.proc() == null;
+                List<Snapshot.VmaRange> ranges = new ArrayList<>();
+                int present = 0, writable = 0, swapped = 0, zero = 0, none = 0, pmd = 0;
+                int rs = 0;
+                for (int i = 0; i < m.n; i++) {
+                    long v = m.pte[i];
+                    if ((v & P_PRESENT) != 0) {
+                        present++;
+                        if ((v & P_WRITE) != 0) writable++;
+                        if ((v & P_ZERO) != 0) zero++;
+                        if ((v & P_PMD) != 0) pmd++;
+                    } else if ((v & P_SWAP) != 0) swapped++;
+                    else none++;
+                    if (i == m.n - 1 || ((m.pte[i + 1] ^ v) & VM_MASK) != 0) {
+                        if (ranges.size() < 256) ranges.add(range(rs, i, v));
+                        rs = i + 1;
+                    }
+                }
+                List<PteView> ptes = new ArrayList<>();
+                for (int i = first; i <= last; i++) {
+                    long v = m.pte[i];
+                    ptes.add(M.pteView(m, i, v));
+                    if ((v & P_PRESENT) != 0 && (v & P_ZERO) == 0) pfns.add((int) (v & PFN_MASK));
+                    else if ((v & P_SWAP) != 0 && M.slotCache[(int) (v & PFN_MASK)] != 0) pfns.add(M.slotCache[(int) (v & PFN_MASK)]);
+                }
+                vmas.add(new Snapshot.VmaView(m.name, m.start << 12, m.n, m.shared, m.file == null ? null : m.file.name, ranges,
+                        first, ptes, new Snapshot.Counts(present, writable, swapped, zero, none, pmd)));
+            }
+            procs.add(new Snapshot.ProcessView(p.name, p.pid, p.cpu, p.state.word, p.blocked != null,
+                    p.blocked == null ? null : p.blocked.m().name + "[" + p.blocked.idx() + "]", p.hasPinned,
+                    p.parent == null ? null : p.parent.name, vmas));
+        }
+        List<Snapshot.PipeView> pipes = new ArrayList<>();
+        for (Pipe p : M.pipes.values()) {
+            List<Long> b = new ArrayList<>();
+            List<String> c = new ArrayList<>();
+            for (int k = 0; k < p.pfns.size(); k++) {
+                b.add((long) p.pfns.get(k));
+                c.add(M.text(p.pfns.get(k)));
+                pfns.add(p.pfns.get(k));
+            }
+            pipes.add(new Snapshot.PipeView(p.name, b, c));
+        }
+        List<Snapshot.HandleView> handles = new ArrayList<>();
+        for (Handle h : M.handles.values()) {
+            List<Long> ps = new ArrayList<>();
+            for (int k = 0; k < h.pfns.length && k < MAX_PAGES; k++) {
+                ps.add((long) h.pfns[k]);
+                if (h.live) pfns.add(h.pfns[k]);
+            }
+            List<String> flags = new ArrayList<>();
+            if ((h.gupFlags & FOLL_PIN) != 0) flags.add("FOLL_PIN");
+            if ((h.gupFlags & FOLL_GET) != 0) flags.add("FOLL_GET");
+            if ((h.gupFlags & FOLL_WRITE) != 0) flags.add("FOLL_WRITE");
+            if ((h.gupFlags & FOLL_LONGTERM) != 0) flags.add("FOLL_LONGTERM");
+            if ((h.gupFlags & FOLL_FORCE) != 0) flags.add("FOLL_FORCE");
+            handles.add(new Snapshot.HandleView(h.name, h.kind.name().toLowerCase(), h.owner.name, h.device, flags, h.m.name, h.first, ps,
+                    h.live && M.coherent(h), h.live));
+        }
+        List<Snapshot.LruBatchView> lru = new ArrayList<>();
+        for (int c = 0; c < M.lru.length; c++) {
+            List<Long> ps = new ArrayList<>();
+            for (int k = 0; k < M.lru[c].size(); k++) {
+                ps.add((long) M.lru[c].get(k));
+                pfns.add(M.lru[c].get(k));
+            }
+            lru.add(new Snapshot.LruBatchView(c, M.lruCap, ps));
+        }
+        List<Snapshot.SwapSlotView> slots = new ArrayList<>();
+        for (int s = 1; s < M.nslot && slots.size() < MAX_PAGES; s++) {
+            if (!M.slotUsed[s]) continue;
+            slots.add(new Snapshot.SwapSlotView(s, M.swapCount[s], M.ct.text(M.slotContent[s]), M.slotCache[s] == 0 ? -1 : M.slotCache[s]));
+            if (M.slotCache[s] != 0) pfns.add(M.slotCache[s]);
+        }
+        List<Snapshot.FileView> files = new ArrayList<>();
+        for (FileObj f : M.files.values()) {
+            List<String> cs = new ArrayList<>();
+            List<Long> cached = new ArrayList<>();
+            for (int i = 0; i < f.pages && i < MAX_PAGES; i++) {
+                cs.add(f.cache[i] != 0 ? M.text(f.cache[i]) : M.ct.text(f.disk[i]));
+                cached.add(f.cache[i] == 0 ? -1L : f.cache[i]);
+                if (f.cache[i] != 0) pfns.add(f.cache[i]);
+            }
+            files.add(new Snapshot.FileView(f.name, f.pages, cs, cached));
+        }
+        List<Long> ksm = new ArrayList<>();
+        for (int pfn : M.ksmStable.values()) {
+            ksm.add((long) pfn);
+            pfns.add(pfn);
+        }
+        List<PageView> pages = new ArrayList<>();
+        boolean withSources = pfns.size() <= 512;
+        for (int pfn : pfns) {
+            if (pages.size() >= MAX_PAGES) {
+                truncated = true;
+                break;
+            }
+            pages.add(Sources.pageView(M, pfn, withSources));
+        }
+        MachineObserver o = new MachineObserver(M);
+        return new Snapshot(M.stepIndex, M.config.kernel().toString(), M.config, procs, pages, pipes, handles, lru, slots, files, ksm,
+                o.stats(), List.copyOf(M.hazards), truncated);
+    }
+
+    private static Snapshot.VmaRange range(int a, int b, long v) {
+        List<String> flags = new ArrayList<>();
+        if ((v & V_DONTCOPY) != 0) flags.add("dontfork");
+        if ((v & V_WIPEONFORK) != 0) flags.add("wipeonfork");
+        if ((v & V_MERGEABLE) != 0) flags.add("mergeable");
+        if ((v & V_UFFD_WP) != 0) flags.add("uffd_wp");
+        if ((v & V_SOFTDIRTY) != 0) flags.add("softdirty");
+        if ((v & V_HUGEPAGE) != 0) flags.add("hugepage");
+        if ((v & V_NOHUGEPAGE) != 0) flags.add("nohugepage");
+        String prot = (v & V_WRITE) != 0 ? "rw" : (v & V_READ) != 0 ? "ro" : "none";
+        return new Snapshot.VmaRange(a, b, (v & V_MAPPED) != 0, prot, flags);
+    }
+}

@@ -1,0 +1,93 @@
+package io.cowscope.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.cowscope.engine.Machine.*;
+
+/** Derives the holders of a page's references from the page tables and the outside holders (the refcount bar). */
+final class Sources {
+    private Sources() {
+    }
+
+    static List<RefSource> of(Machine M, int pfn) {
+        List<RefSource> out = new ArrayList<>();
+        if (pfn <= 0 || pfn >= M.npfn || M.has(pfn, PG_FREE)) return out;
+        int h = M.head(pfn);
+        boolean thp = M.isThp(h);
+        int lo = h, hi = thp ? h + HPAGE : h + 1;
+        for (Proc p : M.procs) {
+            for (Mapping m : p.maps.values()) {
+                long[] pte = m.pte;
+                for (int i = 0; i < m.n; i++) {
+                    long v = pte[i];
+                    if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
+                    int f = (int) (v & PFN_MASK);
+                    if (f < lo || f >= hi) continue;
+                    if ((v & P_PMD) != 0) {
+                        if ((f & (HPAGE - 1)) == 0) out.add(new RefSource("pmd_mapping", 1, p.name, m.name, i, null, -1));
+                    } else out.add(new RefSource("mapping", 1, p.name, m.name, i, null, -1));
+                }
+            }
+        }
+        for (Handle hd : M.handles.values()) {
+            if (!hd.live) continue;
+            boolean pin = (hd.gupFlags & FOLL_PIN) != 0;
+            for (int k = 0; k < hd.pfns.length; k++) {
+                int f = hd.pfns[k];
+                if (f == ZERO_PFN || f < lo || f >= hi) continue;
+                out.add(new RefSource(pin ? "pin" : "get", hd.refsPerPage(thp), hd.owner.name, hd.m.name, hd.first + k, hd.name, -1));
+            }
+        }
+        for (Pipe p : M.pipes.values())
+            for (int k = 0; k < p.pfns.size(); k++) {
+                int f = p.pfns.get(k);
+                if (f != ZERO_PFN && f >= lo && f < hi) out.add(new RefSource("pipe", 1, p.fillers.get(k).name, null, k, p.name, -1));
+            }
+        if (M.has(h, PG_SWAPCACHE)) out.add(new RefSource("swapcache", 1, null, null, M.swapSlotOf.getOrDefault(h, -1), null, -1));
+        if (M.has(h, PG_INBATCH)) out.add(new RefSource("lru_batch", 1, null, null, -1, null, batchCpu(M.pflags[h])));
+        if (M.has(h, PG_FILE)) out.add(new RefSource("page_cache", 1, null, null, -1, M.fileName(h), -1));
+        return out;
+    }
+
+    static PageView pageView(Machine M, int pfn, boolean withSources) {
+        int f = M.pflags[pfn];
+        boolean zero = pfn == ZERO_PFN;
+        boolean thp = (f & PG_THP) != 0;
+        int h = M.head(pfn);
+        Folio fo = thp ? M.folios.get(h) : null;
+        int pincount;
+        if (thp) pincount = fo == null ? 0 : fo.pincount;
+        else {
+            pincount = 0;
+            for (Handle hd : M.handles.values())
+                if (hd.live && (hd.gupFlags & FOLL_PIN) != 0) for (int x : hd.pfns) if (x == pfn && x != ZERO_PFN) pincount++;
+        }
+        String fileName = null;
+        int fileIndex = -1;
+        Long fi = M.fileOf.get(pfn);
+        if (fi != null) {
+            fileName = M.fileById.get((int) (fi >>> 32)).name;
+            fileIndex = (int) (fi & 0xFFFFFFFFL);
+        }
+        int ver = M.content[pfn];
+        int w = M.ct.vWriter[ver];
+        String writer = switch (w) {
+            case ContentTable.NOBODY -> "";
+            case ContentTable.DEVICE -> "device";
+            case ContentTable.KSM -> "ksm";
+            case ContentTable.DISK -> "file";
+            default -> {
+                String n = "pid " + w;
+                for (Proc p : M.procs) if (p.pid == w) n = p.name;
+                yield n;
+            }
+        };
+        return new PageView(pfn, M.ct.text(ver), (f & PG_ANON) != 0, (f & PG_EXCL) != 0, (f & PG_KSM) != 0,
+                (M.pflags[h] & PG_SWAPCACHE) != 0, (M.pflags[h] & PG_LRU) != 0, (f & PG_LOCKED) != 0, (f & PG_DIRTY) != 0,
+                thp, (f & PG_HEAD) != 0, zero, (f & PG_FILE) != 0, (f & PG_FREE) != 0, zero ? 1 : M.rc[h],
+                zero ? 0 : M.pageMapcount(pfn), pincount, fo == null ? 0 : fo.entire, h,
+                M.swapSlotOf.getOrDefault(h, -1), batchCpu(M.pflags[h]), fileName, fileIndex,
+                withSources && !zero ? of(M, pfn) : List.of(), writer, M.ct.vStep[ver]);
+    }
+}

@@ -1,0 +1,147 @@
+package io.cowscope.scenario;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.cowscope.engine.FileSpec;
+import io.cowscope.engine.KernelVersion;
+import io.cowscope.engine.Machine;
+import io.cowscope.engine.MachineConfig;
+import io.cowscope.engine.Step;
+import io.cowscope.engine.ThpMode;
+import io.cowscope.engine.op.Op;
+import io.cowscope.engine.op.ProcOp;
+import io.cowscope.engine.op.ProcessOp;
+import io.cowscope.scenario.RunResult.ExpectResult;
+import io.cowscope.scenario.RunResult.Outcome;
+import io.cowscope.scenario.RunResult.RunError;
+import io.cowscope.scenario.RunResult.StepResult;
+
+/**
+ * A checked scenario running on a {@link Machine}, one statement at a time (the web layer steps it;
+ * {@link #runToEnd()} is the CLI's loop). Expectations are evaluated through the machine's Observer,
+ * never changing state; one outside its version range is SKIPPED. {@code say} captions the next step.
+ * The first run-time error stops the run: later expectations are NOT_RUN.
+ */
+public final class Execution {
+    private final Scenario scenario;
+    private final KernelVersion kernel;
+    private final Machine machine;
+    private final Expectations expectations;
+    private final List<StepResult> steps = new ArrayList<>();
+    private final List<ExpectResult> results = new ArrayList<>();
+    /** mapping names per process in declaration order, with their sizes: what the state digest looks at */
+    private final Map<String, Map<String, Integer>> mappings = new LinkedHashMap<>();
+    private final boolean keepSteps;
+    private int next;
+    private String caption;
+    private RunError error;
+
+    /** @param kernel null = the file's kernel line (latest when absent) */
+    public Execution(Scenario scenario, KernelVersion kernel) {
+        this(scenario, kernel, true);
+    }
+
+    /** @param keepSteps false keeps no step results (batch runs of big scenarios) */
+    public Execution(Scenario scenario, KernelVersion kernel, boolean keepSteps) {
+        this.scenario = scenario;
+        this.kernel = kernel != null ? kernel : scenario.header().kernelVersion();
+        this.machine = new Machine(config(scenario.header(), this.kernel));
+        this.expectations = new Expectations(machine.observe());
+        this.keepSteps = keepSteps;
+    }
+
+    /** The machine configuration the header describes, for a kernel version. */
+    public static MachineConfig config(Header h, KernelVersion v) {
+        List<FileSpec> files = new ArrayList<>();
+        for (HeaderItem.FileDecl f : h.files()) files.add(new FileSpec(f.name(), f.pages(), f.content()));
+        return new MachineConfig(v, h.cpus(), ThpMode.valueOf(h.thp().name()), h.swap(), h.softDirty(), files, null);
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public KernelVersion kernel() {
+        return kernel;
+    }
+
+    public boolean hasNext() {
+        return error == null && next < scenario.statements().size();
+    }
+
+    /** Index of the next statement to run. */
+    public int position() {
+        return next;
+    }
+
+    /**
+     * Runs statements up to and including the next operation (say lines and expectations on the way are
+     * handled); returns that operation's step, or null when only expectations or says were left.
+     */
+    public StepResult step() {
+        while (hasNext()) {
+            Statement st = scenario.statements().get(next++);
+            Statement.Node n = st.node();
+            if (n instanceof Statement.Say s) {
+                caption = caption == null ? s.text() : caption + "\n" + s.text();
+            } else if (n instanceof Statement.Expect e) {
+                results.add(expectations.evaluate(st, e, kernel));
+            } else {
+                return apply(st, ((Statement.Operation) n).op());
+            }
+        }
+        return null;
+    }
+
+    private StepResult apply(Statement st, Op op) {
+        Step step;
+        try {
+            step = machine.apply(op);
+        } catch (RuntimeException e) {
+            error = new RunError(st.line(), st.column(), st.source(), "internal engine error: " + e);
+            return null;
+        }
+        StepResult r = new StepResult(st.line(), st.column(), st.source(), caption, step);
+        caption = null;
+        if (keepSteps) steps.add(r);
+        if (!step.ok()) {
+            error = new RunError(st.line(), st.column(), st.source(), step.error());
+            return r;
+        }
+        track(op);
+        return r;
+    }
+
+    private void track(Op op) {
+        if (op instanceof io.cowscope.engine.op.Spawn s) mappings.put(s.name(), new LinkedHashMap<>());
+        if (!(op instanceof ProcessOp po)) return;
+        Map<String, Integer> own = mappings.computeIfAbsent(po.proc(), k -> new LinkedHashMap<>());
+        if (po.op() instanceof ProcOp.Mmap m) own.put(m.var(), m.pages());
+        if (po.op() instanceof ProcOp.Fork f) mappings.put(f.child(), new LinkedHashMap<>(own));
+    }
+
+    /** Runs every remaining statement; expectations after a run-time error are NOT_RUN. */
+    public RunResult runToEnd() {
+        while (hasNext()) step();
+        for (int k = next; k < scenario.statements().size(); k++) {
+            Statement st = scenario.statements().get(k);
+            if (st.node() instanceof Statement.Expect e) {
+                results.add(new ExpectResult(st.line(), st.column(), st.source(), Outcome.NOT_RUN,
+                        e.range() == null ? null : e.range().toString(), List.of()));
+            }
+        }
+        return result();
+    }
+
+    public RunResult result() {
+        return new RunResult(kernel, List.copyOf(steps), List.copyOf(results), error, Digest.of(machine.observe(), mappings, results));
+    }
+
+    /** Runs a checked scenario under one version (null = the file's kernel line). */
+    public static RunResult run(Scenario s, KernelVersion v) {
+        return new Execution(s, v).runToEnd();
+    }
+}

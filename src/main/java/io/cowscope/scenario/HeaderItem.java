@@ -1,0 +1,41 @@
+package io.cowscope.scenario;
+
+/** One header statement. {@link #rank()} is its place in the canonical order (the spec's table). */
+public sealed interface HeaderItem {
+
+    int rank();
+
+    record Title(String text) implements HeaderItem {
+        public int rank() { return 0; }
+    }
+
+    record Description(String text) implements HeaderItem {
+        public int rank() { return 1; }
+    }
+
+    /** {@code version} is "latest" or a canonical "MAJOR.MINOR". */
+    record Kernel(String version) implements HeaderItem {
+        public int rank() { return 2; }
+    }
+
+    record Cpus(int count) implements HeaderItem {
+        public int rank() { return 3; }
+    }
+
+    record Thp(Header.ThpMode mode) implements HeaderItem {
+        public int rank() { return 4; }
+    }
+
+    record Swap(boolean on) implements HeaderItem {
+        public int rank() { return 5; }
+    }
+
+    record SoftDirty(boolean on) implements HeaderItem {
+        public int rank() { return 6; }
+    }
+
+    /** {@code file NAME PAGES "content"}: PAGES pages, each holding the content. */
+    record FileDecl(String name, int pages, String content) implements HeaderItem {
+        public int rank() { return 7; }
+    }
+}

@@ -1,0 +1,743 @@
+package io.cowscope.session;
+
+import io.cowscope.engine.Delta;
+import io.cowscope.engine.EventType;
+import io.cowscope.engine.Hazard;
+import io.cowscope.engine.KernelStep;
+import io.cowscope.engine.KernelVersion;
+import io.cowscope.engine.Machine;
+import io.cowscope.engine.Snapshot;
+import io.cowscope.engine.Step;
+import io.cowscope.engine.op.ProcOp;
+import io.cowscope.engine.op.ProcessOp;
+import io.cowscope.engine.op.Spawn;
+import io.cowscope.scenario.Diagnostic;
+import io.cowscope.scenario.Header;
+import io.cowscope.scenario.HeaderItem;
+import io.cowscope.scenario.HeaderLine;
+import io.cowscope.scenario.Printer;
+import io.cowscope.scenario.RunResult.ExpectResult;
+import io.cowscope.scenario.Scenario;
+import io.cowscope.scenario.ScenarioLanguage;
+import io.cowscope.scenario.Statement;
+import io.cowscope.scenario.Trivia;
+import io.cowscope.session.Views.DeltaView;
+import io.cowscope.session.Views.DiagnosticsView;
+import io.cowscope.session.Views.EventView;
+import io.cowscope.session.Views.ExpectView;
+import io.cowscope.session.Views.HazardView;
+import io.cowscope.session.Views.Notice;
+import io.cowscope.session.Views.Position;
+import io.cowscope.session.Views.SessionView;
+import io.cowscope.session.Views.StatementView;
+import io.cowscope.session.Views.WindowView;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One explorer session: a program (the loaded scenario plus appended statements), its run under
+ * one kernel ({@link Timeline}), optionally a second run under another kernel stepped in lockstep,
+ * and the position. Plain Java; every public method is synchronized because play ticks come from
+ * a scheduler thread while requests come from the connection's thread.
+ */
+public final class Session {
+
+    /** What {@code load} asks for. Null fields mean: the scenario's own header. */
+    public record LoadRequest(String text, String kernel, Integer cpus, String thp, Boolean swap, Boolean softDirty,
+            String compare) {
+    }
+
+    /** A scenario or statement that does not check; nothing changed. */
+    public static final class InvalidScenario extends RuntimeException {
+        private final transient DiagnosticsView view;
+
+        InvalidScenario(DiagnosticsView view) {
+            super("the scenario does not check", null, false, false);
+            this.view = view;
+        }
+
+        public DiagnosticsView view(Object id) {
+            return new DiagnosticsView(view.type(), id, view.context(), view.diagnostics());
+        }
+    }
+
+    private final String token;
+    private final SessionProperties limits;
+    private final List<HeaderLine> header;
+    private final List<Statement> statements;
+    private final StringBuilder text;
+    private int textLines;
+    private final String title;
+    private final String description;
+
+    private Timeline left;
+    private Timeline right;
+    private int kernelStep = -1;
+
+    private Consumer<Object> sink = message -> { };
+    private ScheduledFuture<?> playing;
+    private volatile long lastActivity = System.nanoTime();
+    private volatile boolean closed;
+
+    private Session(String token, SessionProperties limits, Scenario scenario, String text) {
+        this.token = token;
+        this.limits = limits;
+        this.header = new ArrayList<>(scenario.headerLines());
+        this.statements = new ArrayList<>(scenario.statements());
+        this.text = new StringBuilder(text);
+        if (!text.isEmpty() && !text.endsWith("\n")) {
+            this.text.append('\n');
+        }
+        this.textLines = countLines(this.text);
+        Header h = scenario.header();
+        this.title = h.title();
+        this.description = h.description();
+    }
+
+    /**
+     * Checks and runs a scenario. Throws {@link InvalidScenario} with the diagnostics when it does
+     * not check, {@link SessionException} for a bad kernel or config, {@link LimitException} when it is too big.
+     */
+    public static Session load(String token, LoadRequest request, SessionProperties limits) {
+        ScenarioLanguage.Checked checked = ScenarioLanguage.check(request.text());
+        if (!checked.ok()) {
+            throw new InvalidScenario(new DiagnosticsView("diagnostics", null, "load",
+                    Views.DiagnosticView.of(checked.diagnostics(), 0)));
+        }
+        Scenario scenario = checked.scenario();
+        List<HeaderLine> header = new ArrayList<>(scenario.headerLines());
+        overrides(header, request);
+        scenario = new Scenario(header, scenario.statements(), List.of());
+        checkPages(scenario, limits);
+        KernelVersion kernel = request.kernel() == null ? scenario.header().kernelVersion() : kernel(request.kernel());
+        Session s = new Session(token, limits, scenario, request.text());
+        s.left = s.run(kernel);
+        if (request.compare() != null) {
+            s.right = s.run(kernel(request.compare()));
+        }
+        return s;
+    }
+
+    private static void overrides(List<HeaderLine> header, LoadRequest r) {
+        // later header lines win (Header.of), so overrides are appended
+        if (r.cpus() != null) {
+            if (r.cpus() < 1 || r.cpus() > 8) {
+                throw new SessionException(SessionException.INVALID, "config.cpus is 1..8, not " + r.cpus());
+            }
+            header.add(new HeaderLine(new HeaderItem.Cpus(r.cpus()), Trivia.NONE));
+        }
+        if (r.thp() != null) {
+            Header.ThpMode mode = Header.ThpMode.fromWord(r.thp());
+            if (mode == null) {
+                throw new SessionException(SessionException.INVALID,
+                        "config.thp is never, madvise or always, not \"" + r.thp() + "\"");
+            }
+            header.add(new HeaderLine(new HeaderItem.Thp(mode), Trivia.NONE));
+        }
+        if (r.swap() != null) {
+            header.add(new HeaderLine(new HeaderItem.Swap(r.swap()), Trivia.NONE));
+        }
+        if (r.softDirty() != null) {
+            header.add(new HeaderLine(new HeaderItem.SoftDirty(r.softDirty()), Trivia.NONE));
+        }
+    }
+
+    static KernelVersion kernel(String text) {
+        return KernelVersion.parse(text).orElseThrow(() -> new SessionException(SessionException.INVALID,
+                "unknown kernel version \"" + text + "\"; supported: " + KernelVersion.OLDEST + " to "
+                        + KernelVersion.LATEST + " (MAJOR.MINOR) or latest"));
+    }
+
+    private static void checkPages(Scenario s, SessionProperties limits) {
+        long pages = 0;
+        for (HeaderItem.FileDecl f : s.header().files()) {
+            pages += f.pages();
+        }
+        for (Statement st : s.statements()) {
+            if (st.node() instanceof Statement.Operation op && op.op() instanceof ProcessOp po
+                    && po.op() instanceof ProcOp.Mmap m) {
+                pages += m.pages();
+            }
+        }
+        if (pages > limits.maxPages()) {
+            throw new LimitException("the scenario maps " + pages + " pages, more than the " + limits.maxPages()
+                    + " a session may map (cowscope.session.max-pages)");
+        }
+    }
+
+    private Timeline run(KernelVersion kernel) {
+        return Timeline.run(header, statements, kernel, limits.checkpointInterval(), limits.maxSteps());
+    }
+
+    // ---------------------------------------------------------------- connection
+
+    public String token() {
+        return token;
+    }
+
+    /** where play ticks and other unasked messages go */
+    public synchronized void attach(Consumer<Object> sink) {
+        this.sink = sink;
+        touch();
+    }
+
+    /** the connection dropped: stop playing, keep everything for a resume */
+    public synchronized void detach() {
+        stopPlaying();
+        this.sink = message -> { };
+    }
+
+    public void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    /** nanoseconds since the last request */
+    public long idleNanos() {
+        return System.nanoTime() - lastActivity;
+    }
+
+    /** lets the machines go; the session answers nothing afterwards */
+    public synchronized void close() {
+        stopPlaying();
+        closed = true;
+        left = null;
+        right = null;
+        sink = message -> { };
+    }
+
+    /** sends an unasked message (expired …) to the attached page, if any */
+    public synchronized void tell(Object message) {
+        sink.accept(message);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---------------------------------------------------------------- the whole session
+
+    public synchronized SessionView view(Object id) {
+        open();
+        Snapshot.Window w = window();
+        List<StatementView> sv = statementViews(0);
+        return new SessionView("session", 1, id, token, left.kernel().toString(),
+                right == null ? null : right.kernel().toString(), title, description, text.toString(), sv,
+                left.steps(), right == null ? null : right.steps(), new Position(left.position(), kernelStep),
+                left.machine().snapshot(w), right == null ? null : right.machine().snapshot(w), expectations(left),
+                right == null ? null : expectations(right), Views.ErrorView.of(left.error()),
+                right == null ? null : Views.ErrorView.of(right.error()), Views.Limits.of(limits));
+    }
+
+    private List<StatementView> statementViews(int from) {
+        List<StatementView> out = new ArrayList<>();
+        int step = 0;
+        boolean leading = true;
+        for (int i = 0; i < statements.size(); i++) {
+            Statement st = statements.get(i);
+            Integer at = null;
+            String kind = "operation";
+            if (st.node() instanceof Statement.Say) {
+                kind = "say";
+            } else if (st.node() instanceof Statement.Expect) {
+                kind = "expect";
+            } else if (leading && ((Statement.Operation) st.node()).op() instanceof Spawn) {
+                at = 0;
+            } else {
+                leading = false;
+                step++;
+                at = step <= left.steps() ? step : null;
+            }
+            if (i >= from) {
+                out.add(new StatementView(i, st.line(), st.source(), kind, at));
+            }
+        }
+        return out;
+    }
+
+    private static List<ExpectView> expectations(Timeline t) {
+        List<ExpectView> out = new ArrayList<>();
+        for (int k = 0; k <= t.steps(); k++) {
+            for (ExpectResult r : t.info(k).expectations()) {
+                out.add(ExpectView.of(k, r));
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- moving
+
+    /** one step forward (+1) or back (-1); at either end the position stays and the answer says so */
+    public synchronized DeltaView step(int direction, Object id) {
+        begin();
+        int k = left.position() + (direction > 0 ? 1 : -1);
+        if (k < 0 || k > left.steps()) {
+            return here(id, false).withReason(direction > 0 ? "at the end" : "at the start");
+        }
+        return moveTo(k, id, direction > 0);
+    }
+
+    public synchronized DeltaView goTo(int k, Object id) {
+        begin();
+        if (k < 0 || k > left.steps()) {
+            throw new SessionException(SessionException.INVALID,
+                    "step " + k + " does not exist; steps are 0.." + left.steps());
+        }
+        return moveTo(k, id, k == left.position() + 1);
+    }
+
+    /** next kernel step of this step; past the last one, the next step's first */
+    public synchronized DeltaView into(Object id) {
+        begin();
+        Step s = left.moveTo(left.position());
+        int n = s == null ? 0 : s.kernelSteps().size();
+        if (kernelStep + 1 < n) {
+            kernelStep++;
+            return here(id, false);
+        }
+        if (left.position() == left.steps()) {
+            return here(id, false).withReason("at the end");
+        }
+        int k = left.position() + 1;
+        Step next = left.moveTo(k);
+        if (right != null) {
+            right.moveTo(Math.min(k, right.steps()));
+        }
+        kernelStep = next != null && !next.kernelSteps().isEmpty() ? 0 : -1;
+        return here(id, true);
+    }
+
+    /** to the next kernel step of a shallower depth (leaving the current function); else the whole step */
+    public synchronized DeltaView out(Object id) {
+        begin();
+        Step s = left.moveTo(left.position());
+        if (s != null && kernelStep >= 0) {
+            List<KernelStep> ks = s.kernelSteps();
+            int depth = ks.get(kernelStep).depth();
+            int k = kernelStep + 1;
+            while (k < ks.size() && ks.get(k).depth() >= depth) {
+                k++;
+            }
+            kernelStep = k < ks.size() && depth > 0 ? k : -1;
+        }
+        return here(id, false);
+    }
+
+    /**
+     * Runs forward or back to the first step that matches; at the end (or start) when none does.
+     * Stops early when the work limit is reached (the answer's reason says "limit").
+     */
+    public synchronized DeltaView run(int direction, Breakpoint until, Object id) {
+        begin();
+        int from = left.position();
+        int found = -1;
+        boolean limited = false;
+        if (until instanceof Breakpoint.OnEvent e) {
+            for (int k = from + direction; k >= 0 && k <= left.steps(); k += direction) {
+                if (left.info(k).count(e.type()) > 0) {
+                    found = k;
+                    break;
+                }
+            }
+        } else {
+            Breakpoint.OnCondition c = (Breakpoint.OnCondition) until;
+            int[] result = direction > 0 ? scanForward(c) : scanBack(c);
+            found = result[0];
+            limited = result[1] != 0;
+        }
+        int to = found >= 0 ? found : limited ? left.position() : direction > 0 ? left.steps() : 0;
+        String reason = found >= 0 ? "breakpoint" : limited ? "limit" : direction > 0 ? "at the end" : "at the start";
+        DeltaView d = moveTo(to, id, false).withReason(reason);
+        if (limited) {
+            throw new LimitedRun(d, "run stopped at step " + to + " after " + limits.maxWorkPerRequest()
+                    + " operations without a match (cowscope.session.max-work-per-request)");
+        }
+        return d;
+    }
+
+    /** a run that reached the work limit: the page gets the position and then the error */
+    public static final class LimitedRun extends LimitException {
+        private final transient DeltaView delta;
+
+        LimitedRun(DeltaView delta, String message) {
+            super(message);
+            this.delta = delta;
+        }
+
+        public DeltaView delta() {
+            return delta;
+        }
+    }
+
+    private int[] scanForward(Breakpoint.OnCondition c) {
+        int k = left.position();
+        left.moveTo(k);
+        Object before = c.read(left.machine());
+        while (k < left.steps()) {
+            if (left.work() >= limits.maxWorkPerRequest()) {
+                return new int[] {-1, 1};
+            }
+            left.moveTo(++k);
+            Object now = c.read(left.machine());
+            if (c.holds(now, before)) {
+                return new int[] {k, 0};
+            }
+            before = now;
+        }
+        return new int[] {-1, 0};
+    }
+
+    private int[] scanBack(Breakpoint.OnCondition c) {
+        int interval = limits.checkpointInterval();
+        int hi = left.position() - 1;
+        while (hi >= 0) {
+            if (left.work() >= limits.maxWorkPerRequest()) {
+                return new int[] {-1, 1};
+            }
+            int lo = (hi / interval) * interval;
+            int from = Math.max(0, lo - 1);
+            Object[] values = new Object[hi - from + 1];
+            left.replay(from, hi, (m, s) -> values[s - from] = c.read(m));
+            for (int s = hi; s >= lo; s--) {
+                Object before = s - 1 >= from ? values[s - 1 - from] : null;
+                if ((s > 0 || !"changes".equals(c.op())) && c.holds(values[s - from], before)) {
+                    return new int[] {s, 0};
+                }
+            }
+            hi = lo - 1;
+        }
+        return new int[] {-1, 0};
+    }
+
+    private DeltaView moveTo(int k, Object id, boolean forwardOne) {
+        kernelStep = -1;
+        left.moveTo(k);
+        if (right != null) {
+            right.moveTo(Math.min(k, right.steps()));
+        }
+        return here(id, forwardOne);
+    }
+
+    /** the answer for the current position; {@code forwardOne}: a delta instead of a state */
+    private DeltaView here(Object id, boolean forwardOne) {
+        DeltaView l = side(left, id, forwardOne);
+        if (right == null) {
+            return l;
+        }
+        DeltaView r = side(right, null, forwardOne && right.position() == left.position());
+        return l.withCompare(r, Diff.between(left, right, window()));
+    }
+
+    private DeltaView side(Timeline t, Object id, boolean forwardOne) {
+        int k = t.position();
+        Step s = t.moveTo(k);
+        Timeline.StepInfo info = t.info(k);
+        List<ExpectView> ex = new ArrayList<>();
+        for (ExpectResult r : info.expectations()) {
+            ex.add(ExpectView.of(k, r));
+        }
+        Snapshot state = forwardOne ? null : t.machine().snapshot(window());
+        int ks = t == left ? kernelStep : -1;
+        if (s == null) {
+            return new DeltaView("delta", id, t.kernel().toString(), k, ks, t.steps(), null, null, null, List.of(),
+                    List.of(), Map.of(), null, null, null, List.of(), List.of(), ex, null, null, state, null, null,
+                    null, null);
+        }
+        List<EventView> events = new ArrayList<>(s.events().size());
+        s.events().forEach(e -> events.add(EventView.of(e)));
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        s.eventCounts().forEach((type, n) -> counts.put(type.word, n));
+        return new DeltaView("delta", id, t.kernel().toString(), k, ks, t.steps(), info.source(), info.line(),
+                info.caption, s.kernelSteps(), events, counts, s.eventsTruncated() ? Boolean.TRUE : null, s.summary(),
+                s.value() == null ? null : s.value().text(), s.warnings(), HazardView.of(s.hazards()), ex, s.error(),
+                forwardOne ? trim(s.delta()) : null, state, null, null, null, null);
+    }
+
+    private Delta trim(Delta d) {
+        int n = limits.maxDeltaPtes();
+        if (d.ptes().size() <= n && d.pages().size() <= n && d.created().size() <= n && d.freed().size() <= n) {
+            return d;
+        }
+        return new Delta(head(d.ptes(), n), d.pteChangeCount(), head(d.pteRanges(), n), head(d.pages(), n),
+                head(d.created(), n), head(d.freed(), n), d.pageChangeCount(), d.createdCount(), d.freedCount(), true);
+    }
+
+    private static <T> List<T> head(List<T> list, int n) {
+        return list.size() <= n ? list : List.copyOf(list.subList(0, n));
+    }
+
+    Snapshot.Window window() {
+        return new Snapshot.Window(null, null, 0, Integer.MAX_VALUE, limits.windowPtes());
+    }
+
+    // ---------------------------------------------------------------- play
+
+    /** streams one delta per {@code intervalMs} until the end or {@link #pause} */
+    public synchronized void play(int intervalMs, ScheduledExecutorService scheduler, Object id) {
+        begin();
+        if (intervalMs < limits.minPlayIntervalMs()) {
+            throw new LimitException("play speed " + intervalMs + " ms per step is faster than "
+                    + limits.minPlayIntervalMs() + " ms (cowscope.session.min-play-interval-ms)");
+        }
+        if (left.position() >= left.steps()) {
+            sink.accept(new Notice("ended", id, left.position(), "at the end"));
+            return;
+        }
+        sink.accept(new Notice("playing", id, left.position(), null));
+        playing = scheduler.scheduleAtFixedRate(this::tick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    public synchronized Notice pause(Object id) {
+        open();
+        touch();
+        stopPlaying();
+        return new Notice("paused", id, left.position(), null);
+    }
+
+    private synchronized void tick() {
+        if (closed || playing == null) {
+            return;
+        }
+        if (left.position() < left.steps()) {
+            left.resetWork();
+            sink.accept(moveTo(left.position() + 1, null, true));
+        }
+        if (left.position() >= left.steps()) {
+            stopPlaying();
+            sink.accept(new Notice("ended", null, left.position(), "at the end"));
+        }
+    }
+
+    public synchronized boolean isPlaying() {
+        return playing != null;
+    }
+
+    private void stopPlaying() {
+        if (playing != null) {
+            playing.cancel(false);
+            playing = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- changing the program
+
+    /** re-runs under another kernel, keeping the position (clamped to the new run's steps) */
+    public synchronized SessionView kernel(String version, Object id) {
+        begin();
+        KernelVersion v = kernel(version);
+        int k = left.position();
+        Timeline t = run(v);
+        left = t;
+        left.moveTo(Math.min(k, left.steps()));
+        kernelStep = -1;
+        if (right != null) {
+            right.moveTo(Math.min(left.position(), right.steps()));
+        }
+        return view(id);
+    }
+
+    /** starts (or, with null, ends) a second run in lockstep */
+    public synchronized SessionView compare(String version, Object id) {
+        begin();
+        if (version == null) {
+            right = null;
+        } else {
+            right = run(kernel(version));
+            right.moveTo(Math.min(left.position(), right.steps()));
+        }
+        return view(id);
+    }
+
+    /**
+     * Checks statements typed by the user in the context of the program, runs them after the last
+     * step and moves there. The answer lists the new statements in {@code appended}.
+     */
+    public synchronized DeltaView append(String added, Object id) {
+        begin();
+        List<Statement> parsed = parseInContext(added);
+        long ops = parsed.stream().filter(st -> st.node() instanceof Statement.Operation).count();
+        if (left.steps() + ops > limits.maxSteps()) {
+            throw new LimitException("the session would have " + (left.steps() + ops) + " steps, more than "
+                    + limits.maxSteps() + " (cowscope.session.max-steps)");
+        }
+        List<Statement> all = new ArrayList<>(statements);
+        all.addAll(parsed);
+        Scenario program = new Scenario(header, all, List.of());
+        checkPages(program, limits);
+        int firstNew = statements.size();
+        int firstLine = textLines + 1;
+        if (left.canExtend(parsed) && (right == null || right.canExtend(parsed))) {
+            left.extend(parsed, firstLine, limits.maxSteps());
+            if (right != null) {
+                right.extend(parsed, firstLine, limits.maxSteps());
+            }
+            statements.addAll(parsed);
+        } else {
+            statements.addAll(parsed);
+            left = run(left.kernel());
+            if (right != null) {
+                right = run(right.kernel());
+            }
+        }
+        text.append(added.endsWith("\n") ? added : added + "\n");
+        textLines = countLines(text);
+        DeltaView d = moveTo(left.steps(), id, false);
+        return d.withAppended(statementViews(firstNew));
+    }
+
+    private List<Statement> parseInContext(String added) {
+        if (added == null || added.isBlank()) {
+            throw new SessionException(SessionException.MALFORMED, "append needs a statement");
+        }
+        String context = text.toString();
+        int contextLines = textLines;
+        int contextStatements = statements.size();
+        String combined = context + added;
+        ScenarioLanguage.Checked c = ScenarioLanguage.check(combined);
+        if (!c.ok() && tooBig(c.diagnostics())) {
+            // past the language's size limits: check against the declarations only (names, sizes, handles)
+            List<Statement> decl = new ArrayList<>();
+            for (Statement st : statements) {
+                if (declares(st)) {
+                    decl.add(st);
+                }
+            }
+            context = Printer.print(new Scenario(header, decl, List.of()), false);
+            if (!context.endsWith("\n")) {
+                context += "\n";
+            }
+            contextLines = countLines(context);
+            contextStatements = decl.size();
+            c = ScenarioLanguage.check(context + added);
+        }
+        if (!c.ok()) {
+            throw new InvalidScenario(new DiagnosticsView("diagnostics", null, "append",
+                    Views.DiagnosticView.of(c.diagnostics(), contextLines)));
+        }
+        List<Statement> out = new ArrayList<>();
+        List<Statement> checked = c.scenario().statements();
+        for (Statement st : checked.subList(Math.min(contextStatements, checked.size()), checked.size())) {
+            Trivia t = st.trivia();
+            out.add(new Statement(st.node(), new Trivia(textLines + t.line() - contextLines, t.column(), t.source(),
+                    List.of(), null)));
+        }
+        if (out.isEmpty()) {
+            throw new SessionException(SessionException.MALFORMED, "append needs a statement, not only comments");
+        }
+        return out;
+    }
+
+    private static boolean tooBig(List<Diagnostic> ds) {
+        return ds.stream().anyMatch(d -> d.code().equals("COW300") || d.code().equals("COW301"));
+    }
+
+    /** statements that introduce or retire names: all the checker needs of the past */
+    private static boolean declares(Statement st) {
+        if (!(st.node() instanceof Statement.Operation op)) {
+            return false;
+        }
+        if (op.op() instanceof ProcessOp po) {
+            return !(po.op() instanceof ProcOp.Write || po.op() instanceof ProcOp.Read
+                    || po.op() instanceof ProcOp.ClearRefs || po.op() instanceof ProcOp.Cpu
+                    || po.op() instanceof ProcOp.Mprotect || po.op() instanceof ProcOp.Madvise);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- windows
+
+    public synchronized WindowView window(String proc, String var, int first, int last, Object id) {
+        open();
+        touch();
+        if (first < 0 || last < first) {
+            throw new SessionException(SessionException.INVALID, "a window is first..last with 0 <= first <= last");
+        }
+        if ((long) last - first + 1 > limits.maxWindowPtes()) {
+            throw new LimitException("a window of " + ((long) last - first + 1) + " pages is larger than "
+                    + limits.maxWindowPtes() + " (cowscope.session.max-window-ptes)");
+        }
+        try {
+            int pages = left.machine().observe().mappingPages(proc, var);
+            if (first >= pages) {
+                throw new SessionException(SessionException.INVALID,
+                        proc + "." + var + " has " + pages + " pages; first must be below that");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new SessionException(SessionException.INVALID, "no mapping " + proc + "." + var + " at step "
+                    + left.position() + ": " + e.getMessage());
+        }
+        Snapshot.Window w = new Snapshot.Window(proc, var, first, last, limits.maxWindowPtes());
+        Snapshot r = null;
+        if (right != null) {
+            try {
+                right.machine().observe().mappingPages(proc, var);
+                r = right.machine().snapshot(w);
+            } catch (IllegalArgumentException e) {
+                r = null;
+            }
+        }
+        return new WindowView("window", id, left.position(), proc, var, first, last, left.machine().snapshot(w), r);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void open() {
+        if (closed) {
+            throw new SessionException(SessionException.NO_SESSION, "the session is closed; load a scenario");
+        }
+    }
+
+    /** every request that moves or changes: stops play, counts work afresh */
+    private void begin() {
+        open();
+        touch();
+        stopPlaying();
+        left.resetWork();
+        if (right != null) {
+            right.resetWork();
+        }
+    }
+
+    public synchronized int position() {
+        return left.position();
+    }
+
+    public synchronized int steps() {
+        return left.steps();
+    }
+
+    /** for tests: the session's run under its kernel */
+    synchronized Timeline left() {
+        return left;
+    }
+
+    synchronized Machine machine() {
+        return left.machine();
+    }
+
+    private static int countLines(CharSequence s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == '\n') {
+                n++;
+            }
+        }
+        if (s.length() > 0 && s.charAt(s.length() - 1) != '\n') {
+            n++;
+        }
+        return n;
+    }
+
+    static List<Hazard> hazardsAt(Timeline t) {
+        return t.info(t.position()).hazards;
+    }
+
+    static Map<EventType, Integer> countsAt(Timeline t) {
+        return t.info(t.position()).eventCounts;
+    }
+}

@@ -1,0 +1,60 @@
+package io.cowscope.session;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code cowscope.session.*}: how long sessions live and what one session or one message may cost.
+ * Every refusal names the property that set the limit.
+ *
+ * @param resumeTimeout how long a session whose connection dropped waits for {@code resume}
+ * @param idleTimeout a session without a request for this long is closed
+ * @param maxSessions sessions held by this server at once (attached or waiting for resume)
+ * @param maxSteps operation steps in one session (loaded and appended)
+ * @param maxPages pages mapped by one session's scenario (the sum of its mmap sizes and files)
+ * @param maxWorkPerRequest operations the engine may apply (run, replay) to answer one request
+ * @param maxMessageBytes the largest request (UTF-16 chars of the JSON text)
+ * @param maxMessagesPerSecond requests per connection and second (a bucket of this many, refilled per second)
+ * @param checkpointInterval a machine copy is kept every this many steps (time travel replays at most this many)
+ * @param windowPtes PTEs per mapping in a state snapshot; the client asks {@code window} for others
+ * @param maxWindowPtes the largest {@code window} a client may ask for
+ * @param maxDeltaPtes PTE changes and pages listed in one delta; the counts stay exact
+ * @param minPlayIntervalMs the fastest {@code play} (milliseconds per step)
+ */
+@ConfigurationProperties("cowscope.session")
+public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, Integer maxSessions, Integer maxSteps,
+        Integer maxPages, Integer maxWorkPerRequest, Integer maxMessageBytes, Integer maxMessagesPerSecond,
+        Integer checkpointInterval, Integer windowPtes, Integer maxWindowPtes, Integer maxDeltaPtes,
+        Integer minPlayIntervalMs) {
+
+    public SessionProperties {
+        resumeTimeout = resumeTimeout == null ? Duration.ofMinutes(2) : resumeTimeout;
+        idleTimeout = idleTimeout == null ? Duration.ofMinutes(30) : idleTimeout;
+        maxSessions = positive(maxSessions, 2000);
+        maxSteps = positive(maxSteps, 10_000);
+        maxPages = positive(maxPages, 524_288);
+        maxWorkPerRequest = positive(maxWorkPerRequest, 50_000);
+        maxMessageBytes = positive(maxMessageBytes, 196_608);
+        maxMessagesPerSecond = positive(maxMessagesPerSecond, 100);
+        checkpointInterval = positive(checkpointInterval, 32);
+        windowPtes = positive(windowPtes, 256);
+        maxWindowPtes = positive(maxWindowPtes, 4096);
+        maxDeltaPtes = positive(maxDeltaPtes, 512);
+        minPlayIntervalMs = positive(minPlayIntervalMs, 20);
+    }
+
+    /** the defaults, for tests and the benchmark */
+    public static SessionProperties defaults() {
+        return new SessionProperties(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static Integer positive(Integer value, int otherwise) {
+        if (value == null) {
+            return otherwise;
+        }
+        if (value < 1) {
+            throw new IllegalArgumentException("cowscope.session limits must be positive, not " + value);
+        }
+        return value;
+    }
+}

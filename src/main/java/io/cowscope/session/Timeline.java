@@ -1,0 +1,311 @@
+package io.cowscope.session;
+
+import io.cowscope.engine.EventType;
+import io.cowscope.engine.Hazard;
+import io.cowscope.engine.KernelVersion;
+import io.cowscope.engine.Machine;
+import io.cowscope.engine.Step;
+import io.cowscope.engine.op.Op;
+import io.cowscope.engine.op.Spawn;
+import io.cowscope.scenario.Execution;
+import io.cowscope.scenario.HeaderLine;
+import io.cowscope.scenario.RunResult;
+import io.cowscope.scenario.RunResult.ExpectResult;
+import io.cowscope.scenario.Scenario;
+import io.cowscope.scenario.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ObjIntConsumer;
+
+/**
+ * One run of a program under one kernel version, and a cursor that can stand at any of its steps.
+ *
+ * <p>Step 0 is the machine after the header and the leading {@code process} declarations; step k
+ * is the machine after the k-th operation statement after them. The run goes through the
+ * language's {@link Execution} once, so expectations are evaluated exactly as {@code cowscope run}
+ * does; what is kept per step is small ({@link StepInfo}: the operation, its event counts,
+ * hazards, and the expectations evaluated there). Machine states are not kept per step: a deep
+ * copy ({@link Machine#copy()}) every {@code interval} steps is, and any other state is that
+ * checkpoint plus at most {@code interval - 1} replayed operations (the engine is deterministic, so
+ * the replay gives the very same {@link Step} records). The full {@link Step} of the cursor's
+ * position (kernel steps, events, delta) comes out of that replay: nothing bulky is stored.
+ *
+ * <p>Not thread-safe: {@link Session} serialises access.
+ */
+public final class Timeline {
+
+    /** What is kept of one step. {@code expectations} are those evaluated on this step's state. */
+    public static final class StepInfo {
+        final int step;
+        final int line;
+        final String source;
+        final String caption;
+        final Op op;
+        final Map<EventType, Integer> eventCounts;
+        final List<Hazard> hazards;
+        final String error;
+        final List<ExpectResult> expectations = new ArrayList<>(0);
+
+        StepInfo(int step, int line, String source, String caption, Op op, Map<EventType, Integer> eventCounts,
+                List<Hazard> hazards, String error) {
+            this.step = step;
+            this.line = line;
+            this.source = source;
+            this.caption = caption;
+            this.op = op;
+            this.eventCounts = eventCounts;
+            this.hazards = hazards;
+            this.error = error;
+        }
+
+        public int count(EventType type) {
+            Integer n = eventCounts.get(type);
+            return n == null ? 0 : n;
+        }
+
+        public int line() {
+            return line;
+        }
+
+        public String source() {
+            return source;
+        }
+
+        public List<ExpectResult> expectations() {
+            return Collections.unmodifiableList(expectations);
+        }
+    }
+
+    private final KernelVersion kernel;
+    private final int interval;
+    private final List<StepInfo> infos = new ArrayList<>();
+    /** checkpoints.get(i) is the machine at step i * interval; never handed out, only copied */
+    private final List<Machine> checkpoints = new ArrayList<>();
+    private RunResult.RunError error;
+
+    private Machine cursor;
+    private int cursorStep;
+    private Step cursorRecord;
+    /** operations applied (run or replayed) since the last {@link #resetWork()} */
+    private long work;
+
+    private Timeline(KernelVersion kernel, int interval) {
+        this.kernel = kernel;
+        this.interval = interval;
+    }
+
+    /**
+     * Runs the program under {@code kernel}.
+     *
+     * @throws LimitException when it has more than {@code maxSteps} operation steps
+     */
+    public static Timeline run(List<HeaderLine> header, List<Statement> statements, KernelVersion kernel, int interval,
+            int maxSteps) {
+        Timeline t = new Timeline(kernel, interval);
+        Scenario scenario = new Scenario(header, statements, List.of());
+        Execution ex = new Execution(scenario, kernel, false);
+        Machine m = ex.machine();
+        List<ExpectResult> initialExpectations = new ArrayList<>();
+        int expectationsSeen = 0;
+        boolean leading = true;
+        Machine initial = m.copy(); // step 0 until an operation other than a declaration runs
+        while (ex.hasNext()) {
+            int before = ex.position();
+            RunResult.StepResult r = ex.step();
+            if (hasExpect(statements, before, ex.position())) {
+                // evaluated on the state before this call's operation: the current step's
+                List<ExpectResult> all = ex.result().expectations();
+                List<ExpectResult> into = leading ? initialExpectations : t.last().expectations;
+                into.addAll(all.subList(expectationsSeen, all.size()));
+                expectationsSeen = all.size();
+            }
+            if (r == null) {
+                break;
+            }
+            Step s = r.step();
+            if (leading && s.op() instanceof Spawn && s.ok()) {
+                initial = m.copy(); // declarations make up step 0
+                continue;
+            }
+            if (leading) {
+                t.startAt(initial, initialExpectations);
+                leading = false;
+            }
+            t.add(r.line(), r.source(), r.caption(), s, maxSteps);
+            if (t.steps() % interval == 0) {
+                t.checkpoints.add(m.copy());
+            }
+        }
+        if (leading) {
+            t.startAt(initial, initialExpectations);
+        }
+        t.error = ex.result().error();
+        t.cursor = t.checkpoints.get(0).copy();
+        t.cursorStep = 0;
+        return t;
+    }
+
+    private static boolean hasExpect(List<Statement> statements, int from, int to) {
+        for (int i = from; i < to && i < statements.size(); i++) {
+            if (statements.get(i).node() instanceof Statement.Expect) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void startAt(Machine initial, List<ExpectResult> expectations) {
+        StepInfo zero = new StepInfo(0, 0, null, null, null, Map.of(), List.of(), null);
+        zero.expectations.addAll(expectations);
+        infos.add(zero);
+        checkpoints.add(initial);
+    }
+
+    private void add(int line, String source, String caption, Step s, int maxSteps) {
+        if (steps() >= maxSteps) {
+            throw new LimitException("the scenario has more than " + maxSteps
+                    + " operation steps (cowscope.session.max-steps)");
+        }
+        infos.add(new StepInfo(infos.size(), line, source, caption, s.op(), s.eventCounts(), s.hazards(), s.error()));
+        work++;
+    }
+
+    /**
+     * Runs operation and say statements after the last step, on the machine of the last step. The
+     * caller re-runs the whole program instead when {@link #canExtend} says no (expectations need
+     * the language's runner).
+     */
+    public void extend(List<Statement> added, int firstLine, int maxSteps) {
+        moveTo(steps());
+        String caption = null;
+        int line = firstLine;
+        for (Statement st : added) {
+            if (st.node() instanceof Statement.Say say) {
+                caption = caption == null ? say.text() : caption + "\n" + say.text();
+            } else if (st.node() instanceof Statement.Operation op) {
+                if (steps() >= maxSteps) {
+                    throw new LimitException("the session would have more than " + maxSteps
+                            + " operation steps (cowscope.session.max-steps)");
+                }
+                Step s = cursor.apply(op.op());
+                work++;
+                cursorStep++;
+                cursorRecord = s;
+                infos.add(new StepInfo(cursorStep, line, st.source(), caption, s.op(), s.eventCounts(), s.hazards(),
+                        s.error()));
+                caption = null;
+                if (cursorStep % interval == 0) {
+                    checkpoints.add(cursor.copy());
+                }
+                if (!s.ok()) {
+                    error = new RunResult.RunError(line, 1, st.source(), s.error());
+                    return;
+                }
+            }
+            line++;
+        }
+    }
+
+    /** true when {@link #extend} can run these statements: no run-time error yet, no expectation among them */
+    public boolean canExtend(List<Statement> added) {
+        return error == null && added.stream().noneMatch(s -> s.node() instanceof Statement.Expect);
+    }
+
+    /**
+     * Puts the cursor on step {@code k} (0..{@link #steps()}) and returns that step's full record
+     * (null for step 0). Cheapest from the step before; otherwise from the nearest checkpoint or
+     * the cursor, whichever is closer.
+     */
+    public Step moveTo(int k) {
+        if (k < 0 || k > steps()) {
+            throw new IndexOutOfBoundsException("step " + k + " of " + steps());
+        }
+        if (k == cursorStep && (k == 0 || cursorRecord != null)) {
+            return cursorRecord;
+        }
+        if (k == 0) {
+            cursor = checkpoints.get(0).copy();
+            cursorStep = 0;
+            cursorRecord = null;
+            return null;
+        }
+        int base = ((k - 1) / interval) * interval;
+        if (!(cursorStep >= base && cursorStep < k)) {
+            cursor = checkpoints.get(base / interval).copy();
+            cursorStep = base;
+        }
+        while (cursorStep < k - 1) {
+            cursor.apply(infos.get(++cursorStep).op);
+            work++;
+        }
+        cursorRecord = cursor.apply(infos.get(k).op);
+        work++;
+        cursorStep = k;
+        return cursorRecord;
+    }
+
+    /**
+     * Calls {@code visit} with the machine at every step from {@code from} to {@code to} (inclusive,
+     * ascending), replaying from the checkpoint at or below {@code from}. The machine is a private
+     * copy, mutated between calls; the cursor does not move.
+     */
+    public void replay(int from, int to, ObjIntConsumer<Machine> visit) {
+        int base = (from / interval) * interval;
+        Machine m = checkpoints.get(base / interval).copy();
+        for (int s = base; s <= to; s++) {
+            if (s > base) {
+                m.apply(infos.get(s).op);
+                work++;
+            }
+            if (s >= from) {
+                visit.accept(m, s);
+            }
+        }
+    }
+
+    /** the machine at the cursor; callers only observe it */
+    public Machine machine() {
+        return cursor;
+    }
+
+    public int position() {
+        return cursorStep;
+    }
+
+    /** number of operation steps (the last step's index) */
+    public int steps() {
+        return infos.size() - 1;
+    }
+
+    public StepInfo info(int k) {
+        return infos.get(k);
+    }
+
+    public KernelVersion kernel() {
+        return kernel;
+    }
+
+    /** the run-time error that stopped the run, or null */
+    public RunResult.RunError error() {
+        return error;
+    }
+
+    public long work() {
+        return work;
+    }
+
+    public void resetWork() {
+        work = 0;
+    }
+
+    /** checkpoints held (for tests and the memory estimate) */
+    public int checkpoints() {
+        return checkpoints.size();
+    }
+
+    private StepInfo last() {
+        return infos.get(infos.size() - 1);
+    }
+}

@@ -1,0 +1,49 @@
+package io.cowscope.session.web;
+
+import io.cowscope.scenario.Gallery;
+import io.cowscope.session.Session;
+import io.cowscope.session.SessionException;
+import io.cowscope.web.socket.Peer;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code {"type":"load","scenario":{"text":…}|{"gallery":ID},"kernel":"5.7","config":{…},"compare":"6.18"}}
+ * → diagnostics, or the session with its initial state.
+ */
+@Component
+class LoadHandler extends SessionHandler {
+    private final Gallery gallery = Gallery.load();
+
+    LoadHandler(SessionRegistry sessions) {
+        super(sessions);
+    }
+
+    @Override
+    public String type() {
+        return "load";
+    }
+
+    @Override
+    void handle(JsonNode m, Object id, Peer peer) {
+        JsonNode scenario = Requests.object(m, "scenario");
+        String text = Requests.optionalString(scenario, "text");
+        if (text == null) {
+            String name = Requests.string(scenario, "gallery");
+            text = gallery.find(name).map(Gallery.Entry::text).orElseThrow(() -> new SessionException(
+                    SessionException.INVALID, "no gallery scenario \"" + name + "\""));
+        }
+        JsonNode config = m.get("config");
+        if (config != null && !config.isNull()) {
+            config = Requests.object(m, "config");
+        }
+        Session.LoadRequest request = config == null || config.isNull()
+                ? new Session.LoadRequest(text, Requests.optionalString(m, "kernel"), null, null, null, null,
+                        Requests.optionalString(m, "compare"))
+                : new Session.LoadRequest(text, Requests.optionalString(m, "kernel"),
+                        Requests.optionalInteger(config, "cpus"), Requests.optionalString(config, "thp"),
+                        Requests.optionalBoolean(config, "swap"), Requests.optionalBoolean(config, "softDirty"),
+                        Requests.optionalString(m, "compare"));
+        peer.send(sessions.load(peer, request).view(id));
+    }
+}

@@ -4,7 +4,7 @@ import { createActions, type Controller } from './actions/session-actions';
 import { GALLERY } from './gallery-data';
 import { compareVersions, eraOf, VERSIONS } from './model/kernels';
 import { type ClientRequest, parseServerMessage, request } from './model/protocol';
-import { eventTypes, needsFullState, currentLine } from './model/session';
+import { currentLine, differences, eventTypes, needsFullState, type SessionState } from './model/session';
 import { Store } from './model/store';
 import type { Selection } from './model/state';
 import { Motion } from './render/anim';
@@ -210,17 +210,20 @@ function paint(): void {
   editor.highlightLine(session ? currentLine(session) : null);
   const selected = ui.selection ? (ui.selection.kind === 'page' ? `page:${ui.selection.pfn}` : `pte:${ui.selection.proc}.${ui.selection.var}[${ui.selection.index}]`) : null;
   if (!session) return;
-  const differs = new Set<string>();
-  for (const d of session.diff) differs.add(d.what === 'page' ? `page:${d.key}` : d.key);
+  const differs = differences(session.diff, session.snapshot);
   byId('stage-main-kernel').textContent = `kernel ${session.kernel} · ${eraOf(session.kernel).name}`;
   stage.render(session.snapshot, { report: moved ? session.report : null, selected, involved: involvedKeys(session.snapshot), differs, onSelect: select });
+  attachCompare(session);
   const compare = session.compareSnapshot;
   byId('stage-compare').hidden = !compare;
   byId('stages').classList.toggle('comparing', !!compare);
   if (compare && session.compare) {
     byId('stage-compare-kernel').textContent = `kernel ${session.compare} · ${eraOf(session.compare).name}`;
-    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs, onSelect: select });
+    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select });
   }
+}
+function attachCompare(session: SessionState): void {
+  document.body.dataset.compare = session.compareSnapshot ? 'on' : 'off';
 }
 const schedule = frameScheduler(paint);
 store.subscribe(schedule);

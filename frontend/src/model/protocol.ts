@@ -135,8 +135,9 @@ export interface WindowMessage {
 }
 
 export interface NoticeMessage {
-  readonly type: 'paused' | 'ended';
+  readonly type: 'paused' | 'ended' | 'closed' | 'expired';
   readonly step?: number;
+  readonly reason?: string;
 }
 
 /** A message the client understands. */
@@ -227,7 +228,9 @@ export function parseServerMessage(text: string): ServerMessage | UnreadableMess
       };
     case 'paused':
     case 'ended':
-      return { type: data.type, step: typeof data.step === 'number' ? data.step : undefined };
+    case 'closed':
+    case 'expired':
+      return { type: data.type, step: typeof data.step === 'number' ? data.step : undefined, reason: str(data.reason) ?? undefined };
     default:
       return { type: 'unreadable', reason: `unknown message type "${data.type}"` };
   }

@@ -180,7 +180,28 @@ export function deriveHolders(snapshot: Snapshot): Snapshot {
 /** The statement the current step executed (for the editor's highlight), or null at step 0. */
 export function currentLine(session: SessionState): number | null {
   if (session.report && session.report.line > 0) return session.report.line;
+  const byStep = session.statements.find((s) => (s as { step?: number }).step === session.step && session.step > 0);
+  if (byStep) return byStep.line;
   const ops = session.statements.filter((s) => s.kind !== 'header' && s.kind !== 'process' && s.kind !== 'expect' && s.kind !== 'say');
   const statement = ops[session.step - 1];
   return statement ? statement.line : null;
+}
+
+/**
+ * The keys to mark as different in one stage: the server keys PTE and page differences by
+ * where they are mapped ("proc.var[i]"); a page difference also marks the card mapped there.
+ */
+export function differences(diff: readonly DiffEntry[], snapshot: Snapshot): Set<string> {
+  const keys = new Set<string>();
+  const pfnAt = new Map<string, number>();
+  for (const p of snapshot.processes) for (const v of p.vmas) for (const pte of v.ptes) if (pte.present) pfnAt.set(`${p.name}.${v.var}[${pte.index}]`, pte.pfn);
+  for (const d of diff) {
+    if (d.what === 'pte') keys.add(d.key);
+    if (d.what === 'page') {
+      keys.add(d.key);
+      const pfn = pfnAt.get(d.key);
+      if (pfn !== undefined) keys.add(`page:${pfn}`);
+    }
+  }
+  return keys;
 }

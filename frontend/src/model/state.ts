@@ -146,6 +146,9 @@ function receive(state: AppState, message: ServerMessage | UnreadableMessage): A
     case 'paused':
     case 'ended':
       return { ...state, ui: { ...state.ui, playing: false } };
+    case 'closed':
+    case 'expired':
+      return { ...state, session: null, lastError: `session ${message.type}${message.reason ? ': ' + message.reason : ''}`, ui: { ...state.ui, playing: false } };
     case 'unreadable':
       return { ...state, lastError: `unreadable message from server (${message.reason})` };
   }

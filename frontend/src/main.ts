@@ -225,8 +225,30 @@ function paint(): void {
 function attachCompare(session: SessionState): void {
   document.body.dataset.compare = session.compareSnapshot ? 'on' : 'off';
 }
-const schedule = frameScheduler(paint);
+function safePaint(): void {
+  try {
+    paint();
+  } catch (error) {
+    console.error(error);
+    const shown = byId('conn-error');
+    shown.hidden = false;
+    shown.textContent = `page error: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+const schedule = frameScheduler(safePaint);
 store.subscribe(schedule);
+
+// ---- a link may name what to show: ?gallery=ID&kernel=5.7&compare=6.18&step=end&theme=dark ----
+const params = new URLSearchParams(window.location.search);
+const initial = {
+  gallery: params.get('gallery'),
+  kernel: params.get('kernel'),
+  compare: params.get('compare'),
+  step: params.get('step') as string | null,
+};
+let autoloaded = false;
+if (initial.kernel) store.dispatch({ kind: 'ui', change: { kernel: initial.kernel } });
+if (params.get('theme') === 'dark') store.dispatch({ kind: 'ui', change: { theme: 'dark' } });
 
 // ---- transport: what arrives may need an answer ----
 const connection = new Connection({
@@ -237,8 +259,18 @@ const connection = new Connection({
     const message = event.message;
     const state = store.state;
     if (message.type === 'hello' && state.session) send(request.resume(state.session.token));
+    else if (message.type === 'hello' && initial.gallery && !autoloaded) {
+      autoloaded = true;
+      const item = GALLERY.find((g) => g.id === initial.gallery);
+      if (item) editor.setText(item.text);
+      send(request.load({ gallery: initial.gallery }, initial.kernel ?? state.ui.kernel, initial.compare ?? undefined));
+    }
     if (message.type === 'session') {
       editor.setText(message.text);
+      if (initial.step !== null) {
+        send(request.goto(initial.step === 'end' ? message.steps : Math.min(Number(initial.step), message.steps)));
+        initial.step = null;
+      }
       if (keepStep !== null && keepStep > 0) send(request.goto(Math.min(keepStep, message.steps)));
       keepStep = null;
     }

@@ -143,11 +143,19 @@ export function createEditor(parent: HTMLElement, onEdit: (text: string) => void
       view.dispatch(setDiagnostics(view.state, toLint(view.state, diagnostics)));
     },
     highlightLine(line) {
-      const effects: StateEffect<unknown>[] = [setCurrentLine.of(line)];
+      view.dispatch({ effects: [setCurrentLine.of(line)] });
+      // scroll the editor only (scrollIntoView would also scroll the panels around it)
       if (line !== null && line >= 1 && line <= view.state.doc.lines) {
-        effects.push(EditorView.scrollIntoView(view.state.doc.line(line).from, { y: 'nearest' }));
+        view.requestMeasure({
+          read: () => view.lineBlockAt(view.state.doc.line(line).from),
+          write: (block) => {
+            const scroller = view.scrollDOM;
+            if (block.top < scroller.scrollTop || block.bottom > scroller.scrollTop + scroller.clientHeight) {
+              scroller.scrollTop = Math.max(0, block.top - scroller.clientHeight / 3);
+            }
+          },
+        });
       }
-      view.dispatch({ effects });
     },
   };
 }

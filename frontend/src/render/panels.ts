@@ -47,10 +47,13 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 /** One sentence about a decision event, with its rule and a link to the function's source. */
 export function decisionSentence(event: EngineEvent): string {
   const parts: string[] = [];
-  if (event.function) parts.push(`${event.function}:`);
-  if (event.text) parts.push(event.text);
+  const text = event.text ?? '';
+  // the engine's text usually starts with the deciding function ("wp_can_reuse_anon_folio: …")
+  if (event.function && !/^\w+:/.test(text)) parts.push(`${event.function}:`);
+  if (text) parts.push(text);
   const rule = event.rule ? word(event.rule).toUpperCase() : '';
-  if (rule) parts.push(`· ${rule}${event.ruleCite ? ` (${event.ruleCite})` : ''}`);
+  if (event.ruleCite) parts.push(`· ${event.ruleCite}`);
+  else if (rule) parts.push(`· ${rule}`);
   return parts.join(' ');
 }
 

@@ -24,6 +24,8 @@ export interface StageConfig {
   readonly stripHeight: number;
   /** page cards drawn at most; the rest are counted */
   readonly maxCards: number;
+  /** a strip whose window holds at most this many PTEs shows them as rows (zoom) */
+  readonly zoomRows: number;
 }
 
 export const defaultConfig: StageConfig = {
@@ -40,6 +42,7 @@ export const defaultConfig: StageConfig = {
   stripThreshold: 512,
   stripHeight: 56,
   maxCards: 160,
+  zoomRows: 64,
 };
 
 export interface Point {
@@ -206,7 +209,9 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig):
       if (strip) {
         y += config.stripHeight;
       }
-      for (const pte of strip ? [] : vma.ptes) {
+      // a strip shows the whole mapping; a zoomed window (a few PTEs) is drawn as rows below it
+      const zoomed = strip && vma.ptes.length <= config.zoomRows;
+      for (const pte of strip && !zoomed ? [] : vma.ptes) {
         const row: RowBox = { key: pteKey(proc.name, vma.var, pte.index), proc: proc.name, var: vma.var, pte, colour, y };
         rows.push(row);
         if (pte.present && pte.pfn >= 0) {

@@ -135,7 +135,7 @@ export interface WindowMessage {
 }
 
 export interface NoticeMessage {
-  readonly type: 'paused' | 'ended' | 'closed' | 'expired';
+  readonly type: 'playing' | 'paused' | 'ended' | 'closed' | 'expired';
   readonly step?: number;
   readonly reason?: string;
 }
@@ -226,6 +226,7 @@ export function parseServerMessage(text: string): ServerMessage | UnreadableMess
         state: isObject(data.state) ? normalizeSnapshot(data.state) : null,
         compareState: isObject(data.compareState) ? normalizeSnapshot(data.compareState) : null,
       };
+    case 'playing':
     case 'paused':
     case 'ended':
     case 'closed':

@@ -51,6 +51,8 @@ export function needsFullState(report: StepReport): boolean {
   if (report.state) return false;
   if (!report.delta) return report.kernelStep < 0;
   if (report.op && STRUCTURAL.test(report.op)) return true;
+  // large mappings are windowed: a bulk change is better read from a fresh windowed state
+  if (report.delta.truncated || report.delta.pteRanges.some((r) => r.last - r.first >= 512)) return true;
   return report.events.some((e) => STRUCTURAL_EVENTS.has(word(e.type)));
 }
 

@@ -143,6 +143,8 @@ function receive(state: AppState, message: ServerMessage | UnreadableMessage): A
       return state.session ? { ...state, session: receiveDelta(state.session, message) } : state;
     case 'window':
       return state.session ? { ...state, session: receiveWindow(state.session, message) } : state;
+    case 'playing':
+      return { ...state, ui: { ...state.ui, playing: true } };
     case 'paused':
     case 'ended':
       return { ...state, ui: { ...state.ui, playing: false } };

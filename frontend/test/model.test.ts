@@ -99,11 +99,15 @@ describe('layout', () => {
   it('draws a large mapping as a strip, never one row per page', () => {
     const snap = normalizeSnapshot(recorded('cve57').steps[2]!.state);
     const proc = snap.processes[0]!;
-    const vma = { ...proc.vmas[0]!, pages: 262144, ptes: Array.from({ length: 64 }, (_, i) => ({ ...proc.vmas[0]!.ptes[0]!, index: i })) };
+    const vma = { ...proc.vmas[0]!, pages: 262144, ptes: Array.from({ length: 4096 }, (_, i) => ({ ...proc.vmas[0]!.ptes[0]!, index: i })) };
     const big = { ...snap, processes: [{ ...proc, vmas: [vma] }] };
     const l = layout(big);
     expect(l.vmas[0]!.strip).toBe(true);
     expect(l.rows.length).toBe(0);
+    // a zoomed window of a few PTEs is drawn as rows under the strip
+    const zoomed = layout({ ...big, processes: [{ ...proc, vmas: [{ ...vma, ptes: vma.ptes.slice(1000, 1032) }] }] });
+    expect(zoomed.vmas[0]!.strip).toBe(true);
+    expect(zoomed.rows.map((r) => r.pte.index)).toEqual(Array.from({ length: 32 }, (_, i) => 1000 + i));
   });
 });
 

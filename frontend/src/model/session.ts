@@ -124,10 +124,34 @@ export function receiveWindow(session: SessionState, message: WindowMessage): Se
   if (!message.state) return session;
   return {
     ...session,
-    snapshot: message.state,
-    compareSnapshot: message.compareState ?? session.compareSnapshot,
+    snapshot: mergeWindow(session.snapshot, message.state, message.proc, message.var),
+    compareSnapshot: message.compareState && session.compareSnapshot
+      ? mergeWindow(session.compareSnapshot, message.compareState, message.proc, message.var)
+      : session.compareSnapshot,
     version: session.version + 1,
   };
+}
+
+/**
+ * A window answer holds the PTEs of one mapping's window: take those for that mapping, keep
+ * every other mapping's PTEs, and add the pages the window maps.
+ */
+export function mergeWindow(current: Snapshot, window: Snapshot, proc: string | null, variable: string | null): Snapshot {
+  if (proc === null || variable === null) return window;
+  const processes = window.processes.map((p) => {
+    const old = current.processes.find((x) => x.name === p.name);
+    return {
+      ...p,
+      vmas: p.vmas.map((v) => {
+        if (p.name === proc && v.var === variable) return v;
+        const kept = old?.vmas.find((x) => x.var === v.var);
+        return kept ? { ...v, ptes: kept.ptes, ptesFirst: kept.ptesFirst } : v;
+      }),
+    };
+  });
+  const pages = new Map(current.pages.map((p) => [p.pfn, p]));
+  for (const p of window.pages) pages.set(p.pfn, p);
+  return { ...window, processes, pages: [...pages.values()] };
 }
 
 /**

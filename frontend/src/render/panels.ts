@@ -79,8 +79,8 @@ export function renderNarration(root: Document, session: SessionState | null, an
   }
   decision.replaceChildren();
   const kernel = session?.kernel ?? '6.18';
-  for (const event of report?.events ?? []) {
-    if (!DECISIONS.has(word(event.type)) && !event.rule) continue;
+  const decisions = (report?.events ?? []).filter((event) => DECISIONS.has(word(event.type)) || event.rule);
+  for (const event of decisions.slice(0, 3)) {
     const p = el('p', { class: `decision-line ev-${word(event.type)}` });
     p.appendChild(el('span', { class: 'ev-mark', 'aria-hidden': 'true' }, EVENT_MARK[word(event.type)] ?? '•'));
     p.appendChild(el('span', {}, ' ' + decisionSentence(event) + ' '));
@@ -89,6 +89,23 @@ export function renderNarration(root: Document, session: SessionState | null, an
       p.appendChild(a);
     }
     decision.appendChild(p);
+  }
+  if (decisions.length > 3) decision.appendChild(el('p', { class: 'muted' }, `… and ${decisions.length - 3} more decisions of the same step`));
+  const compared = session?.compareReport;
+  if (compared && session?.compare) {
+    const other = compared.events.filter((event) => DECISIONS.has(word(event.type)) || event.rule)[0];
+    if (other) {
+      const p = el('p', { class: `decision-line compare ev-${word(other.type)}` });
+      p.append(el('span', { class: 'ev-mark', 'aria-hidden': 'true' }, EVENT_MARK[word(other.type)] ?? '•'), document.createTextNode(` on ${session.compare}: ${decisionSentence(other)}`));
+      decision.appendChild(p);
+    }
+    const diffs = session.diff;
+    if (diffs.length) {
+      const list = el('ul', { class: 'diff-list', 'aria-label': 'differences between the kernels' });
+      for (const d of diffs.slice(0, 8)) list.appendChild(el('li', {}, `Δ ${d.what} ${d.key}: ${short(d.left)} ↔ ${short(d.right)}`));
+      if (diffs.length > 8) list.appendChild(el('li', {}, `… ${diffs.length - 8} more`));
+      decision.appendChild(list);
+    }
   }
   for (const w of report?.warnings ?? []) decision.appendChild(el('p', { class: 'warning' }, '⚠ ' + w));
   kernelSteps.replaceChildren(
@@ -106,6 +123,11 @@ export function renderNarration(root: Document, session: SessionState | null, an
       el('li', { class: x.skipped ? 'skipped' : x.passed ? 'passed' : 'failed' }, `${x.skipped ? '–' : x.passed ? '✓' : '✗'} line ${x.line}: ${x.text}${!x.passed && !x.skipped && x.actual !== undefined ? ` (actual ${valueText(x.actual)})` : ''}`),
     ),
   );
+}
+
+function short(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '—';
+  return text.length > 40 ? text.slice(0, 39) + '…' : text;
 }
 
 function valueText(value: unknown): string {

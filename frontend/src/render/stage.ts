@@ -275,9 +275,9 @@ export class Stage {
     el.setAttribute('data-pte', d.key);
     el.setAttribute('aria-label', pteDescription(d.key, pte));
     const before = this.signatures.get(el);
-    const signature = JSON.stringify(pte);
+    const signature = JSON.stringify([pte, context.differs.has(d.key)]);
     if (!this.changed(el, signature)) return;
-    const old: PteView | null = before ? (JSON.parse(before) as PteView) : null;
+    const old: PteView | null = before ? (JSON.parse(before) as [PteView])[0] : null;
     const children: Element[] = [
       svg('rect', { class: 'pte-box', x: 0, y: 1, width: this.config.laneWidth - 40, height: this.config.row - 3, rx: 3 }),
       svg('text', { class: 'pte-index', x: 6, y: 17 }, `[${pte.index}]`),
@@ -307,6 +307,7 @@ export class Stage {
       }
     }
     children.push(svg('text', { class: `pte-target${pte.swap ? ' swap' : ''}${pte.zero ? ' zero' : ''}`, x: Math.max(x + 6, 210), y: 17 }, pteLabel(pte)));
+    if (context.differs.has(d.key)) children.push(svg('text', { class: 'differs-mark', x: this.config.laneWidth - 60, y: 17 }, 'Δ'));
     el.replaceChildren(...children);
     for (const badge of turned) this.motion.play(badge, [{ opacity: 0.1 }, { opacity: 1 }]);
   }
@@ -326,8 +327,8 @@ export class Stage {
     el.setAttribute('data-pfn', String(page.pfn));
     el.setAttribute('aria-label', pageDescription(page));
     const oldSignature = this.signatures.get(el);
-    if (!this.changed(el, JSON.stringify(page))) return;
-    const oldSegments = new Set<string>(oldSignature ? segments(JSON.parse(oldSignature) as PageView).map((s) => s.key) : []);
+    if (!this.changed(el, JSON.stringify([page, classes.includes('differs')]))) return;
+    const oldSegments = new Set<string>(oldSignature ? segments((JSON.parse(oldSignature) as [PageView])[0]).map((s) => s.key) : []);
     const W = this.config.cardWidth;
     const children: Element[] = [
       svg('rect', { class: 'card-box', width: W, height: this.config.cardHeight, rx: 8 }),
@@ -367,6 +368,7 @@ export class Stage {
       sx += w;
     }
     children.push(bar);
+    if (classes.includes('differs')) children.push(svg('text', { class: 'differs-mark', x: W - 24, y: 20 }, 'Δ'));
     el.replaceChildren(...children);
     // colour mapping segments by their process: the lane's class carries the colour index
     for (const seg of bar.querySelectorAll('[data-proc]')) {

@@ -56,9 +56,44 @@ export function stripCells(vma: VmaView, columns: number): CellState[] {
   return cells;
 }
 
+/**
+ * When almost no PTE of the mapping is loaded, the strip shows its composition from the exact
+ * per-VMA counts instead (positions unknown): W, R, S, 0 and none as proportional bands.
+ */
+export function compositionBands(vma: VmaView): { state: CellState; pages: number }[] {
+  const c = vma.counts;
+  if (!c) return [];
+  const bands: { state: CellState; pages: number }[] = [
+    { state: 'writable', pages: c.writable },
+    { state: 'readonly', pages: Math.max(0, c.present - c.writable - c.zero) },
+    { state: 'zero', pages: c.zero },
+    { state: 'swapped', pages: c.swapped },
+    { state: 'none', pages: c.none },
+  ];
+  return bands.filter((b) => b.pages > 0);
+}
+
 export function drawStrip(canvas: HTMLCanvasElement, vma: VmaView): void {
   const ctx = canvas.getContext?.('2d');
   if (!ctx) return;
+  if (vma.ptes.length * 100 < vma.pages && vma.counts) {
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    let x = 0;
+    for (const band of compositionBands(vma)) {
+      const w = (band.pages / vma.pages) * canvas.width;
+      ctx.fillStyle = CELL_COLOUR[band.state];
+      ctx.fillRect(x, 0, Math.max(1, w), canvas.height);
+      ctx.strokeStyle = '#000';
+      ctx.strokeRect(x + 0.5, 0.5, Math.max(1, w) - 1, canvas.height - 1);
+      if (w > 40) {
+        ctx.fillStyle = band.state === 'writable' ? '#fff' : '#000';
+        ctx.font = '12px sans-serif';
+        ctx.fillText(`${CELL_LETTER[band.state]} ${band.pages}`, x + 4, canvas.height / 2 + 4);
+      }
+      x += w;
+    }
+    return;
+  }
   const columns = Math.min(vma.pages, canvas.width);
   const cells = stripCells(vma, columns);
   const w = canvas.width / columns;

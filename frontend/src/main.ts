@@ -79,7 +79,33 @@ const controller: Controller = {
   },
   connection: () => connection.reconnect(),
   focusGallery: () => byId('gallery-list').querySelector<HTMLElement>('button')?.focus(),
+  setPlaying: (on) => {
+    store.dispatch({ kind: 'ui', change: { playing: on } });
+    if (on) playNext();
+    else if (playTimer) clearTimeout(playTimer);
+  },
 };
+
+/**
+ * Playing is paced by the page: the next step is asked for once the speed's delay has passed
+ * and the current step's animations have finished (and a full state, when one was needed, came).
+ */
+let playTimer: ReturnType<typeof setTimeout> | null = null;
+function playNext(): void {
+  if (playTimer) clearTimeout(playTimer);
+  const asked = store.state.session?.version;
+  playTimer = setTimeout(() => {
+    void Promise.all([motion.finished(), motion2.finished()]).then(() => {
+      const { session, ui } = store.state;
+      if (!ui.playing || !session || session.version !== asked) return;
+      if (session.step >= session.steps) {
+        controller.setPlaying(false);
+        return;
+      }
+      send(request.step('forward'));
+    });
+  }, store.state.ui.speed);
+}
 const actions = createActions(controller);
 
 // ---- kernel pickers ----
@@ -275,14 +301,13 @@ const connection = new Connection({
       keepStep = null;
     }
     if (message.type === 'delta') {
-      if (needsFullState(message) || (message.compare && needsFullState(message.compare))) send(request.goto(message.step));
-      if (state.ui.playing) {
+      const incomplete = needsFullState(message) || (message.compare !== null && needsFullState(message.compare));
+      if (incomplete) send(request.goto(message.step));
+      if (state.ui.playing && !incomplete) {
         const types = eventTypes(message);
         const hit = state.ui.breakpoints.includes(message.step) || types.some((t) => state.ui.eventBreaks.includes(t));
-        if (hit || message.step >= message.steps) {
-          send(request.pause());
-          store.dispatch({ kind: 'ui', change: { playing: false } });
-        }
+        if (hit || message.step >= message.steps) controller.setPlaying(false);
+        else playNext();
       }
     }
   },

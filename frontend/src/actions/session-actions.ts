@@ -10,6 +10,8 @@ export interface Controller {
   stepAnimations(): void;
   connection(): void;
   focusGallery(): void;
+  /** starts or stops playing (the page paces it: one step per speed, after the animations) */
+  setPlaying(on: boolean): void;
 }
 
 /** Every user action of the explorer, one list for keys, buttons and the help sheet. */
@@ -19,10 +21,7 @@ export function createActions(c: Controller): Action[] {
     if (session()) fn();
   };
   const pauseFirst = () => {
-    if (c.store.state.ui.playing) {
-      c.send(request.pause());
-      c.store.dispatch({ kind: 'ui', change: { playing: false } });
-    }
+    if (c.store.state.ui.playing) c.setPlaying(false);
   };
   return [
     {
@@ -52,15 +51,13 @@ export function createActions(c: Controller): Action[] {
       label: 'Play / pause',
       key: ' ',
       perform: whenLoaded(() => {
-        const { playing, speed } = c.store.state.ui;
         const s = session()!;
-        if (playing) {
+        if (c.store.state.ui.playing) {
           pauseFirst();
           return;
         }
         if (s.step >= s.steps) c.send(request.goto(0));
-        c.send(request.play(speed));
-        c.store.dispatch({ kind: 'ui', change: { playing: true } });
+        c.setPlaying(true);
       }),
     },
     {
@@ -68,20 +65,14 @@ export function createActions(c: Controller): Action[] {
       label: 'Faster',
       key: '+',
       keys: ['='],
-      perform: () => {
-        c.store.dispatch({ kind: 'speed', faster: true });
-        if (c.store.state.ui.playing) c.send(request.play(c.store.state.ui.speed));
-      },
+      perform: () => c.store.dispatch({ kind: 'speed', faster: true }),
     },
     {
       name: 'slower',
       label: 'Slower',
       key: '-',
       keys: ['−'],
-      perform: () => {
-        c.store.dispatch({ kind: 'speed', faster: false });
-        if (c.store.state.ui.playing) c.send(request.play(c.store.state.ui.speed));
-      },
+      perform: () => c.store.dispatch({ kind: 'speed', faster: false }),
     },
     { name: 'home', label: 'First step', key: 'Home', perform: whenLoaded(() => (pauseFirst(), c.send(request.goto(0)))) },
     { name: 'end', label: 'Last step', key: 'End', perform: whenLoaded(() => (pauseFirst(), c.send(request.goto(session()!.steps)))) },

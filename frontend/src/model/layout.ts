@@ -135,7 +135,7 @@ function holderBoxes(snapshot: Snapshot): Omit<HolderBox, 'x' | 'y'>[] {
     boxes.push({ key: `pipe:${pipe.name}`, kind: 'pipe', title: `pipe ${pipe.name}`, lines, pfns: pipe.buffers, height: 0 });
   }
   for (const h of snapshot.handles) {
-    const lock = h.kind === 'pin' ? '🔒 pin' : 'get';
+    const lock = h.kind === 'pin' ? 'PIN' : 'GET';
     const lines = [
       `${h.device ? 'device ' + h.device : 'no device'}${h.owner ? ' · by ' + h.owner : ''}`,
       `${h.pfns.length} page(s)${h.flags.length ? ' · ' + h.flags.join(' ') : ''}`,

@@ -57,7 +57,7 @@ export function segments(page: PageView): Segment[] {
     const locked = source.kind === 'pin';
     let label = LETTER[source.kind] ?? source.kind.slice(0, 2).toUpperCase();
     if (source.kind === 'lru_batch') label = `cpu${source.cpu}`;
-    if (locked) label = `🔒${source.count}`;
+    if (locked) label = `PIN ${source.count}`;
     else if (source.count > 1) label = `${label}×${source.count}`;
     return {
       key: `${source.kind}:${source.proc ?? ''}:${source.var ?? ''}:${source.index}:${source.holder ?? ''}:${source.cpu}:${i}`,

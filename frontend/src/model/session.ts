@@ -44,7 +44,8 @@ export interface SessionState {
 
 /** Operations that change processes or VMAs, which a delta (PTEs and pages only) cannot carry. */
 const STRUCTURAL = /^\s*(?:\w+\s*:\s*)?(?:\w+\s*=\s*mmap|munmap|mprotect|madvise|fork|exit|cpu|uffd_register)\b/;
-const STRUCTURAL_EVENTS = new Set(['fork', 'exit', 'map', 'unmap', 'split']);
+// and events that change holders' own fields (a handle's coherence, a swap slot, the KSM tree)
+const STRUCTURAL_EVENTS = new Set(['fork', 'exit', 'map', 'unmap', 'split', 'pin', 'unpin', 'get', 'put', 'dma', 'swap_out', 'swap_in', 'ksm_merge', 'hazard']);
 
 /** True when the page must ask for the full state after this delta (goto the same step). */
 export function needsFullState(report: StepReport): boolean {

@@ -206,7 +206,7 @@ function paint(): void {
   byId('help').hidden = !ui.help;
   byId('speed').textContent = `${(1000 / ui.speed).toFixed(ui.speed > 1000 ? 1 : 0)} steps/s`;
   const play = byId('play-button');
-  play.textContent = ui.playing ? '⏸ Pause' : '▶ Play';
+  play.textContent = ui.playing ? "❚❚ Pause" : "▶ Play";
   play.setAttribute('aria-pressed', String(ui.playing));
   motion.duration = motion2.duration = Math.min(900, ui.speed * 0.8);
   if (kernelPicker.value !== ui.kernel) kernelPicker.value = ui.kernel;
@@ -251,9 +251,14 @@ function paint(): void {
 function attachCompare(session: SessionState): void {
   document.body.dataset.compare = session.compareSnapshot ? 'on' : 'off';
 }
+const timing = { lastPaintMs: 0, maxPaintMs: 0, paints: 0 };
 function safePaint(): void {
   try {
+    const t0 = performance.now();
     paint();
+    timing.lastPaintMs = performance.now() - t0;
+    timing.maxPaintMs = Math.max(timing.maxPaintMs, timing.lastPaintMs);
+    timing.paints++;
   } catch (error) {
     console.error(error);
     const shown = byId('conn-error');
@@ -326,4 +331,4 @@ paint();
 connection.open();
 
 // for tests and the benchmark page: read-only access to the state
-(window as unknown as { cowscope: unknown }).cowscope = { store, stage, stage2, send, parse: parseServerMessage };
+(window as unknown as { cowscope: unknown }).cowscope = { store, stage, stage2, send, parse: parseServerMessage, timing };

@@ -41,7 +41,7 @@ export const defaultConfig: StageConfig = {
   holderWidth: 230,
   stripThreshold: 512,
   stripHeight: 56,
-  maxCards: 160,
+  maxCards: 600,
   zoomRows: 64,
 };
 

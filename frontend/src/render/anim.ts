@@ -8,16 +8,25 @@ export class Motion {
   /** milliseconds of one step's animations; the speed control sets it */
   duration = 600;
   instant = false;
+  /** animations allowed per paint: beyond it the rest of the paint is instant (big bulk steps) */
+  budget = 120;
+  private started = 0;
 
   constructor(private readonly reduced: () => boolean = prefersReducedMotion) {}
 
   get enabled(): boolean {
-    return !this.instant && !this.reduced() && this.duration > 0;
+    return !this.instant && !this.reduced() && this.duration > 0 && this.started < this.budget;
+  }
+
+  /** A new paint: the budget starts again. */
+  beginPaint(): void {
+    this.started = 0;
   }
 
   /** Runs keyframes on an element; resolves when finished, cancelled or skipped. */
   play(element: Element, keyframes: Keyframe[], options: { delay?: number; duration?: number; easing?: string } = {}): Promise<void> {
     if (!this.enabled || typeof (element as HTMLElement).animate !== 'function') return Promise.resolve();
+    this.started++;
     const animation = (element as HTMLElement).animate(keyframes, {
       duration: options.duration ?? this.duration,
       delay: options.delay ?? 0,

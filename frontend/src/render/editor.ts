@@ -122,6 +122,7 @@ export function createEditor(parent: HTMLElement, onEdit: (text: string) => void
         syntaxHighlighting(cowHighlight),
         currentLineField,
         EditorView.lineWrapping,
+        EditorView.theme({ '&': { maxHeight: '40vh' }, '.cm-scroller': { overflow: 'auto' } }),
         EditorView.contentAttributes.of({ 'aria-label': 'scenario text (.cow)' }),
         keymap.of([{ key: 'Mod-Enter', run: () => (onRun(), true) }, ...defaultKeymap, ...historyKeymap]),
         EditorView.updateListener.of((update) => {

@@ -108,8 +108,13 @@ export function renderNarration(root: Document, session: SessionState | null, an
     }
   }
   for (const w of report?.warnings ?? []) decision.appendChild(el('p', { class: 'warning' }, '⚠ ' + w));
+  const allSteps = report?.kernelSteps ?? [];
+  // bulk operations have thousands of kernel steps: show those around the current one
+  const from = Math.max(0, Math.min(allSteps.length - 40, (report?.kernelStep ?? 0) - 10));
+  kernelSteps.setAttribute('start', String(from + 1));
   kernelSteps.replaceChildren(
-    ...(report?.kernelSteps ?? []).map((k, i) => {
+    ...allSteps.slice(from, from + 40).map((k, j) => {
+      const i = from + j;
       const li = el('li', { class: i === report!.kernelStep ? 'current' : '' });
       li.style.paddingLeft = `${k.depth}em`;
       li.append(el('code', {}, k.function), document.createTextNode(k.note ? ' · ' + k.note : ''));
@@ -117,6 +122,7 @@ export function renderNarration(root: Document, session: SessionState | null, an
       return li;
     }),
   );
+  if (allSteps.length > from + 40) kernelSteps.appendChild(el('li', { class: 'muted' }, `… ${allSteps.length - from - 40} more kernel steps`));
   const results = report?.expectations ?? (session?.step === 0 ? [] : []);
   expectations.replaceChildren(
     ...results.map((x) =>

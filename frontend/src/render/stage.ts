@@ -73,6 +73,7 @@ export function pageDescription(page: PageView): string {
 export class Stage {
   private readonly layers: Record<'lanes' | 'vmas' | 'rows' | 'arrows' | 'cards' | 'holders' | 'fx', SVGGElement>;
   private last: StageLayout | null = null;
+  private colours = new Map<string, number>();
   private readonly signatures = new WeakMap<Element, string>();
 
   constructor(
@@ -100,8 +101,10 @@ export class Stage {
 
   render(snapshot: Snapshot, context: StageContext): StageLayout {
     const previous = this.last;
+    this.motion.beginPaint();
     const next = layout(snapshot, this.config);
     this.last = next;
+    this.colours = new Map(next.lanes.map((l) => [l.key, l.colour]));
     attr(this.root, 'viewBox', `0 0 ${next.width} ${next.height}`);
     attr(this.root, 'width', next.width);
     attr(this.root, 'height', next.height);
@@ -372,9 +375,8 @@ export class Stage {
     el.replaceChildren(...children);
     // colour mapping segments by their process: the lane's class carries the colour index
     for (const seg of bar.querySelectorAll('[data-proc]')) {
-      const lane = this.layers.lanes.querySelector(`[data-proc="${cssEscape(seg.getAttribute('data-proc') ?? '')}"]`);
-      const colour = lane?.getAttribute('class')?.match(/proc-(\d)/)?.[1];
-      if (colour) seg.classList.add(`proc-${colour}`);
+      const colour = this.colours.get(seg.getAttribute('data-proc') ?? '');
+      if (colour !== undefined) seg.classList.add(`proc-${colour % 8}`);
     }
     for (const seg of entered) {
       const drop = seg.getAttribute('data-seg') === 'pin';
@@ -416,8 +418,9 @@ export class Stage {
     this.layers.fx.replaceChildren();
     const rows = new Map(now.rows.map((r) => [r.key, r]));
     const cards = new Map(now.cards.map((c) => [c.key, c]));
-    const slot = this.motion.duration / Math.max(1, events.length);
-    events.forEach((event, i) => {
+    const slot = this.motion.duration / Math.max(1, Math.min(events.length, 48));
+    // a bulk step's first events are animated; the rest are in the counts and the narration
+    events.slice(0, 48).forEach((event, i) => {
       const type = word(event.type);
       const delay = i * slot * 0.5;
       const rowKey = event.proc && event.var && event.page >= 0 ? pteKey(event.proc, event.var, event.page) : null;

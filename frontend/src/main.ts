@@ -182,6 +182,12 @@ byId<HTMLFormElement>('run-condition').addEventListener('submit', (event) => {
   );
 });
 
+byId<HTMLFormElement>('append-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = byId<HTMLInputElement>('append-input');
+  if (input.value.trim() && store.state.session) send(request.append(input.value.trim()));
+});
+
 // ---- help sheet ----
 const helpList = byId('help-list');
 for (const action of actions) {

@@ -125,6 +125,7 @@ export class Stage {
       return null;
     })();
     const swappedOut = events.some((e) => word(e.type) === 'swap_out');
+    const swappedIn = events.some((e) => word(e.type) === 'swap_in');
 
     join(this.layers.lanes, next.lanes, {
       key: (d) => d.key,
@@ -165,7 +166,11 @@ export class Stage {
         this.updateCard(el, d, context);
         if (entering) {
           // a COW copy slides out of the page it copies; a swap-in rises from the swap area
-          const from = copied && sourceCard ? { x: sourceCard.x, y: sourceCard.y } : { x: d.x + 60, y: d.y };
+          const from = copied && sourceCard
+            ? { x: sourceCard.x, y: sourceCard.y }
+            : swappedIn
+              ? { x: this.config.cardX, y: next.swapY }
+              : { x: d.x + 60, y: d.y };
           this.motion.play(el, [
             { transform: `translate(${from.x}px, ${from.y}px)`, opacity: copied ? 0.6 : 0 },
             { transform: `translate(${d.x}px, ${d.y}px)`, opacity: 1 },

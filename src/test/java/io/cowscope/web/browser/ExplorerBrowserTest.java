@@ -156,4 +156,40 @@ class ExplorerBrowserTest extends BrowserSupport {
         assertThat(driver.findElement(By.id("position")).getText()).startsWith("step 0 /");
         screenshot("keyboard-only.png");
     }
+
+    @Test
+    void spacePlaysToTheEndAndTheTimelineFillsWithMarkers() throws IOException {
+        openConnected();
+        loadFromGallery("rdma-pin-fork", "5.7");
+        js("document.activeElement.blur()");
+        new Actions(driver).sendKeys("+").sendKeys("+").sendKeys("+").perform();
+        new Actions(driver).sendKeys(Keys.SPACE).perform();
+        wait.until(d -> Boolean.TRUE.equals(js(
+                "const s = window.cowscope.store.state; return s.session.step === s.session.steps && !s.ui.playing;")));
+        waitForSessionAt(steps());
+        // a marker per visited step with an event, each with a letter as well as a colour
+        assertThat(driver.findElements(By.cssSelector("#markers .tick[class*='ev-']"))).isNotEmpty();
+        for (WebElement tick : driver.findElements(By.cssSelector("#markers .tick[class*='ev-']"))) {
+            assertThat(tick.getText()).isNotBlank();
+        }
+        assertThat(driver.findElements(By.cssSelector("#stage .seg-pin"))).isNotEmpty();
+        assertThat(driver.findElement(By.cssSelector("#stage .seg-pin")).getText()).contains("1024");
+        screenshot("rdma-pin-fork-played.png");
+    }
+
+    @Test
+    void aOneGibMappingIsAStripNotOneNodePerPageAndTheDarkThemeApplies() throws IOException {
+        openConnected();
+        String text = "title \"1 GiB\"\nprocess p\np: big = mmap 1G\np: write big[0..99999] \"x\"\np: fork c\n";
+        js("window.cowscope.send({type:'load', v:1, scenario:{text: arguments[0]}, kernel:'6.18'})", text);
+        waitForSessionAt(0);
+        new Actions(driver).sendKeys(Keys.END).perform();
+        waitForSessionAt(steps());
+        assertThat(driver.findElements(By.cssSelector("canvas.strip"))).hasSize(2);
+        assertThat(number("return document.getElementsByTagName('*').length")).isLessThan(20_000);
+        assertThat(number("return window.cowscope.store.state.session.snapshot.processes[0].vmas[0].pages")).isEqualTo(262_144);
+        new Actions(driver).sendKeys("t").perform();
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("html"), "data-theme", "dark"));
+        screenshot("one-gib-strip-dark.png");
+    }
 }

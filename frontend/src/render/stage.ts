@@ -109,6 +109,7 @@ export class Stage {
     attr(this.root, 'width', next.width);
     attr(this.root, 'height', next.height);
     attr(this.root, 'data-cards', next.cards.length);
+    attr(this.root, 'data-pages', snapshot.pages.length);
 
     const events = context.report?.events ?? [];
     const copied = events.some((e) => ['cow', 'unshare', 'fork_copy'].includes(word(e.type)));

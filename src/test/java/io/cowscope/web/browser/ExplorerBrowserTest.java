@@ -40,7 +40,7 @@ class ExplorerBrowserTest extends BrowserSupport {
         wait.until(d -> Boolean.TRUE.equals(js(
                 "const s = window.cowscope && window.cowscope.store.state.session; return !!s && s.step === arguments[0];", step)));
         wait.until(d -> Boolean.TRUE.equals(js(
-                "const s = window.cowscope.store.state.session; return document.getElementById('stage').getAttribute('data-cards') == s.snapshot.pages.length;")));
+                "const s = window.cowscope.store.state.session; return document.getElementById('stage').getAttribute('data-pages') == s.snapshot.pages.length;")));
     }
 
     private long steps() {

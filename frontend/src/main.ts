@@ -218,6 +218,7 @@ function paint(): void {
   if (kernelPicker.value !== ui.kernel) kernelPicker.value = ui.kernel;
   if (comparePicker.value !== (ui.compareKernel ?? '')) comparePicker.value = ui.compareKernel ?? '';
   renderKernelEra(document, ui.kernel);
+  renderLegend(document, ui.eventBreaks, (event) => store.dispatch({ kind: 'toggle-event-break', event }));
   const diagnostics = byId('diagnostics');
   diagnostics.replaceChildren(
     ...state.diagnostics.map((d) => {
@@ -332,7 +333,6 @@ document.addEventListener('keydown', (event) => {
   }
 });
 document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
-renderLegend(document);
 paint();
 connection.open();
 

@@ -187,7 +187,11 @@ export function renderTimeline(root: Document, session: SessionState | null, bre
   for (let i = 0; i <= steps; i++) {
     const types = session?.markers[i] ?? [];
     const type = markerType(types);
-    const tick = el('span', { class: `tick${type ? ' ev-' + type : ''}${i === session?.step ? ' current' : ''}${breakpoints.includes(i) ? ' breakpoint' : ''}`, title: `step ${i}${types.length ? ': ' + types.join(', ') : ''}` });
+    const statement = session?.statements.find((s) => (s as { step?: number }).step === i);
+    const tick = el('span', {
+      class: `tick${type ? ' ev-' + type : ''}${i === session?.step ? ' current' : ''}${breakpoints.includes(i) ? ' breakpoint' : ''}`,
+      title: `step ${i}${statement ? ' · ' + statement.text : ''}${types.length ? ' · ' + types.join(', ') : session?.markers[i] ? '' : ' · not visited yet'}`,
+    });
     tick.style.left = `${steps ? (i / steps) * 100 : 0}%`;
     tick.textContent = type ? EVENT_MARK[type] ?? '•' : '';
     tick.dataset.step = String(i);
@@ -196,15 +200,26 @@ export function renderTimeline(root: Document, session: SessionState | null, bre
   markers.replaceChildren(...ticks);
 }
 
-export function renderLegend(root: Document): void {
+/**
+ * The legend of the markers; each entry is also a toggle: "stop at this event while playing"
+ * (a breakpoint by event type).
+ */
+export function renderLegend(root: Document, eventBreaks: readonly string[], onToggle: (event: string) => void): void {
   const legend = root.getElementById('legend')!;
-  if (legend.childElementCount) return;
-  for (const t of ['fault', 'cow', 'reuse', 'unshare', 'fork_copy', 'pin', 'swap_out', 'hazard']) {
-    const item = el('span', { class: `legend-item ev-${t}` });
-    item.append(el('span', { class: 'tick-sample' }, EVENT_MARK[t]!), document.createTextNode(' ' + t));
-    legend.appendChild(item);
+  if (!legend.childElementCount) {
+    legend.appendChild(el('span', { class: 'legend-title' }, 'Stop at:'));
+    for (const t of ['fault', 'cow', 'reuse', 'unshare', 'fork_copy', 'pin', 'swap_out', 'hazard']) {
+      const item = el('button', { type: 'button', class: `legend-item ev-${t}`, 'data-event': t, 'aria-pressed': 'false', title: `stop playing at a ${t} event` });
+      item.append(el('span', { class: 'tick-sample' }, EVENT_MARK[t]!), document.createTextNode(' ' + t));
+      item.addEventListener('click', () => onToggle(t));
+      legend.appendChild(item);
+    }
+    legend.appendChild(el('span', { class: 'legend-item breakpoint-sample' }, '● = breakpoint on a step (B)'));
   }
-  legend.appendChild(el('span', { class: 'legend-item breakpoint-sample' }, '● breakpoint'));
+  for (const button of legend.querySelectorAll<HTMLElement>('[data-event]')) {
+    const on = eventBreaks.includes(button.dataset.event ?? '');
+    if (button.getAttribute('aria-pressed') !== String(on)) button.setAttribute('aria-pressed', String(on));
+  }
 }
 
 export function renderKernelEra(root: Document, kernel: string): void {

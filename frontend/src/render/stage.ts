@@ -258,6 +258,17 @@ export class Stage {
         'aria-label',
         `${v.var}: ${v.pages} pages${c ? `, ${c.present} present, ${c.writable} writable, ${c.swapped} swapped, ${c.zero} zero, ${c.none} none` : ''}`,
       );
+      canvas.tabIndex = 0;
+      canvas.title = 'click (or Enter, then ← →) to zoom into a window of 64 pages';
+      canvas.addEventListener('keydown', (ev) => {
+        const key = (ev as KeyboardEvent).key;
+        const at = v.ptes.length <= this.config.zoomRows && v.ptes[0] ? v.ptes[0].index : -64;
+        const to = key === 'Enter' ? Math.max(0, at) : key === 'ArrowRight' ? at + 64 : key === 'ArrowLeft' ? at - 64 : null;
+        if (to === null) return;
+        ev.preventDefault();
+        ev.stopPropagation();
+        context.onSelect(`strip:${d.proc}.${v.var}:${Math.max(0, Math.min(v.pages - 1, to)) + 32}`);
+      });
       canvas.addEventListener('click', (ev) => {
         const rect = canvas.getBoundingClientRect();
         const page = Math.floor(((ev.clientX - rect.left) / rect.width) * v.pages);

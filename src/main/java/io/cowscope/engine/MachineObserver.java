@@ -28,7 +28,7 @@ final class MachineObserver implements Observer {
     private long pteOf(String proc, String var, int i) {
         Mapping m = mapping(proc, var);
         if (i < 0 || i >= m.n) throw new IllegalArgumentException("index " + i + " outside " + var + " (0.." + (m.n - 1) + ")");
-        return m.pte[i];
+        return m.pte(i);
     }
 
     @Override

@@ -18,9 +18,8 @@ final class Sources {
         int lo = h, hi = thp ? h + HPAGE : h + 1;
         for (Proc p : M.procs) {
             for (Mapping m : p.maps.values()) {
-                long[] pte = m.pte;
                 for (int i = 0; i < m.n; i++) {
-                    long v = pte[i];
+                    long v = m.pte(i);
                     if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
                     int f = (int) (v & PFN_MASK);
                     if (f < lo || f >= hi) continue;
@@ -45,13 +44,13 @@ final class Sources {
                 if (f != ZERO_PFN && f >= lo && f < hi) out.add(new RefSource("pipe", 1, p.fillers.get(k).name, null, k, p.name, -1));
             }
         if (M.has(h, PG_SWAPCACHE)) out.add(new RefSource("swapcache", 1, null, null, M.swapSlotOf.getOrDefault(h, -1), null, -1));
-        if (M.has(h, PG_INBATCH)) out.add(new RefSource("lru_batch", 1, null, null, -1, null, batchCpu(M.pflags[h])));
+        if (M.has(h, PG_INBATCH)) out.add(new RefSource("lru_batch", 1, null, null, -1, null, batchCpu(M.fl(h))));
         if (M.has(h, PG_FILE)) out.add(new RefSource("page_cache", 1, null, null, -1, M.fileName(h), -1));
         return out;
     }
 
     static PageView pageView(Machine M, int pfn, boolean withSources) {
-        int f = M.pflags[pfn];
+        int f = M.fl(pfn);
         boolean zero = pfn == ZERO_PFN;
         boolean thp = (f & PG_THP) != 0;
         int h = M.head(pfn);
@@ -70,7 +69,7 @@ final class Sources {
             fileName = M.fileById.get((int) (fi >>> 32)).name;
             fileIndex = (int) (fi & 0xFFFFFFFFL);
         }
-        int ver = M.content[pfn];
+        int ver = M.content(pfn);
         int w = M.ct.vWriter[ver];
         String writer = switch (w) {
             case ContentTable.NOBODY -> "";
@@ -84,10 +83,10 @@ final class Sources {
             }
         };
         return new PageView(pfn, M.ct.text(ver), (f & PG_ANON) != 0, (f & PG_EXCL) != 0, (f & PG_KSM) != 0,
-                (M.pflags[h] & PG_SWAPCACHE) != 0, (M.pflags[h] & PG_LRU) != 0, (f & PG_LOCKED) != 0, (f & PG_DIRTY) != 0,
-                thp, (f & PG_HEAD) != 0, zero, (f & PG_FILE) != 0, (f & PG_FREE) != 0, zero ? 1 : M.rc[h],
+                (M.fl(h) & PG_SWAPCACHE) != 0, (M.fl(h) & PG_LRU) != 0, (f & PG_LOCKED) != 0, (f & PG_DIRTY) != 0,
+                thp, (f & PG_HEAD) != 0, zero, (f & PG_FILE) != 0, (f & PG_FREE) != 0, zero ? 1 : M.rc(h),
                 zero ? 0 : M.pageMapcount(pfn), pincount, fo == null ? 0 : fo.entire, h,
-                M.swapSlotOf.getOrDefault(h, -1), batchCpu(M.pflags[h]), fileName, fileIndex,
+                M.swapSlotOf.getOrDefault(h, -1), batchCpu(M.fl(h)), fileName, fileIndex,
                 withSources && !zero ? of(M, pfn) : List.of(), writer, M.ct.vStep[ver]);
     }
 }

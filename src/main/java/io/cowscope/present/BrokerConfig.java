@@ -1,0 +1,108 @@
+package io.cowscope.present;
+
+import io.cowscope.web.socket.SocketProperties;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.config.ChannelRegistration;
+import org.springframework.messaging.simp.config.MessageBrokerRegistry;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
+import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+
+/**
+ * STOMP for rooms at {@code /stomp} (plain WebSocket, no SockJS), apart from the page's own
+ * {@code /ws}. Same-origin pages only, like {@code /ws} ({@code cowscope.ws.allowed-origins}
+ * adds more). The broker is Spring's in-memory one, or with {@code cowscope.broker.relay=true}
+ * (profile {@code rabbitmq}) a relay to RabbitMQ's STOMP plugin.
+ *
+ * <p>Clients may only SEND to {@code /app/rooms/{room}/state} and SUBSCRIBE to
+ * {@code /topic/rooms.{room}}, {@code /app/rooms/{room}/state} and {@code /user/topic/errors};
+ * other SEND and SUBSCRIBE frames are dropped. Without that check anyone could SEND straight to a
+ * room's topic and speak for the presenter.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocketMessageBroker
+class BrokerConfig implements WebSocketMessageBrokerConfigurer {
+    private static final Logger log = LoggerFactory.getLogger(BrokerConfig.class);
+    static final String ENDPOINT = "/stomp";
+    static final int MESSAGE_LIMIT = 16 * 1024;
+
+    private static final Pattern SEND = Pattern.compile("/app/rooms/[a-z2-7]{26}/state");
+    private static final List<Pattern> SUBSCRIBE = List.of(
+            Pattern.compile("/topic/rooms\\.[a-z2-7]{26}"),
+            Pattern.compile("/app/rooms/[a-z2-7]{26}/state"),
+            Pattern.compile("/user/topic/errors"));
+
+    private final BrokerProperties broker;
+    private final SocketProperties socket;
+
+    BrokerConfig(BrokerProperties broker, SocketProperties socket) {
+        this.broker = broker;
+        this.socket = socket;
+    }
+
+    @Override
+    public void registerStompEndpoints(StompEndpointRegistry registry) {
+        registry.addEndpoint(ENDPOINT).setAllowedOrigins(socket.allowedOrigins().toArray(String[]::new));
+        // one presenter's states are handled in the order they were sent
+        registry.setPreserveReceiveOrder(true);
+    }
+
+    @Override
+    public void configureMessageBroker(MessageBrokerRegistry registry) {
+        registry.setApplicationDestinationPrefixes("/app");
+        registry.setPreservePublishOrder(true);
+        if (broker.relay()) {
+            registry.enableStompBrokerRelay("/topic")
+                    .setRelayHost(broker.host())
+                    .setRelayPort(broker.port())
+                    .setSystemLogin(broker.login())
+                    .setSystemPasscode(broker.passcode())
+                    .setClientLogin(broker.login())
+                    .setClientPasscode(broker.passcode())
+                    .setVirtualHost(broker.virtualHost());
+        } else {
+            registry.enableSimpleBroker("/topic");
+        }
+    }
+
+    @Override
+    public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
+        registration.setMessageSizeLimit(MESSAGE_LIMIT);
+    }
+
+    @Override
+    public void configureClientInboundChannel(ChannelRegistration registration) {
+        registration.interceptors(new ChannelInterceptor() {
+            @Override
+            public Message<?> preSend(Message<?> message, MessageChannel channel) {
+                StompHeaderAccessor stomp = StompHeaderAccessor.wrap(message);
+                String destination = stomp.getDestination();
+                boolean allowed = switch (stomp.getCommand() == null ? StompCommand.STOMP : stomp.getCommand()) {
+                    case SEND -> matches(destination, List.of(SEND));
+                    case SUBSCRIBE -> matches(destination, SUBSCRIBE);
+                    default -> true;
+                };
+                if (!allowed) {
+                    // dropped quietly: a misbehaving client gets no stack trace logged per frame
+                    log.debug("dropped {} to {} from session {}", stomp.getCommand(), destination, stomp.getSessionId());
+                    return null;
+                }
+                return message;
+            }
+        });
+    }
+
+    private static boolean matches(String destination, List<Pattern> patterns) {
+        return destination != null && patterns.stream().anyMatch(p -> p.matcher(destination).matches());
+    }
+}

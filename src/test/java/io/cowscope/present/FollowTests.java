@@ -1,0 +1,140 @@
+package io.cowscope.present;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Follow mode with the default in-memory broker: a real server, STOMP clients over WebSocket. */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = "spring.datasource.url=jdbc:h2:mem:follow;DB_CLOSE_DELAY=-1")
+class FollowTests {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    static Rooms.Created createRoom(HttpClient http, JsonMapper json, int port) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/rooms"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode room = json.readTree(response.body());
+        return new Rooms.Created(room.get("room").stringValue(), room.get("code").stringValue(), room.get("presenterKey").stringValue());
+    }
+
+    @Test
+    void followersGetTheLastStateOnJoinAndEveryUpdate() throws Exception {
+        Rooms.Created room = createRoom(http, json, port);
+        try (StompTestClient presenter = StompTestClient.connect(port);
+                StompTestClient early = StompTestClient.connect(port);
+                StompTestClient late = StompTestClient.connect(port)) {
+            StompTestClient.Follower first = early.follow(room.room());
+            assertThat(first.joined().get("seq").longValue()).isZero();
+            assertThat(first.joined().get("state").isNull()).isTrue();
+
+            presenter.publish(room.room(), room.presenterKey(), Map.of("step", 3, "kernel", "5.7", "compare", "6.18", "link", "abcdef"));
+            JsonNode update = StompTestClient.next(first.updates());
+            assertThat(update.get("room").stringValue()).isEqualTo(room.room());
+            assertThat(update.get("seq").longValue()).isEqualTo(1);
+            assertThat(update.get("state")).isEqualTo(json.readTree("{\"step\":3,\"kernel\":\"5.7\",\"compare\":\"6.18\",\"link\":\"abcdef\"}"));
+
+            // a follower who joins later gets that state straight away
+            StompTestClient.Follower second = late.follow(room.room());
+            assertThat(second.joined().get("seq").longValue()).isEqualTo(1);
+            assertThat(second.joined().get("state").get("step").intValue()).isEqualTo(3);
+
+            presenter.publish(room.room(), room.presenterKey(), Map.of("step", 4, "kernel", "5.7", "link", "abcdef"));
+            assertThat(StompTestClient.next(first.updates()).get("seq").longValue()).isEqualTo(2);
+            assertThat(StompTestClient.next(second.updates()).get("state").get("step").intValue()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void followersCannotPublishAndBadStatesAreRefusedToTheSenderOnly() throws Exception {
+        Rooms.Created room = createRoom(http, json, port);
+        try (StompTestClient follower = StompTestClient.connect(port); StompTestClient watcher = StompTestClient.connect(port)) {
+            StompTestClient.Follower watching = watcher.follow(room.room());
+
+            follower.publish(room.room(), "not-the-key", Map.of("step", 1, "kernel", "6.18", "link", "abcdef"));
+            JsonNode refused = StompTestClient.next(follower.errors);
+            assertThat(refused.get("error").stringValue()).isEqualTo("forbidden");
+            assertThat(refused.get("field").stringValue()).isEqualTo("presenter-key");
+
+            follower.publish(room.room(), room.presenterKey(), Map.of("step", -1, "kernel", "6.18", "link", "abcdef"));
+            assertThat(StompTestClient.next(follower.errors).get("field").stringValue()).isEqualTo("step");
+            follower.publish(room.room(), room.presenterKey(), Map.of("step", 1, "kernel", "6.18", "script", "<x>"));
+            assertThat(StompTestClient.next(follower.errors).get("field").stringValue()).isEqualTo("script");
+
+            assertThat(watching.updates().poll(1, TimeUnit.SECONDS)).as("nothing reached the room").isNull();
+            assertThat(watcher.errors.poll(100, TimeUnit.MILLISECONDS)).as("errors go to the sender only").isNull();
+        }
+    }
+
+    @Test
+    void clientsCannotSendStraightToARoomsTopic() throws Exception {
+        Rooms.Created room = createRoom(http, json, port);
+        try (StompTestClient watcher = StompTestClient.connect(port); StompTestClient forger = StompTestClient.connect(port)) {
+            StompTestClient.Follower watching = watcher.follow(room.room());
+            org.springframework.messaging.simp.stomp.StompHeaders headers = new org.springframework.messaging.simp.stomp.StompHeaders();
+            headers.setDestination(RoomMessages.TOPIC + room.room());
+            forger.session.send(headers, Map.of("room", room.room(), "seq", 99, "state", Map.of("step", 666)));
+            // nor subscribe to anything but rooms and their own errors
+            BlockingQueue<JsonNode> snooping = forger.subscribe("/topic/errors-user" + "x");
+            assertThat(watching.updates().poll(1, TimeUnit.SECONDS)).as("the forged state was dropped").isNull();
+            assertThat(snooping.poll(100, TimeUnit.MILLISECONDS)).isNull();
+            // the forger's connection still works for what it may do
+            assertThat(forger.follow(room.room()).joined().get("seq").longValue()).isZero();
+            assertThat(forger.failures).isEmpty();
+        }
+    }
+
+    @Test
+    void theStompEndpointRefusesForeignOrigins() throws Exception {
+        assertThat(upgradeStatus("https://evil.example")).isEqualTo(403);
+        assertThat(upgradeStatus("http://localhost:" + port)).isEqualTo(101);
+    }
+
+    /** A WebSocket upgrade of /stomp by hand, returning the HTTP status. */
+    private int upgradeStatus(String origin) throws Exception {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + BrokerConfig.ENDPOINT + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: v12.stomp\r\nOrigin: " + origin + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    @Test
+    void roomsAreFoundByTheirCodeInAnyCase() throws Exception {
+        Rooms.Created room = createRoom(http, json, port);
+        HttpResponse<String> found = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/rooms/"
+                + room.code().toLowerCase())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(found.body()).get("room").stringValue()).isEqualTo(room.room());
+        assertThat(found.body()).doesNotContain(room.presenterKey());
+        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/rooms/ZZZZZZ")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+    }
+}

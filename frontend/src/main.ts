@@ -22,6 +22,7 @@ import {
 } from './render/panels';
 import { Stage } from './render/stage';
 import { Connection, socketUrl } from './transport/socket';
+import { installShare } from './share';
 
 // Wiring only: the model holds state, transport feeds it, render draws it, actions change it.
 const store = new Store();
@@ -333,6 +334,8 @@ document.addEventListener('keydown', (event) => {
   }
 });
 document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
+// issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
+installShare({ store, send, editor, settle: () => Promise.all([motion.finished(), motion2.finished()]) });
 paint();
 connection.open();
 

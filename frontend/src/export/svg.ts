@@ -57,6 +57,9 @@ function inlineStyles(source: Element, target: Element, view: Window): void {
     const value = computed.getPropertyValue(property);
     if (value && value !== 'normal' && !(property === 'stroke-dasharray' && value === 'none')) target.setAttribute(property, value);
   }
+  // the stage places cards with CSS transforms (element.style): write them as SVG transforms
+  const transform = computed.getPropertyValue('transform');
+  if (transform && transform !== 'none') target.setAttribute('transform', transform);
   target.removeAttribute('style');
   const sourceChildren = source.children;
   const targetChildren = [...target.children];

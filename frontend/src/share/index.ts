@@ -674,7 +674,7 @@ export function installShare(app: ShareApp): void {
   if (!embed.embed) {
     const toolbar = document.querySelector('.toolbar');
     const shareButton = h('button', { type: 'button', id: 'share-button', 'aria-haspopup': 'dialog', title: 'Share, embed, export' }, '⤴ Share');
-    const presentButton = h('button', { type: 'button', id: 'present-button', 'aria-haspopup': 'dialog', title: 'Present to followers or follow a presenter' }, '⧉ Present');
+    const presentButton = h('button', { type: 'button', id: 'present-button', 'aria-haspopup': 'dialog', title: 'Present to followers or follow a presenter' }, '◉ Present');
     shareButton.addEventListener('click', () => {
       refreshShare();
       shareDialog.showModal();

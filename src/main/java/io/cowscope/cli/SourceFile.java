@@ -13,6 +13,7 @@ import io.cowscope.scenario.ScenarioLanguage;
 
 /** A scenario file read for a command: name as given, bytes (capped), and its text for error display. */
 record SourceFile(String name, byte[] bytes, long size) {
+    static final long COUNT_LIMIT = 64L * 1024 * 1024;
 
     /** Reads FILE or stdin ("-"); reads at most a little more than the size limit (the check reports the size). */
     static SourceFile read(String arg, InputStream stdin) throws IOException {
@@ -32,7 +33,11 @@ record SourceFile(String name, byte[] bytes, long size) {
         int n;
         while ((n = in.read(buf)) >= 0) {
             if (out.size() < cap) out.write(buf, 0, Math.min(n, cap - out.size()));
-            total += n; // beyond the cap: count, do not keep (the message names the size)
+            total += n; // beyond the cap: count, do not keep (the message names the size) …
+            if (total > COUNT_LIMIT) {
+                total = Long.MAX_VALUE; // … up to a point: /dev/zero never ends
+                break;
+            }
         }
         return new SourceFile(name, out.toByteArray(), total);
     }

@@ -34,7 +34,7 @@ public final class Invariants {
         for (Proc p : M.procs) {
             for (Mapping m : p.maps.values()) {
                 for (int i = 0; i < m.n; i++) {
-                    long v = m.pte[i];
+                    long v = m.pte(i);
                     if ((v & P_SWAP) != 0) {
                         int s = (int) (v & PFN_MASK);
                         if (s <= 0 || s >= M.nslot) out.add(new Violation(SWAP_COUNTS, -1, p.name + "." + m.name + "[" + i + "] has bad slot " + s));
@@ -88,7 +88,7 @@ public final class Invariants {
             for (int k = 0; k < b.size(); k++) {
                 int pfn = b.get(k);
                 if (M.has(pfn, PG_FREE)) out.add(new Violation(NO_FREED_REFERENCED, pfn, "cpu" + c + " LRU batch holds freed pfn " + pfn));
-                if (batchCpu(M.pflags[pfn]) != c) out.add(new Violation(LRU_BATCH, pfn, "pfn " + pfn + " in cpu" + c + "'s batch but flagged " + batchCpu(M.pflags[pfn])));
+                if (batchCpu(M.fl(pfn)) != c) out.add(new Violation(LRU_BATCH, pfn, "pfn " + pfn + " in cpu" + c + "'s batch but flagged " + batchCpu(M.fl(pfn))));
                 expRc[pfn]++;
             }
         }
@@ -107,7 +107,7 @@ public final class Invariants {
         long live = 0;
         boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
         for (int pfn = 1; pfn < n; pfn++) {
-            int fl = M.pflags[pfn];
+            int fl = M.fl(pfn);
             if ((fl & PG_FREE) != 0) {
                 if (expRc[pfn] != 0 || expMc[pfn] != 0) out.add(new Violation(NO_FREED_REFERENCED, pfn, "freed pfn " + pfn + " still has " + expRc[pfn] + " reference(s)"));
                 continue;
@@ -115,10 +115,10 @@ public final class Invariants {
             live++;
             boolean thp = (fl & PG_THP) != 0;
             int h = thp ? pfn & ~(HPAGE - 1) : pfn;
-            if (h == pfn && M.rc[pfn] != expRc[pfn])
-                out.add(new Violation(REFCOUNT_SOURCES, pfn, "pfn " + pfn + " refcount " + M.rc[pfn] + " but its sources sum to " + expRc[pfn] + " " + M.sources(pfn)));
-            if (M.mc[pfn] != expMc[pfn])
-                out.add(new Violation(MAPCOUNT_PTES, pfn, "pfn " + pfn + " mapcount " + M.mc[pfn] + " but " + expMc[pfn] + " PTE(s) map it"));
+            if (h == pfn && M.rc(pfn) != expRc[pfn])
+                out.add(new Violation(REFCOUNT_SOURCES, pfn, "pfn " + pfn + " refcount " + M.rc(pfn) + " but its sources sum to " + expRc[pfn] + " " + M.sources(pfn)));
+            if (M.mc(pfn) != expMc[pfn])
+                out.add(new Violation(MAPCOUNT_PTES, pfn, "pfn " + pfn + " mapcount " + M.mc(pfn) + " but " + expMc[pfn] + " PTE(s) map it"));
             if (thp && h == pfn) {
                 Folio fo = M.folios.get(h);
                 if (fo == null) out.add(new Violation(MAPCOUNT_PTES, pfn, "THP head " + pfn + " has no folio"));
@@ -131,8 +131,8 @@ public final class Invariants {
                 out.add(new Violation(PINNED_ANON_EXCLUSIVE, pfn, "pinned anon pfn " + pfn + " is not PageAnonExclusive"));
             if ((fl & PG_INBATCH) != 0 && (fl & PG_LRU) != 0) out.add(new Violation(LRU_BATCH, pfn, "pfn " + pfn + " is both in a batch and on the LRU"));
             if ((fl & PG_INBATCH) != 0 && !M.lru[batchCpu(fl)].contains(pfn)) out.add(new Violation(LRU_BATCH, pfn, "pfn " + pfn + " flagged in a batch but not in it"));
-            if (!thp && (fl & PG_ANON) != 0 && pinned[pfn] && M.rc[pfn] < GUP_PIN_COUNTING_BIAS)
-                out.add(new Violation(PIN_COUNTS, pfn, "pinned small pfn " + pfn + " has refcount " + M.rc[pfn] + " < 1024"));
+            if (!thp && (fl & PG_ANON) != 0 && pinned[pfn] && M.rc(pfn) < GUP_PIN_COUNTING_BIAS)
+                out.add(new Violation(PIN_COUNTS, pfn, "pinned small pfn " + pfn + " has refcount " + M.rc(pfn) + " < 1024"));
         }
         // alignment gaps before THPs are flagged free and never counted
         if (live != M.livePages) out.add(new Violation(LIVE_PAGES, -1, "livePages " + M.livePages + " but " + live + " pages are not free"));

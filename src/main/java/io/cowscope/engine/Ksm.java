@@ -23,7 +23,7 @@ final class Ksm {
         for (Mapping m : M.ksmRegions) {
             if (m.proc.state != ProcState.ALIVE) continue;
             for (int i = 0; i < m.n; i++) {
-                long v = m.pte[i];
+                long v = m.pte(i);
                 if ((v & V_MERGEABLE) == 0 || (v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
                 int pfn = (int) (v & PFN_MASK);
                 if (!M.has(pfn, PG_ANON) || M.has(pfn, PG_KSM)) continue;
@@ -33,7 +33,7 @@ final class Ksm {
                     continue;
                 }
                 log.page(k++);
-                int text = M.ct.textId(M.content[pfn]);
+                int text = M.ct.textId(M.content(pfn));
                 long key = ((long) m.id << 32) | i;
                 Integer old = M.ksmChecksum.put(key, text);
                 if (old == null || old != text) {
@@ -48,14 +48,14 @@ final class Ksm {
                 }
                 Cand c = unstable.get(text);
                 if (c != null) {
-                    long cv = c.m().pte[c.i()];
+                    long cv = c.m().pte(c.i());
                     int cpfn = (int) (cv & PFN_MASK);
                     if ((cv & P_PRESENT) != 0 && (cv & P_ZERO) == 0 && cpfn != pfn && !M.has(cpfn, PG_KSM)
-                            && M.ct.textId(M.content[cpfn]) == text && mergeable(M, cpfn) && mergeable(M, pfn)) {
+                            && M.ct.textId(M.content(cpfn)) == text && mergeable(M, cpfn) && mergeable(M, pfn)) {
                         // try_to_merge_two_pages: the page scanned second becomes the KSM page
                         writeProtectPage(M, m, i, pfn);
                         M.setFlag(pfn, PG_KSM, true);
-                        M.content[pfn] = M.ct.newVersion(M.ct.text(M.content[pfn]), ContentTable.KSM, M.stepIndex, false);
+                        M.contentSet(pfn, M.ct.newVersion(M.ct.text(M.content(pfn)), ContentTable.KSM, M.stepIndex, false));
                         M.ksmStable.put(text, pfn);
                         writeProtectPage(M, c.m(), c.i(), cpfn);
                         replacePage(M, c.m(), c.i(), cpfn, pfn);
@@ -66,7 +66,7 @@ final class Ksm {
                 unstable.put(text, new Cand(m, i));
             }
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
     }
 
@@ -84,7 +84,7 @@ final class Ksm {
 
     static boolean writeProtectPage(Machine M, Mapping m, int i, int pfn) {
         if (!mergeable(M, pfn)) return false;
-        long v = m.pte[i];
+        long v = m.pte(i);
         M.setPte(m, i, v & ~P_WRITE);
         if (M.rules.inForce(Rule.ANON_EXCLUSIVE)) M.setPageFlag(pfn, PG_EXCL, false);
         M.log.event(EventType.WRPROTECT, "ksm", m.proc.name, m.name, i, pfn, "write_protect_page", null,
@@ -94,14 +94,14 @@ final class Ksm {
 
     /** replace_page: the PTE now maps the KSM page; the old page loses this mapping */
     static void replacePage(Machine M, Mapping m, int i, int old, int kpage) {
-        long v = m.pte[i];
-        M.mc[kpage]++;
+        long v = m.pte(i);
+        M.mcAdd(kpage, 1);
         M.folioGet(kpage, 1);
         M.setPte(m, i, (v & ~(PFN_MASK | P_WRITE)) | kpage);
         M.statKsm++;
         M.log.event(EventType.KSM_MERGE, null, m.proc.name, m.name, i, kpage, "replace_page", null,
-                m.proc.name + "." + m.name + "[" + i + "] now maps KSM page pfn " + kpage + " (\"" + M.text(kpage) + "\", mapcount " + M.mc[kpage] + "); pfn " + old + " dropped", null);
-        M.mc[old]--;
+                m.proc.name + "." + m.name + "[" + i + "] now maps KSM page pfn " + kpage + " (\"" + M.text(kpage) + "\", mapcount " + M.mc(kpage) + "); pfn " + old + " dropped", null);
+        M.mcAdd(old, -1);
         M.folioPut(old, 1);
     }
 
@@ -109,14 +109,14 @@ final class Ksm {
     static void unmerge(Machine M, Proc p, Mapping m, int a, int b) {
         M.ksmRegions.remove(m);
         for (int i = a; i <= b; i++) {
-            long v = m.pte[i];
+            long v = m.pte(i);
             if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
             int pfn = (int) (v & PFN_MASK);
             if (!M.has(pfn, PG_KSM)) continue;
             M.log.leaf("break_ksm", m.name + "[" + i + "]");
             M.doWpPage(new VmFault(p, m, i, (v & V_WRITE) != 0 ? FAULT_FLAG_WRITE : FAULT_FLAG_UNSHARE));
         }
-        for (int i = a; i <= b; i++) if ((m.pte[i] & V_MERGEABLE) != 0) {
+        for (int i = a; i <= b; i++) if ((m.pte(i) & V_MERGEABLE) != 0) {
             M.ksmRegions.add(m);
             break;
         }

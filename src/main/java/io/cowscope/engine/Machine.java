@@ -96,6 +96,7 @@ public final class Machine {
     static final int BATCH_CPU_SHIFT = 16;
 
     static final int HPAGE = 512;
+    static final int TSHIFT = 15, TCHUNK = 1 << TSHIFT, TMASK = TCHUNK - 1;
     static final int ZERO_PFN = 0;
     static final int GUP_PIN_COUNTING_BIAS = 1024;
 
@@ -137,7 +138,8 @@ public final class Machine {
         final int n;
         final boolean shared;
         final FileObj file; // file or shmem object; null for private anon
-        long[] pte;
+        // PTEs packed into longs, in 32 Ki-entry chunks (256 KiB: never a humongous object)
+        long[][] ptc;
         boolean anonVma;
         // delta bookkeeping
         int dStamp = -1, dMin, dMax;
@@ -150,7 +152,26 @@ public final class Machine {
             this.n = n;
             this.shared = shared;
             this.file = file;
-            this.pte = new long[n];
+            ptc = new long[(n + TCHUNK - 1) >>> TSHIFT][];
+            for (int k = 0; k < ptc.length; k++) ptc[k] = new long[Math.min(TCHUNK, n - (k << TSHIFT))];
+        }
+
+        long pte(int i) {
+            return ptc[i >>> TSHIFT][i & TMASK];
+        }
+
+        void pteSet(int i, long v) {
+            ptc[i >>> TSHIFT][i & TMASK] = v;
+        }
+
+        void fill(long v) {
+            for (long[] c : ptc) Arrays.fill(c, v);
+        }
+
+        long[][] copyPtes() {
+            long[][] c = new long[ptc.length][];
+            for (int k = 0; k < ptc.length; k++) c[k] = ptc[k].clone();
+            return c;
         }
 
         boolean anon() {
@@ -235,7 +256,27 @@ public final class Machine {
     final Rules rules;
     final int lruCap;
 
-    int[] rc = new int[1024], mc = new int[1024], pflags = new int[1024], content = new int[1024];
+    // pages: struct-of-arrays in 64 Ki-entry chunks (256 KiB: never a humongous object, no doubling overshoot)
+    static final int PSHIFT = 16, PCHUNK = 1 << PSHIFT, PMASK = PCHUNK - 1;
+    int[][] rcC = new int[0][], mcC = new int[0][], flC = new int[0][], ctC = new int[0][];
+    int pcap; // pfns covered by the chunks
+
+    final int rc(int p) { return rcC[p >>> PSHIFT][p & PMASK]; }
+    final void rcSet(int p, int v) { rcC[p >>> PSHIFT][p & PMASK] = v; }
+    final void rcAdd(int p, int d) { rcC[p >>> PSHIFT][p & PMASK] += d; }
+    final int mc(int p) { return mcC[p >>> PSHIFT][p & PMASK]; }
+    final void mcSet(int p, int v) { mcC[p >>> PSHIFT][p & PMASK] = v; }
+    final void mcAdd(int p, int d) { mcC[p >>> PSHIFT][p & PMASK] += d; }
+    final int fl(int p) { return flC[p >>> PSHIFT][p & PMASK]; }
+    final void flSet(int p, int v) { flC[p >>> PSHIFT][p & PMASK] = v; }
+    final int content(int p) { return ctC[p >>> PSHIFT][p & PMASK]; }
+    final void contentSet(int p, int v) { ctC[p >>> PSHIFT][p & PMASK] = v; }
+
+    private static int[][] copyChunks(int[][] a) {
+        int[][] b = new int[a.length][];
+        for (int i = 0; i < a.length; i++) b[i] = a[i].clone();
+        return b;
+    }
     int npfn = 1; // pfn 0 = the zero page
     long livePages;
     HashMap<Integer, Folio> folios = new HashMap<>();
@@ -284,8 +325,9 @@ public final class Machine {
         this.lruCap = config.lruBatchCapacity() != null ? config.lruBatchCapacity() : rules.lruBatchCapacity();
         lru = new IntList[config.cpus()];
         for (int i = 0; i < lru.length; i++) lru[i] = new IntList();
-        pflags[ZERO_PFN] = PG_ZERO;
-        rc[ZERO_PFN] = 1;
+        ensurePfn(1);
+        flSet(ZERO_PFN, PG_ZERO);
+        rcSet(ZERO_PFN, 1);
         for (FileSpec f : config.files()) {
             FileObj fo = new FileObj(f.name(), f.pages(), false);
             int v = ct.newVersion(f.content(), ContentTable.DISK, -1, true);
@@ -329,11 +371,11 @@ public final class Machine {
         config = o.config;
         rules = o.rules;
         lruCap = o.lruCap;
-        int cap = Math.max(1024, o.npfn);
-        rc = Arrays.copyOf(o.rc, cap);
-        mc = Arrays.copyOf(o.mc, cap);
-        pflags = Arrays.copyOf(o.pflags, cap);
-        content = Arrays.copyOf(o.content, cap);
+        rcC = copyChunks(o.rcC);
+        mcC = copyChunks(o.mcC);
+        flC = copyChunks(o.flC);
+        ctC = copyChunks(o.ctC);
+        pcap = o.pcap;
         npfn = o.npfn;
         livePages = o.livePages;
         for (Folio f : o.folios.values()) {
@@ -376,7 +418,7 @@ public final class Machine {
             q.parent = p.parent == null ? null : pmap.get(p.parent);
             for (Mapping m : p.maps.values()) {
                 Mapping c = new Mapping(m.id, m.name, q, m.start, m.n, m.shared, m.file == null ? null : fmap.get(m.file));
-                c.pte = m.pte.clone();
+                c.ptc = m.copyPtes();
                 c.anonVma = m.anonVma;
                 q.maps.put(c.name, c);
                 mmap.put(m, c);
@@ -424,6 +466,13 @@ public final class Machine {
         hazardCounts = new EnumMap<>(o.hazardCounts);
     }
 
+    /** rough retained size of a copy: page arrays + PTEs (what a checkpoint costs) */
+    public long estimatedBytes() {
+        long ptes = 0;
+        for (Proc p : procs) for (Mapping m : p.maps.values()) ptes += m.n;
+        return 16L * pcap + 8L * ptes + 64L * (nslot + ct.n) + 4096;
+    }
+
     /** an independent deep copy (a checkpoint); the copy continues exactly as this machine would */
     public Machine copy() {
         return new Machine(this);
@@ -431,27 +480,27 @@ public final class Machine {
 
     // ---------------------------------------------------------------- page primitives
     final boolean isThp(int pfn) {
-        return (pflags[pfn] & PG_THP) != 0;
+        return (fl(pfn) & PG_THP) != 0;
     }
 
     /** the folio's head: where a THP keeps its refcount */
     final int head(int pfn) {
-        return (pflags[pfn] & PG_THP) != 0 ? pfn & ~(HPAGE - 1) : pfn;
+        return (fl(pfn) & PG_THP) != 0 ? pfn & ~(HPAGE - 1) : pfn;
     }
 
     final int refcount(int pfn) {
-        return rc[head(pfn)];
+        return rc(head(pfn));
     }
 
     final boolean has(int pfn, int flag) {
-        return (pflags[pfn] & flag) != 0;
+        return (fl(pfn) & flag) != 0;
     }
 
     /** page_mapcount: the page's PTE mappings plus its folio's PMD mappings */
     final int pageMapcount(int pfn) {
-        if (!isThp(pfn)) return mc[pfn];
+        if (!isThp(pfn)) return mc(pfn);
         Folio f = folios.get(head(pfn));
-        return mc[pfn] + (f == null ? 0 : f.entire);
+        return mc(pfn) + (f == null ? 0 : f.entire);
     }
 
     final boolean maybeDmaPinned(int pfn) {
@@ -460,27 +509,43 @@ public final class Machine {
             Folio f = folios.get(head(pfn));
             return f != null && f.pincount > 0;
         }
-        return rc[pfn] >= GUP_PIN_COUNTING_BIAS;
+        return rc(pfn) >= GUP_PIN_COUNTING_BIAS;
     }
 
     private void ensurePfn(int need) {
-        if (need <= rc.length) return;
-        int cap = rc.length;
-        while (cap < need) cap *= 2;
-        rc = Arrays.copyOf(rc, cap);
-        mc = Arrays.copyOf(mc, cap);
-        pflags = Arrays.copyOf(pflags, cap);
-        content = Arrays.copyOf(content, cap);
+        while (pcap < need) {
+            int n = rcC.length;
+            if (n > 0 && rcC[n - 1].length < PCHUNK) {
+                // the last chunk grows geometrically up to a full chunk: small machines stay small
+                int len = Math.min(PCHUNK, Math.max(rcC[n - 1].length * 2, need - (n - 1) * PCHUNK));
+                rcC[n - 1] = Arrays.copyOf(rcC[n - 1], len);
+                mcC[n - 1] = Arrays.copyOf(mcC[n - 1], len);
+                flC[n - 1] = Arrays.copyOf(flC[n - 1], len);
+                ctC[n - 1] = Arrays.copyOf(ctC[n - 1], len);
+            } else {
+                rcC = Arrays.copyOf(rcC, n + 1);
+                mcC = Arrays.copyOf(mcC, n + 1);
+                flC = Arrays.copyOf(flC, n + 1);
+                ctC = Arrays.copyOf(ctC, n + 1);
+                int len = n == 0 ? 256 : PCHUNK;
+                rcC[n] = new int[len];
+                mcC[n] = new int[len];
+                flC[n] = new int[len];
+                ctC[n] = new int[len];
+            }
+            n = rcC.length;
+            pcap = (n - 1) * PCHUNK + rcC[n - 1].length;
+        }
     }
 
     /** a new small page with refcount 0: the caller adds the references it hands out */
     final int allocPage(int version, int flags) {
         ensurePfn(npfn + 1);
         int pfn = npfn++;
-        rc[pfn] = 0;
-        mc[pfn] = 0;
-        pflags[pfn] = flags;
-        content[pfn] = version;
+        rcSet(pfn, 0);
+        mcSet(pfn, 0);
+        flSet(pfn, flags);
+        contentSet(pfn, version);
         livePages++;
         created(pfn);
         return pfn;
@@ -490,13 +555,13 @@ public final class Machine {
     final int allocFolio(int flags) {
         int headPfn = (npfn + HPAGE - 1) & ~(HPAGE - 1);
         ensurePfn(headPfn + HPAGE);
-        for (int p = npfn; p < headPfn; p++) pflags[p] = PG_FREE; // alignment gap
+        for (int p = npfn; p < headPfn; p++) flSet(p, PG_FREE); // alignment gap
         npfn = headPfn + HPAGE;
         for (int k = 0; k < HPAGE; k++) {
-            rc[headPfn + k] = 0;
-            mc[headPfn + k] = 0;
-            pflags[headPfn + k] = flags | PG_THP | (k == 0 ? PG_HEAD : 0);
-            content[headPfn + k] = 0;
+            rcSet(headPfn + k, 0);
+            mcSet(headPfn + k, 0);
+            flSet(headPfn + k, flags | PG_THP | (k == 0 ? PG_HEAD : 0));
+            contentSet(headPfn + k, 0);
         }
         folios.put(headPfn, new Folio(headPfn));
         livePages += HPAGE;
@@ -506,7 +571,7 @@ public final class Machine {
 
     final void folioGet(int pfn, int n) {
         int h = head(pfn);
-        rc[h] += n;
+        rcAdd(h, n);
         touchPage(h);
     }
 
@@ -514,9 +579,9 @@ public final class Machine {
     final void folioPut(int pfn, int n) {
         if (pfn == ZERO_PFN) return;
         int h = head(pfn);
-        rc[h] -= n;
+        rcAdd(h, -(n));
         touchPage(h);
-        if (rc[h] <= 0) freeFolio(h);
+        if (rc(h) <= 0) freeFolio(h);
     }
 
     private void freeFolio(int h) {
@@ -524,9 +589,9 @@ public final class Machine {
         int count = isThp(h) ? HPAGE : 1;
         if (has(h, PG_KSM)) ksmStable.values().remove(h);
         for (int k = 0; k < count; k++) {
-            pflags[h + k] = PG_FREE;
-            mc[h + k] = 0;
-            rc[h + k] = 0;
+            flSet(h + k, PG_FREE);
+            mcSet(h + k, 0);
+            rcSet(h + k, 0);
         }
         folios.remove(h);
         livePages -= count;
@@ -541,19 +606,19 @@ public final class Machine {
         int h = head(pfn);
         for (int k = 0; k < count; k++) {
             int p = count == 1 ? pfn : h + k;
-            pflags[p] = on ? pflags[p] | flag : pflags[p] & ~flag;
+            flSet(p, on ? fl(p) | flag : fl(p) & ~flag);
         }
         touchPage(pfn);
     }
 
     /** sets or clears a flag on one page only (PAE of a PTE-mapped THP subpage) */
     final void setPageFlag(int pfn, int flag, boolean on) {
-        pflags[pfn] = on ? pflags[pfn] | flag : pflags[pfn] & ~flag;
+        flSet(pfn, on ? fl(pfn) | flag : fl(pfn) & ~flag);
         touchPage(pfn);
     }
 
     final String text(int pfn) {
-        return ct.text(content[pfn]);
+        return ct.text(content(pfn));
     }
 
     // ---------------------------------------------------------------- LRU-add batches (§3.11)
@@ -563,12 +628,13 @@ public final class Machine {
             setFlag(pfn, PG_LRU, true); // a large folio is never left in the batch
             return;
         }
-        rc[pfn]++;
-        pflags[pfn] = (pflags[pfn] & ~PG_LRU) | PG_INBATCH | ((cpu + 1) << BATCH_CPU_SHIFT);
+        rcAdd(pfn, 1);
+        flSet(pfn, (fl(pfn) & ~PG_LRU) | PG_INBATCH | ((cpu + 1) << BATCH_CPU_SHIFT));
         touchPage(pfn);
         IntList b = lru[cpu];
         b.add(pfn);
-        log.count(EventType.LRU_ADD);
+        log.event(EventType.LRU_ADD, null, null, null, -1, pfn, "folio_add_lru", null,
+                log.detail ? "pfn " + pfn + " waits in cpu" + cpu + "'s LRU-add batch (" + b.size() + "/" + lruCap + "), holding a reference" : null, null);
         if (b.size() >= lruCap) {
             int d = log.enter("__pagevec_lru_add", log.detail ? "cpu" + cpu + " batch full (" + lruCap + ")" : null);
             drainBatch(cpu);
@@ -590,7 +656,7 @@ public final class Machine {
         IntList b = lru[cpu];
         for (int i = 0; i < b.size(); i++) {
             int pfn = b.get(i);
-            pflags[pfn] = (pflags[pfn] & ~(PG_INBATCH | (0xF << BATCH_CPU_SHIFT))) | PG_LRU;
+            flSet(pfn, (fl(pfn) & ~(PG_INBATCH | (0xF << BATCH_CPU_SHIFT))) | PG_LRU);
             folioPut(pfn, 1);
         }
         b.clear();
@@ -606,9 +672,9 @@ public final class Machine {
 
     // ---------------------------------------------------------------- delta bookkeeping
     final void setPte(Mapping m, int i, long v) {
-        long old = m.pte[i];
+        long old = m.pte(i);
         if (old == v) return;
-        m.pte[i] = v;
+        m.pteSet(i, v);
         dPteCount++;
         if (m.dStamp != stepIndex) {
             m.dStamp = stepIndex;
@@ -660,9 +726,9 @@ public final class Machine {
         if (thp) {
             Folio f = folios.get(h);
             int ptes = 0;
-            for (int k = 0; k < HPAGE; k++) ptes += mc[h + k];
+            for (int k = 0; k < HPAGE; k++) ptes += mc(h + k);
             maps = ptes + (f == null ? 0 : f.entire);
-        } else maps = mc[h];
+        } else maps = mc(h);
         add(sb, maps, "mapping");
         int pins = 0, gets = 0, pipeRefs = 0;
         for (Handle hd : handles.values()) {
@@ -679,7 +745,7 @@ public final class Machine {
         add(sb, gets, "get");
         add(sb, pipeRefs, "pipe");
         if (has(h, PG_SWAPCACHE)) add(sb, 1, "swap cache");
-        if (has(h, PG_INBATCH)) add(sb, 1, "LRU batch cpu" + batchCpu(pflags[h]));
+        if (has(h, PG_INBATCH)) add(sb, 1, "LRU batch cpu" + batchCpu(fl(h)));
         if (has(h, PG_FILE)) add(sb, 1, "page cache");
         return sb.length() == 0 ? "nothing" : sb.toString();
     }
@@ -700,8 +766,20 @@ public final class Machine {
 
     /** Applies one operation. Never throws: problems become {@link Step#error()}. */
     public Step apply(Op op) {
+        return apply(op, false);
+    }
+
+    /**
+     * quiet = replay for time travel: the same state changes, but no sentences, events, kernel steps or
+     * delta are built (the returned step has counts, value and error only).
+     */
+    Step apply(Op op, boolean quiet) {
         stepIndex++;
         log = new StepLog();
+        log.quiet = quiet;
+        log.detail = !quiet;
+        leakCacheVer = -1; // the leak check's cache lives for one step (replays must raise the same hazards)
+        leakCacheReader = null;
         dPte.clear();
         dPteMap.clear();
         dMappings.clear();
@@ -723,12 +801,32 @@ public final class Machine {
             summary = error;
         }
         if (error == null || dPteCount + dPageCount > 0) checkCoherency();
+        if (error == null && log.truncated) {
+            String c = countSummary();
+            if (!c.isEmpty()) summary += " (" + c + ")";
+        }
         Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
         for (EventType t : EventType.values()) if (log.counts[t.ordinal()] > 0) counts.put(t, log.counts[t.ordinal()]);
         Step s = new Step(stepIndex, op, List.copyOf(log.ksteps), List.copyOf(log.events), counts, log.value(),
-                List.copyOf(log.warnings), List.copyOf(log.hazards), error, buildDelta(), summary, log.truncated);
+                List.copyOf(log.warnings), List.copyOf(log.hazards), error, quiet ? null : buildDelta(), summary, log.truncated);
         lastStep = s;
         return s;
+    }
+
+    private static final EventType[] SUMMARY_TYPES = {EventType.FAULT, EventType.COW, EventType.REUSE, EventType.UNSHARE,
+            EventType.ALLOC, EventType.FORK_COPY, EventType.SWAP_IN, EventType.SWAP_OUT, EventType.PIN, EventType.GET, EventType.FREE,
+            EventType.LRU_DRAIN, EventType.HAZARD};
+
+    /** "262144 fault, 262144 cow, 17 lru_drain": the exact counts of a bulk step */
+    private String countSummary() {
+        StringBuilder sb = new StringBuilder();
+        for (EventType t : SUMMARY_TYPES) {
+            int n = log.counts[t.ordinal()];
+            if (n == 0) continue;
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(n).append(' ').append(t.word);
+        }
+        return sb.toString();
     }
 
     private Delta buildDelta() {
@@ -736,14 +834,15 @@ public final class Machine {
         for (Map.Entry<Long, Long> e : dPte.entrySet()) {
             Mapping m = dPteMap.get(e.getKey());
             int i = (int) (e.getKey() & 0xFFFFFFFFL);
-            ptes.add(new Delta.PteChange(m.proc.name, m.name, i, pteView(m, i, e.getValue()), pteView(m, i, m.pte[i])));
+            ptes.add(new Delta.PteChange(m.proc.name, m.name, i, pteView(m, i, e.getValue()), pteView(m, i, m.pte(i))));
         }
         List<Delta.PteRange> ranges = new ArrayList<>();
         for (Mapping m : dMappings) ranges.add(new Delta.PteRange(m.proc.name, m.name, m.dMin, m.dMax));
         List<PageView> pages = new ArrayList<>();
-        HashSet<Integer> freedSet = new HashSet<>();
-        for (int i = 0; i < dFreed.size(); i++) freedSet.add(dFreed.get(i));
-        for (int pfn : dPages) if (!has(pfn, PG_FREE) && pages.size() < 256) pages.add(Sources.pageView(this, pfn, pfn < 256 || pages.size() < 64));
+        List<Integer> shown = new ArrayList<>();
+        for (int pfn : dPages) if (!has(pfn, PG_FREE) && shown.size() < 256) shown.add(pfn);
+        var sources = Sources.ofMany(this, shown); // one walk of the page tables for all of them
+        for (int pfn : shown) pages.add(Sources.pageView(this, pfn, sources));
         List<Long> created = new ArrayList<>(), freedL = new ArrayList<>();
         for (int i = 0; i < dCreated.size(); i++) created.add((long) dCreated.get(i));
         for (int i = 0; i < dFreed.size(); i++) freedL.add((long) dFreed.get(i));
@@ -942,12 +1041,14 @@ public final class Machine {
         final int idx;
         int flags;
         boolean gup; // a faultin_page from GUP (FOLL_FORCE may write without VM_WRITE)
+        int cpu; // the CPU the fault runs on: the faulting process's, or the GUP caller's (remote GUP, /proc/PID/mem)
 
         VmFault(Proc proc, Mapping m, int idx, int flags) {
             this.proc = proc;
             this.m = m;
             this.idx = idx;
             this.flags = flags;
+            this.cpu = proc.cpu;
         }
 
         boolean write() {
@@ -981,7 +1082,7 @@ public final class Machine {
         Prot prot = o.prot() == null ? Prot.RW : o.prot();
         long vm = V_MAPPED | (prot.readable() ? V_READ : 0) | (prot.writable() ? V_WRITE : 0) | V_SOFTDIRTY
                 | (o.hugepage() ? V_HUGEPAGE : 0);
-        Arrays.fill(m.pte, vm);
+        m.fill(vm);
         m.dStamp = stepIndex;
         m.dMin = 0;
         m.dMax = m.n - 1;
@@ -996,11 +1097,11 @@ public final class Machine {
             int d2 = log.enter("populate_vma_page_range", write ? "FOLL_WRITE" : "read faults");
             for (int i = 0; i < m.n; i++) {
                 log.page(i);
-                long v = m.pte[i];
+                long v = m.pte(i);
                 if ((v & P_PRESENT) != 0 && (!write || (v & P_WRITE) != 0)) continue;
                 handleMmFault(new VmFault(p, m, i, write ? FAULT_FLAG_WRITE : 0));
             }
-            log.detail = true;
+            log.detailOn();
             log.depth = d2;
         }
         log.depth = d;
@@ -1013,12 +1114,12 @@ public final class Machine {
             log.page(i - a);
             int r = writeOne(p, m, i, version);
             if (r == VM_FAULT_SIGSEGV) {
-                log.detail = true;
+                log.detailOn();
                 sigsegv(p, m, i, "write");
                 break;
             }
             if (r == VM_FAULT_BLOCKED) {
-                log.detail = true;
+                log.detailOn();
                 p.blocked = new Pending(m, i, b, version);
                 log.event(EventType.BLOCKED, "uffd_wp", p.name, m.name, i, -1, "handle_userfault", Rule.UFFD_WP,
                         p.name + " blocks: the write to " + m.name + "[" + i + "] waits for the userfaultfd handler (uffd_wp off)", null);
@@ -1026,18 +1127,18 @@ public final class Machine {
             }
             written++;
         }
-        log.detail = true;
+        log.detailOn();
         return p.name + " wrote \"" + ct.text(version) + "\" to " + written + " page(s)";
     }
 
     /** one CPU store; returns VM_FAULT_DONE, VM_FAULT_SIGSEGV or VM_FAULT_BLOCKED */
     private int writeOne(Proc p, Mapping m, int i, int version) {
-        long v = m.pte[i];
+        long v = m.pte(i);
         if ((v & V_MAPPED) == 0 || (v & V_WRITE) == 0) return VM_FAULT_SIGSEGV;
         if ((v & (P_PRESENT | P_WRITE)) != (P_PRESENT | P_WRITE)) {
             int r = handleMmFault(new VmFault(p, m, i, FAULT_FLAG_WRITE));
             if ((r & (VM_FAULT_SIGSEGV | VM_FAULT_BLOCKED)) != 0) return r & (VM_FAULT_SIGSEGV | VM_FAULT_BLOCKED);
-            v = m.pte[i];
+            v = m.pte(i);
             if ((v & (P_PRESENT | P_WRITE)) != (P_PRESENT | P_WRITE)) {
                 log.warn("write to " + m.name + "[" + i + "] could not make the PTE writable");
                 return VM_FAULT_ERROR;
@@ -1052,14 +1153,14 @@ public final class Machine {
         setPte(m, i, nv);
         storeContent(pfn, version);
         if (has(pfn, PG_FILE) && !m.shared) {
-            raiseHazard(HazardType.FILE_CORRUPTED, "a write through the private mapping " + p.name + "." + m.name + " changed the page cache of " + fileName(pfn), pfn);
+            raiseHazard(HazardType.FILE_CORRUPTED, "a write through the private mapping " + p.name + "." + m.name + " changed the page cache of " + fileName(pfn), pfn, fileName(pfn));
         }
         return VM_FAULT_DONE;
     }
 
     final void storeContent(int pfn, int version) {
-        content[pfn] = version;
-        if ((pflags[pfn] & PG_DIRTY) == 0) pflags[pfn] |= PG_DIRTY;
+        contentSet(pfn, version);
+        if ((fl(pfn) & PG_DIRTY) == 0) flSet(pfn, fl(pfn) | PG_DIRTY);
         touchPage(pfn);
     }
 
@@ -1073,41 +1174,42 @@ public final class Machine {
         int read = 0;
         for (int i = a; i <= b; i++) {
             log.page(i - a);
-            long v = m.pte[i];
+            long v = m.pte(i);
             if ((v & V_MAPPED) == 0 || (v & V_READ) == 0) {
-                log.detail = true;
+                log.detailOn();
                 sigsegv(p, m, i, "read");
                 break;
             }
             if ((v & P_PRESENT) == 0) {
                 handleMmFault(new VmFault(p, m, i, 0));
-                v = m.pte[i];
+                v = m.pte(i);
             } else if ((v & P_YOUNG) == 0) setPte(m, i, v | P_YOUNG);
             if ((v & P_PRESENT) == 0) {
                 log.warn("read of " + m.name + "[" + i + "] found no page");
                 break;
             }
             int pfn = (int) (v & PFN_MASK);
-            int ver = content[pfn];
+            int ver = content(pfn);
             log.read(ct.text(ver));
             checkLeak(p, ver, pfn, "read of " + p.name + "." + m.name + "[" + i + "]");
             read++;
         }
-        log.detail = true;
+        log.detailOn();
         return p.name + " read " + read + " page(s)";
     }
 
     private void sigsegv(Proc p, Mapping m, int i, String what) {
         log.event(EventType.SIGSEGV, what, p.name, m.name, i, -1, "bad_area", null,
                 p.name + "'s " + what + " of " + m.name + "[" + i + "] is not allowed by its VMA: SIGSEGV kills it", null);
-        raiseHazard(HazardType.SIGSEGV, p.name + " was killed by SIGSEGV (" + what + " of " + m.name + "[" + i + "])", -1);
+        raiseHazard(HazardType.SIGSEGV, p.name + " was killed by SIGSEGV (" + what + " of " + m.name + "[" + i + "])", -1,
+                p.name + "." + m.name + "[" + i + "]");
         exit(p, ProcState.KILLED);
     }
 
     // ---------------------------------------------------------------- the fault path
     /** handle_mm_fault: dispatch on the PTE (kernel-model §3.1-3.3, §3.9) */
     final int handleMmFault(VmFault f) {
-        long v = f.m.pte[f.idx];
+        long v = f.m.pte(f.idx);
         boolean swap = (v & P_SWAP) != 0;
         String kind = swap ? "swapin" : f.unshare() ? "unshare" : f.write() ? "write" : "read";
         statFaults++;
@@ -1149,7 +1251,7 @@ public final class Machine {
         if (m.file == null) {
             if (f.write()) return doAnonymousPage(f);
             int d = log.enter("do_anonymous_page", "read: map the zero page");
-            long v = m.pte[f.idx];
+            long v = m.pte(f.idx);
             setPte(m, f.idx, (v & VM_MASK) | P_PRESENT | P_ZERO | P_YOUNG | ZERO_PFN);
             log.event(EventType.MAP, "zero", f.proc.name, m.name, f.idx, ZERO_PFN, "do_anonymous_page", null,
                     log.detail ? "read fault on an empty private anonymous PTE maps the shared zero page read-only" : null, null);
@@ -1161,7 +1263,7 @@ public final class Machine {
     }
 
     boolean thpEligible(Mapping m, int i) {
-        long v = m.pte[i];
+        long v = m.pte(i);
         if (m.file != null || (v & V_NOHUGEPAGE) != 0) return false;
         if (config.thp() == ThpMode.NEVER) return false;
         if (config.thp() == ThpMode.MADVISE && (v & V_HUGEPAGE) == 0) return false;
@@ -1169,7 +1271,7 @@ public final class Machine {
         if (b + HPAGE > m.n) return false;
         long vm = v & VM_MASK;
         for (int k = b; k < b + HPAGE; k++) {
-            long w = m.pte[k];
+            long w = m.pte(k);
             if ((w & VM_MASK) != vm || (w & (P_PRESENT | P_SWAP)) != 0) return false;
         }
         return true;
@@ -1183,15 +1285,15 @@ public final class Machine {
         int d = log.enter("do_anonymous_page", "write: allocate a zeroed page");
         boolean pae = rules.inForce(Rule.ANON_EXCLUSIVE);
         int pfn = allocPage(0, PG_ANON | (pae ? PG_EXCL : 0));
-        long v = m.pte[f.idx];
+        long v = m.pte(f.idx);
         long nv = (v & VM_MASK) | pfn | P_PRESENT | P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0)
                 | (config.softDirty() ? P_SOFTDIRTY : 0);
-        mc[pfn] = 1;
-        rc[pfn] = 1;
+        mcSet(pfn, 1);
+        rcSet(pfn, 1);
         setPte(m, f.idx, nv);
         log.event(EventType.ALLOC, "anon", f.proc.name, m.name, f.idx, pfn, "do_anonymous_page", pae ? Rule.ANON_EXCLUSIVE : null,
                 log.detail ? "new zeroed page pfn " + pfn + " mapped writable" + (pae ? ", PageAnonExclusive set" : "") : null, null);
-        lruCacheAdd(f.proc.cpu, pfn);
+        lruCacheAdd(f.cpu, pfn);
         log.depth = d;
         return VM_FAULT_WRITE;
     }
@@ -1201,11 +1303,11 @@ public final class Machine {
         int d = log.enter("do_huge_pmd_anonymous_page", "allocate a 2 MiB THP");
         boolean pae = rules.inForce(Rule.ANON_EXCLUSIVE);
         int h = allocFolio(PG_ANON | PG_LRU | (pae ? PG_EXCL : 0));
-        rc[h] = 1;
+        rcSet(h, 1);
         folios.get(h).entire = 1;
         int b = f.idx & ~(HPAGE - 1);
         for (int k = 0; k < HPAGE; k++) {
-            long v = m.pte[b + k];
+            long v = m.pte(b + k);
             setPte(m, b + k, (v & VM_MASK) | (h + k) | P_PRESENT | P_PMD | P_YOUNG | P_DIRTY
                     | ((v & V_WRITE) != 0 ? P_WRITE : 0) | (config.softDirty() ? P_SOFTDIRTY : 0));
         }
@@ -1220,7 +1322,7 @@ public final class Machine {
         int pfn = file.cache[idx];
         if (pfn != 0) return pfn;
         pfn = allocPage(file.disk[idx], PG_FILE | PG_LRU);
-        rc[pfn] = 1; // the page cache's reference
+        rcSet(pfn, 1); // the page cache's reference
         file.cache[idx] = pfn;
         fileOf.put(pfn, ((long) fileById.indexOf(file) << 32) | idx);
         log.leaf("filemap_fault", file.shmem ? "shmem page" : "read " + file.name + "[" + idx + "] into the page cache");
@@ -1228,9 +1330,9 @@ public final class Machine {
     }
 
     private void mapPage(Mapping m, int i, int pfn, long bits) {
-        mc[pfn]++;
+        mcAdd(pfn, 1);
         folioGet(pfn, 1);
-        setPte(m, i, (m.pte[i] & VM_MASK) | pfn | P_PRESENT | bits);
+        setPte(m, i, (m.pte(i) & VM_MASK) | pfn | P_PRESENT | bits);
     }
 
     private int doReadFault(VmFault f) {
@@ -1246,7 +1348,7 @@ public final class Machine {
     private int doSharedFault(VmFault f) {
         int d = log.enter("do_shared_fault", null);
         int pfn = pageCachePage(f.m.file, f.idx);
-        long v = f.m.pte[f.idx];
+        long v = f.m.pte(f.idx);
         mapPage(f.m, f.idx, pfn, P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0) | (config.softDirty() ? P_SOFTDIRTY : 0));
         log.event(EventType.MAP, "shared", f.proc.name, f.m.name, f.idx, pfn, "do_shared_fault", null,
                 log.detail ? "shared page pfn " + pfn + " mapped writable: no COW in a shared mapping" : null, null);
@@ -1261,10 +1363,10 @@ public final class Machine {
         m.anonVma = true;
         int pc = pageCachePage(m.file, f.idx);
         boolean pae = rules.inForce(Rule.ANON_EXCLUSIVE);
-        int pfn = allocPage(content[pc], PG_ANON | (pae ? PG_EXCL : 0));
-        long v = m.pte[f.idx];
-        mc[pfn] = 1;
-        rc[pfn] = 1;
+        int pfn = allocPage(content(pc), PG_ANON | (pae ? PG_EXCL : 0));
+        long v = m.pte(f.idx);
+        mcSet(pfn, 1);
+        rcSet(pfn, 1);
         setPte(m, f.idx, (v & VM_MASK) | pfn | P_PRESENT | P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0)
                 | (config.softDirty() ? P_SOFTDIRTY : 0));
         statCow++;
@@ -1272,7 +1374,7 @@ public final class Machine {
                 log.detail ? "private write to file page " + m.file.name + "[" + f.idx + "]: copied into new anon page pfn " + pfn
                         + ((v & V_WRITE) == 0 ? " (mapped read-only, dirty: the VMA is not writable)" : "") : null,
                 log.detail ? Map.of("from_pfn", pc, "to_pfn", pfn) : null);
-        lruCacheAdd(f.proc.cpu, pfn);
+        lruCacheAdd(f.cpu, pfn);
         log.depth = d;
         return VM_FAULT_WRITE;
     }
@@ -1294,7 +1396,7 @@ public final class Machine {
 
     final int doWpPage(VmFault f) {
         Mapping m = f.m;
-        long v = m.pte[f.idx];
+        long v = m.pte(f.idx);
         int pfn = (v & P_ZERO) != 0 ? ZERO_PFN : (int) (v & PFN_MASK);
         int d = log.enter("do_wp_page", log.detail ? (f.unshare() ? "unshare" : "write") + " pfn " + pfn : null);
         try {
@@ -1306,11 +1408,11 @@ public final class Machine {
                 return VM_FAULT_WRITE;
             }
             if (pfn == ZERO_PFN) {
-                why(f.unshare() ? Rule.LONGTERM_RO_FILE_UNSHARE : null, "the zero page is never written: copy");
+                if (log.detail) why(f.unshare() ? Rule.LONGTERM_RO_FILE_UNSHARE : null, "the zero page is never written: copy");
                 return wpPageCopy(f, pfn);
             }
             if (!has(pfn, PG_ANON)) {
-                why(null, "page-cache page in a private mapping: copy");
+                if (log.detail) why(null, "page-cache page in a private mapping: copy");
                 return wpPageCopy(f, pfn);
             }
             if (isThp(pfn)) return wpLargeFolio(f, pfn);
@@ -1335,111 +1437,115 @@ public final class Machine {
         boolean sc = has(pfn, PG_SWAPCACHE);
         if (has(pfn, PG_KSM)) {
             if (rules.inForce(Rule.KSM_NEVER_REUSE)) {
-                why(Rule.KSM_NEVER_REUSE, "KSM page: always copy", "ksm", true, "page_count", rcv);
+                if (log.detail) why(Rule.KSM_NEVER_REUSE, "KSM page: always copy", "ksm", true, "page_count", rcv);
                 return false;
             }
             if (rules.inForce(Rule.KSM_REUSE_SINGLE)) {
                 log.leaf("reuse_ksm_page", null);
                 if (rcv == 1 && !sc) {
-                    why(Rule.KSM_REUSE_SINGLE, "KSM page with page_count 1 (" + breakdown(pfn) + ") and not in the swap cache → reuse", "page_count", rcv);
+                    if (log.detail) why(Rule.KSM_REUSE_SINGLE, "KSM page with page_count 1 (" + breakdown(pfn) + ") and not in the swap cache → reuse", "page_count", rcv);
                     setFlag(pfn, PG_KSM, false);
                     ksmStable.values().remove(pfn);
                     return true;
                 }
-                why(Rule.KSM_REUSE_SINGLE, "KSM page with page_count " + rcv + " (" + breakdown(pfn) + ") → copy", "page_count", rcv);
+                if (log.detail) why(Rule.KSM_REUSE_SINGLE, "KSM page with page_count " + rcv + " (" + breakdown(pfn) + ") → copy", "page_count", rcv);
                 return false;
             }
-            why(null, "KSM page: never reused before 5.1 → copy", "ksm", true);
+            if (log.detail) why(null, "KSM page: never reused before 5.1 → copy", "ksm", true);
             return false;
         }
         if (rules.inForce(Rule.ANON_EXCLUSIVE) && has(pfn, PG_EXCL)) {
-            why(Rule.ANON_EXCLUSIVE, "PageAnonExclusive → reuse without further checks", "anon_exclusive", true, "page_count", rcv);
+            if (log.detail) why(Rule.ANON_EXCLUSIVE, "PageAnonExclusive → reuse without further checks", "anon_exclusive", true, "page_count", rcv);
             return true;
         }
         if (rules.inForce(Rule.MAPCOUNT_REUSE)) {
             log.leaf("reuse_swap_page", null);
             int swc = sc ? swapCount[swapSlotOf.get(pfn)] : 0;
             if (mcv + swc <= 1) {
-                why(Rule.MAPCOUNT_REUSE, "mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → reuse (page_count " + rcv + " = "
+                if (log.detail) why(Rule.MAPCOUNT_REUSE, "mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → reuse (page_count " + rcv + " = "
                         + (log.detail ? breakdown(pfn) : "") + " is not consulted)", "mapcount", mcv, "swapcount", swc, "page_count", rcv);
                 if (sc) deleteFromSwapCache(pfn);
                 return true;
             }
-            why(Rule.MAPCOUNT_REUSE, "mapcount " + mcv + " + swapcount " + swc + " > 1 → copy", "mapcount", mcv, "swapcount", swc);
+            if (log.detail) why(Rule.MAPCOUNT_REUSE, "mapcount " + mcv + " + swapcount " + swc + " > 1 → copy", "mapcount", mcv, "swapcount", swc);
             return false;
         }
         String fn = reuseFn();
         if (rules.inForce(Rule.WP_DRAIN_AND_FREE_SWAP)) {
             if (rcv > 3) {
-                why(Rule.WP_DRAIN_AND_FREE_SWAP, fn + ": page_count " + rcv + " = " + (log.detail ? breakdown(pfn) : "") + " > 3 → copy", "page_count", rcv);
+                if (log.detail) why(Rule.WP_DRAIN_AND_FREE_SWAP, fn + ": page_count " + rcv + " = " + (log.detail ? breakdown(pfn) : "") + " > 3 → copy", "page_count", rcv);
                 return false;
             }
-            if (!has(pfn, PG_LRU) && batchCpu(pflags[pfn]) >= 0) {
-                lruAddDrain(f.proc.cpu);
+            if (!has(pfn, PG_LRU) && batchCpu(fl(pfn)) >= 0) {
+                int where = batchCpu(fl(pfn));
+                if (where != f.cpu)
+                    log.leaf("lru_add_drain", log.detail ? "cpu" + f.cpu + " only: the page waits in cpu" + where
+                            + "'s batch (\"we cannot easily detect+handle references from remote LRU caches\")" : null);
+                lruAddDrain(f.cpu);
                 rcv = refcount(pfn);
             }
             if (rcv > 1 + (sc ? 1 : 0)) {
-                why(Rule.WP_DRAIN_AND_FREE_SWAP, fn + ": page_count " + rcv + " = " + (log.detail ? breakdown(pfn) : "") + " > 1 + swapcache " + (sc ? 1 : 0) + " → copy",
-                        "page_count", rcv, "swapcache", sc, "lru_batch_cpu", batchCpu(pflags[pfn]));
+                if (log.detail) why(Rule.WP_DRAIN_AND_FREE_SWAP, fn + ": page_count " + rcv + " = " + (log.detail ? breakdown(pfn) : "") + " > 1 + swapcache " + (sc ? 1 : 0) + " → copy",
+                        "page_count", rcv, "swapcache", sc, "lru_batch_cpu", batchCpu(fl(pfn)));
                 return false;
             }
             if (has(pfn, PG_LOCKED)) {
-                why(Rule.WP_DRAIN_AND_FREE_SWAP, fn + ": folio_trylock failed → copy", "locked", true);
+                if (log.detail) why(Rule.WP_DRAIN_AND_FREE_SWAP, fn + ": folio_trylock failed → copy", "locked", true);
                 return false;
             }
             if (sc) folioFreeSwap(pfn);
             rcv = refcount(pfn);
             if (rcv != 1) {
-                why(Rule.WP_DRAIN_AND_FREE_SWAP, fn + ": page_count " + rcv + " = " + (log.detail ? breakdown(pfn) : "") + " ≠ 1 → copy", "page_count", rcv);
+                if (log.detail) why(Rule.WP_DRAIN_AND_FREE_SWAP, fn + ": page_count " + rcv + " = " + (log.detail ? breakdown(pfn) : "") + " ≠ 1 → copy", "page_count", rcv);
                 return false;
             }
-            why(Rule.WP_DRAIN_AND_FREE_SWAP, fn + ": page_count 1 (only this mapping) → reuse" + (rules.inForce(Rule.ANON_EXCLUSIVE) ? ", set PageAnonExclusive" : ""), "page_count", rcv);
+            if (log.detail) why(Rule.WP_DRAIN_AND_FREE_SWAP, fn + ": page_count 1 (only this mapping) → reuse" + (rules.inForce(Rule.ANON_EXCLUSIVE) ? ", set PageAnonExclusive" : ""), "page_count", rcv);
             return true;
         }
         // PAGE_COUNT_REUSE 5.9 - 5.17
         if (rcv != 1) {
-            why(Rule.PAGE_COUNT_REUSE, "page_count " + rcv + " = " + (log.detail ? breakdown(pfn) : "") + " ≠ 1 → wp_page_copy", "page_count", rcv, "mapcount", mcv);
+            if (log.detail) why(Rule.PAGE_COUNT_REUSE, "page_count " + rcv + " = " + (log.detail ? breakdown(pfn) : "") + " ≠ 1 → wp_page_copy", "page_count", rcv, "mapcount", mcv);
             return false;
         }
         if (has(pfn, PG_LOCKED)) {
-            why(Rule.PAGE_COUNT_REUSE, "trylock_page failed → copy", "locked", true);
+            if (log.detail) why(Rule.PAGE_COUNT_REUSE, "trylock_page failed → copy", "locked", true);
             return false;
         }
         if (mcv != 1) {
-            why(Rule.PAGE_COUNT_REUSE, "mapcount " + mcv + " ≠ 1 → copy", "mapcount", mcv);
+            if (log.detail) why(Rule.PAGE_COUNT_REUSE, "mapcount " + mcv + " ≠ 1 → copy", "mapcount", mcv);
             return false;
         }
-        why(Rule.PAGE_COUNT_REUSE, "page_count 1 and mapcount 1 → reuse", "page_count", rcv, "mapcount", mcv);
+        if (log.detail) why(Rule.PAGE_COUNT_REUSE, "page_count 1 and mapcount 1 → reuse", "page_count", rcv, "mapcount", mcv);
         return true;
     }
 
     /** a PTE-mapped page of a THP (after a split) */
     private int wpLargeFolio(VmFault f, int pfn) {
         int h = head(pfn);
-        int rcv = rc[h];
+        int rcv = rc(h);
         boolean reuse;
         if (rules.inForce(Rule.ANON_EXCLUSIVE) && has(pfn, PG_EXCL)) {
-            why(Rule.ANON_EXCLUSIVE, "PageAnonExclusive (THP subpage) → reuse", "anon_exclusive", true);
+            if (log.detail) why(Rule.ANON_EXCLUSIVE, "PageAnonExclusive (THP subpage) → reuse", "anon_exclusive", true);
             reuse = true;
         } else if (rules.inForce(Rule.MAPCOUNT_REUSE)) {
             int wide = thpWideMapcount(h);
             reuse = wide <= 1;
-            why(Rule.MAPCOUNT_REUSE, "THP-wide mapcount " + wide + (reuse ? " ≤ 1 → reuse" : " > 1 → copy") + " (folio page_count " + rcv + " not consulted)",
+            if (log.detail) why(Rule.MAPCOUNT_REUSE, "THP-wide mapcount " + wide + (reuse ? " ≤ 1 → reuse" : " > 1 → copy") + " (folio page_count " + rcv + " not consulted)",
                     "thp_mapcount", wide, "page_count", rcv);
         } else if (rules.inForce(Rule.LARGE_FOLIO_REUSE)) {
             int large = largeMapcount(h);
             boolean only = onlyMappedBy(h, f.proc) == large;
             reuse = only && rcv == large;
-            why(Rule.LARGE_FOLIO_REUSE, "large folio: page_count " + rcv + (rcv == large ? " = " : " ≠ ") + "large mapcount " + large
+            if (log.detail) why(Rule.LARGE_FOLIO_REUSE, "large folio: page_count " + rcv + (rcv == large ? " = " : " ≠ ") + "large mapcount " + large
                     + (only ? ", only this mm maps it" : ", another mm maps it") + (reuse ? " → reuse this PTE" : " → copy"),
                     "page_count", rcv, "large_mapcount", large, "only_this_mm", only);
         } else if (rules.inForce(Rule.LARGE_FOLIO_NO_REUSE)) {
-            why(Rule.LARGE_FOLIO_NO_REUSE, "page of a PTE-mapped large folio: never reused → copy", "page_count", rcv);
+            if (log.detail) why(Rule.LARGE_FOLIO_NO_REUSE, "page of a PTE-mapped large folio: never reused → copy", "page_count", rcv);
             reuse = false;
         } else {
-            reuse = rcv == 1 && mc[pfn] == 1;
+            reuse = rcv == 1 && mc(pfn) == 1;
             Rule r = rules.inForce(Rule.WP_DRAIN_AND_FREE_SWAP) ? Rule.WP_DRAIN_AND_FREE_SWAP : Rule.PAGE_COUNT_REUSE;
-            why(r, "THP folio page_count " + rcv + " = " + (log.detail ? breakdown(pfn) : "") + (reuse ? " = 1 → reuse" : " ≠ 1 → copy"), "page_count", rcv);
+            if (log.detail) why(r, "THP folio page_count " + rcv + " = " + (log.detail ? breakdown(pfn) : "") + (reuse ? " = 1 → reuse" : " ≠ 1 → copy"), "page_count", rcv);
         }
         if (!reuse) return wpPageCopy(f, pfn);
         if (f.unshare()) return unshareReuse(f, pfn);
@@ -1448,14 +1554,14 @@ public final class Machine {
 
     int thpWideMapcount(int h) {
         int max = 0;
-        for (int k = 0; k < HPAGE; k++) max = Math.max(max, mc[h + k]);
+        for (int k = 0; k < HPAGE; k++) max = Math.max(max, mc(h + k));
         Folio fo = folios.get(h);
         return max + (fo == null ? 0 : fo.entire);
     }
 
     int largeMapcount(int h) {
         int sum = 0;
-        for (int k = 0; k < HPAGE; k++) sum += mc[h + k];
+        for (int k = 0; k < HPAGE; k++) sum += mc(h + k);
         Folio fo = folios.get(h);
         return sum + (fo == null ? 0 : fo.entire);
     }
@@ -1465,7 +1571,7 @@ public final class Machine {
         int n = 0;
         for (Mapping m : p.maps.values()) {
             for (int i = 0; i < m.n; i++) {
-                long v = m.pte[i];
+                long v = m.pte(i);
                 if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
                 int pfn = (int) (v & PFN_MASK);
                 if (pfn < h || pfn >= h + HPAGE) continue;
@@ -1479,7 +1585,7 @@ public final class Machine {
 
     /** wp_page_reuse: the PTE becomes writable, dirty, young, soft-dirty; no new page */
     private int wpPageReuse(VmFault f, int pfn) {
-        long v = f.m.pte[f.idx];
+        long v = f.m.pte(f.idx);
         int d = log.enter("wp_page_reuse", null);
         if (rules.inForce(Rule.ANON_EXCLUSIVE)) setPageFlag(pfn, PG_EXCL, true);
         setPte(f.m, f.idx, v | P_YOUNG | P_DIRTY | (config.softDirty() ? P_SOFTDIRTY : 0) | ((v & V_WRITE) != 0 ? P_WRITE : 0));
@@ -1502,35 +1608,35 @@ public final class Machine {
     /** wp_page_copy: a new page with the old content; only after the PTE points at the copy may the old page lose its mapcount */
     final int wpPageCopy(VmFault f, int old) {
         Mapping m = f.m;
-        long v = m.pte[f.idx];
+        long v = m.pte(f.idx);
         boolean unshare = f.unshare();
         boolean zero = old == ZERO_PFN;
         int d = log.enter("wp_page_copy", unshare ? "unshare" : null);
         boolean spurious = !zero && isSpurious(old);
-        String spuriousWhy = spurious && log.detail ? breakdown(old) : null;
+        String spuriousWhy = spurious ? breakdown(old) : null; // hazards are state: never depend on the detail level
         boolean pae = rules.inForce(Rule.ANON_EXCLUSIVE);
-        int np = allocPage(zero ? 0 : content[old], PG_ANON | (pae ? PG_EXCL : 0));
+        int np = allocPage(zero ? 0 : content(old), PG_ANON | (pae ? PG_EXCL : 0));
         m.anonVma = true;
         long nv = (v & VM_MASK) | np | P_PRESENT | P_YOUNG;
         if (unshare) nv |= v & (P_SOFTDIRTY | P_UFFD_WP | P_DIRTY);
         else nv |= P_DIRTY | (config.softDirty() ? P_SOFTDIRTY : 0) | ((v & V_WRITE) != 0 ? P_WRITE : 0);
-        mc[np] = 1;
-        rc[np] = 1;
+        mcSet(np, 1);
+        rcSet(np, 1);
         setPte(m, f.idx, nv);
         if (unshare) statUnshare++;
         else statCow++;
-        log.event(unshare ? EventType.UNSHARE : EventType.COW, unshare ? "copy" : null, f.proc.name, m.name, f.idx, np, "wp_page_copy",
+        log.event(unshare ? EventType.UNSHARE : EventType.COW, unshare ? "copy" : zero ? "zero" : null, f.proc.name, m.name, f.idx, np, "wp_page_copy",
                 whyRule, log.detail ? (whyText == null ? "" : whyText + ": ") + (zero ? "zero page" : "pfn " + old) + " copied to pfn " + np
                         + (unshare ? " (unshare: the PTE stays read-only)" : "") : null,
                 log.detail ? whyValues : null);
         if (!zero) {
-            mc[old]--;
+            mcAdd(old, -1);
             folioPut(old, 1);
         }
-        lruCacheAdd(f.proc.cpu, np);
+        lruCacheAdd(f.cpu, np);
         if (spurious) {
             raiseHazard(HazardType.SPURIOUS_COW, "spurious COW at " + f.at() + ": pfn " + old + " was referenced only by "
-                    + (spuriousWhy == null ? "this mapping and a swap-cache or LRU-batch reference" : spuriousWhy), old);
+                    + (spuriousWhy == null ? "this mapping and a swap-cache or LRU-batch reference" : spuriousWhy), old, f.at());
         }
         if (!zero && !has(old, PG_FREE) && has(old, PG_SWAPCACHE) && rules.inForce(Rule.FREE_SWAP_AFTER_COW)
                 && pageMapcount(old) == 0 && refcount(old) == 1 && swapCount[swapSlotOf.get(old)] == 0) {
@@ -1549,33 +1655,34 @@ public final class Machine {
     /** §8 spurious_cow: the only references were this mapping plus swap-cache / LRU-batch references */
     private boolean isSpurious(int old) {
         if (!has(old, PG_ANON) || has(old, PG_KSM) || isThp(old)) return false;
-        if (mc[old] != 1) return false;
+        if (mc(old) != 1) return false;
         int extra = (has(old, PG_SWAPCACHE) ? 1 : 0) + (has(old, PG_INBATCH) ? 1 : 0);
         if (extra == 0) return false;
         if (has(old, PG_SWAPCACHE) && swapCount[swapSlotOf.get(old)] > 0) return false;
-        return rc[old] == 1 + extra;
+        return rc(old) == 1 + extra;
     }
 
     // ---------------------------------------------------------------- THP PMD faults
     private int doHugePmdWpPage(VmFault f) {
         Mapping m = f.m;
         int b = f.idx & ~(HPAGE - 1);
-        int h = (int) (m.pte[b] & PFN_MASK);
+        int h = (int) (m.pte(b) & PFN_MASK);
         int d = log.enter("do_huge_pmd_wp_page", log.detail ? "THP head pfn " + h : null);
         try {
-            int rcv = rc[h];
+            int rcv = rc(h);
             boolean reuse;
             if (!rules.inForce(Rule.SWAPIN_AND_THP_PAGE_COUNT)) {
                 int wide = thpWideMapcount(h);
                 reuse = wide <= 1;
-                why(Rule.MAPCOUNT_REUSE, "THP-wide mapcount " + wide + (reuse ? " ≤ 1 → reuse the PMD" : " > 1") + " (folio page_count "
-                        + rcv + " = " + (log.detail ? breakdown(h) : "") + " is not consulted)", "thp_mapcount", wide, "page_count", rcv);
+                if (log.detail) why(Rule.MAPCOUNT_REUSE, "THP-wide mapcount " + wide + (reuse ? " ≤ 1 → reuse the PMD" : " > 1") + " (folio page_count "
+                        + rcv + " = " + (log.detail ? breakdown(h) : "") + " is not consulted; THP PMD faults keep this test until "
+                        + Rule.SWAPIN_AND_THP_PAGE_COUNT.cite() + ")", "thp_mapcount", wide, "page_count", rcv);
             } else if (rules.inForce(Rule.ANON_EXCLUSIVE) && has(h, PG_EXCL)) {
                 reuse = true;
-                why(Rule.ANON_EXCLUSIVE, "THP head PageAnonExclusive → reuse the PMD", "anon_exclusive", true);
+                if (log.detail) why(Rule.ANON_EXCLUSIVE, "THP head PageAnonExclusive → reuse the PMD", "anon_exclusive", true);
             } else {
                 reuse = rcv == 1;
-                why(Rule.SWAPIN_AND_THP_PAGE_COUNT, "folio page_count " + rcv + " = " + (log.detail ? breakdown(h) : "") + (reuse ? " = 1 → reuse the PMD" : " ≠ 1"), "page_count", rcv);
+                if (log.detail) why(Rule.SWAPIN_AND_THP_PAGE_COUNT, "folio page_count " + rcv + " = " + (log.detail ? breakdown(h) : "") + (reuse ? " = 1 → reuse the PMD" : " ≠ 1"), "page_count", rcv);
             }
             if (reuse) {
                 if (f.unshare()) {
@@ -1586,7 +1693,7 @@ public final class Machine {
                 }
                 if (rules.inForce(Rule.ANON_EXCLUSIVE)) setFlag(h, PG_EXCL, true);
                 for (int k = 0; k < HPAGE; k++) {
-                    long v = m.pte[b + k];
+                    long v = m.pte(b + k);
                     setPte(m, b + k, v | P_YOUNG | P_DIRTY | (config.softDirty() ? P_SOFTDIRTY : 0) | ((v & V_WRITE) != 0 ? P_WRITE : 0));
                 }
                 statReuse++;
@@ -1600,11 +1707,11 @@ public final class Machine {
             }
             // ≤ 5.7: allocate a whole new THP and copy all 512 pages
             int nh = allocFolio(PG_ANON | PG_LRU | (rules.inForce(Rule.ANON_EXCLUSIVE) ? PG_EXCL : 0));
-            rc[nh] = 1;
+            rcSet(nh, 1);
             folios.get(nh).entire = 1;
             for (int k = 0; k < HPAGE; k++) {
-                content[nh + k] = content[h + k];
-                long v = m.pte[b + k];
+                contentSet(nh + k, content(h + k));
+                long v = m.pte(b + k);
                 setPte(m, b + k, (v & VM_MASK) | (nh + k) | P_PRESENT | P_PMD | P_YOUNG | P_DIRTY
                         | (config.softDirty() ? P_SOFTDIRTY : 0) | ((v & V_WRITE) != 0 ? P_WRITE : 0));
             }
@@ -1622,17 +1729,17 @@ public final class Machine {
 
     /** __split_huge_pmd: one PMD mapping becomes 512 PTE mappings (1 reference becomes 512) */
     final void splitHugePmd(Mapping m, int b, Proc p) {
-        int h = (int) (m.pte[b] & PFN_MASK);
+        int h = (int) (m.pte(b) & PFN_MASK);
         Folio fo = folios.get(h);
         fo.entire--;
-        rc[h] += HPAGE - 1;
+        rcAdd(h, HPAGE - 1);
         for (int k = 0; k < HPAGE; k++) {
-            mc[h + k]++;
-            setPte(m, b + k, m.pte[b + k] & ~P_PMD);
+            mcAdd(h + k, 1);
+            setPte(m, b + k, m.pte(b + k) & ~P_PMD);
         }
         touchPage(h);
         log.event(EventType.SPLIT, "pmd", p.name, m.name, b, h, "__split_huge_pmd", null,
-                "the PMD of " + p.name + "." + m.name + "[" + b + ".." + (b + HPAGE - 1) + "] is split into 512 PTEs (folio page_count " + rc[h] + ")", null);
+                "the PMD of " + p.name + "." + m.name + "[" + b + ".." + (b + HPAGE - 1) + "] is split into 512 PTEs (folio page_count " + rc(h) + ")", null);
     }
 
     // ---------------------------------------------------------------- swap-in (§3.9)
@@ -1668,7 +1775,7 @@ public final class Machine {
 
     private int doSwapPage(VmFault f) {
         Mapping m = f.m;
-        long v = m.pte[f.idx];
+        long v = m.pte(f.idx);
         int slot = (int) (v & PFN_MASK);
         int d = log.enter("do_swap_page", log.detail ? "swap slot " + slot : null);
         statSwapIn++;
@@ -1677,10 +1784,10 @@ public final class Machine {
         if (!fromCache) {
             log.leaf("swap_read_folio", "slot " + slot);
             pfn = allocPage(slotContent[slot], PG_ANON | PG_SWAPCACHE);
-            rc[pfn] = 1; // the swap cache
+            rcSet(pfn, 1); // the swap cache
             slotCache[slot] = pfn;
             swapSlotOf.put(pfn, slot);
-            lruCacheAdd(f.proc.cpu, pfn);
+            lruCacheAdd(f.cpu, pfn);
         } else log.leaf("swap_cache_get_folio", "pfn " + pfn + " still in the swap cache");
         boolean write = f.write();
         boolean mkwrite = false, excl = false, freeCache = false;
@@ -1692,7 +1799,8 @@ public final class Machine {
             rule = Rule.MAPCOUNT_REUSE;
             int mcv = pageMapcount(pfn), swc = swapCount[slot];
             if (write && !ksm && mcv + swc <= 1) {
-                why = "write fault: reuse_swap_page: mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → leave the swap cache, map writable";
+                why = "write fault: reuse_swap_page: mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → leave the swap cache, map writable"
+                        + " (swap-in keeps the mapcount test until " + Rule.SWAPIN_AND_THP_PAGE_COUNT.cite() + ")";
                 freeCache = mkwrite = true;
             } else why = (write ? "write fault: mapcount " + mcv + " + swapcount " + swc + " > 1" : "read fault") + " → map read-only";
             mapPageAfterSwap(m, f.idx, pfn, v, mkwrite);
@@ -1729,10 +1837,12 @@ public final class Machine {
             if (excl) setPageFlag(pfn, PG_EXCL, true);
         }
         log.depth = d;
-        return finishSwapin(f, pfn, rule, why, fromCache, mkwrite);
+        return finishSwapin(f, pfn, rule, why, fromCache, mkwrite && (v & P_UFFD_WP) == 0);
     }
 
     private void mapPageAfterSwap(Mapping m, int i, int pfn, long v, boolean mkwrite) {
+        // a uffd-wp swap entry comes back write-protected: the retried write faults into handle_userfault
+        if ((v & P_UFFD_WP) != 0) mkwrite = false;
         long bits = P_YOUNG | (v & (P_SOFTDIRTY | P_UFFD_WP));
         if (mkwrite) bits |= ((v & V_WRITE) != 0 ? P_WRITE : 0) | (mkwrite ? P_DIRTY : 0);
         mapPage(m, i, pfn, bits);
@@ -1742,7 +1852,7 @@ public final class Machine {
         log.event(EventType.SWAP_IN, fromCache ? "swapcache" : "read", f.proc.name, f.m.name, f.idx, pfn, "do_swap_page", rule,
                 log.detail ? (fromCache ? "page pfn " + pfn + " found in the swap cache" : "slot read into new page pfn " + pfn) + "; " + why + " · " + rule.cite() : null,
                 null);
-        long nv = f.m.pte[f.idx];
+        long nv = f.m.pte(f.idx);
         if (f.write() && (nv & P_WRITE) == 0) {
             // FAULT_FLAG_WRITE still set: do_swap_page goes on to do_wp_page
             if ((nv & P_UFFD_WP) != 0 && (nv & V_UFFD_WP) != 0) return handleUserfault(f);
@@ -1766,7 +1876,7 @@ public final class Machine {
         int d2 = log.enter("dup_mmap", null);
         for (Mapping m : p.maps.values()) copyPageRange(p, m, c);
         log.depth = d2;
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
         return p.name + " forked " + childName;
     }
@@ -1787,14 +1897,14 @@ public final class Machine {
         boolean pae = rules.inForce(Rule.ANON_EXCLUSIVE);
         int k = 0;
         for (int i = 0; i < m.n; i++) {
-            long v = m.pte[i];
+            long v = m.pte(i);
             if ((v & V_MAPPED) == 0 || (v & V_DONTCOPY) != 0) {
-                cm.pte[i] = 0; // no VMA in the child
+                cm.pteSet(i, 0); // no VMA in the child
                 continue;
             }
             long cvm = (v & VM_MASK) & ~V_UFFD_WP;
             if ((v & V_WIPEONFORK) != 0 || !needsCopy || (v & (P_PRESENT | P_SWAP)) == 0) {
-                cm.pte[i] = cvm;
+                cm.pteSet(i, cvm);
                 continue;
             }
             log.page(k++);
@@ -1806,13 +1916,13 @@ public final class Machine {
                     pv = v & ~P_SWP_EXCL;
                     setPte(m, i, pv);
                 }
-                cm.pte[i] = cvm | (pv & PTE_MASK & ~(P_UFFD_WP | P_SWP_EXCL));
+                cm.pteSet(i, cvm | (pv & PTE_MASK & ~(P_UFFD_WP | P_SWP_EXCL)));
                 log.event(EventType.NOTE, "swap", c.name, m.name, i, -1, "copy_nonpresent_pte", Rule.SWP_EXCLUSIVE,
                         log.detail ? "swap entry " + slot + " shared: swap count " + swapCount[slot] + (rules.inForce(Rule.SWP_EXCLUSIVE) ? ", exclusive bit cleared in both" : "") : null, null);
                 continue;
             }
             if ((v & P_ZERO) != 0) {
-                cm.pte[i] = cvm | (v & PTE_MASK & ~P_UFFD_WP);
+                cm.pteSet(i, cvm | (v & PTE_MASK & ~P_UFFD_WP));
                 continue;
             }
             int pfn = (int) (v & PFN_MASK);
@@ -1827,38 +1937,38 @@ public final class Machine {
                     continue;
                 }
                 int h = pfn;
-                rc[h]++;
+                rcAdd(h, 1);
                 folios.get(h).entire++;
                 if (pae) setFlag(h, PG_EXCL, false);
                 for (int j = b; j < b + HPAGE; j++) {
-                    long w = m.pte[j] & ~P_WRITE;
+                    long w = m.pte(j) & ~P_WRITE;
                     setPte(m, j, w);
-                    cm.pte[j] = ((w & VM_MASK) & ~V_UFFD_WP) | (w & PTE_MASK & ~P_UFFD_WP);
+                    cm.pteSet(j, ((w & VM_MASK) & ~V_UFFD_WP) | (w & PTE_MASK & ~P_UFFD_WP));
                 }
                 touchPage(h);
                 log.event(EventType.NOTE, "thp", c.name, m.name, b, h, "copy_huge_pmd", null,
-                        "PMD THP shared: folio page_count " + rc[h] + ", both PMDs write-protected", null);
+                        "PMD THP shared: folio page_count " + rc(h) + ", both PMDs write-protected", null);
                 i = b + HPAGE - 1;
                 continue;
             }
             copyPresentPte(p, m, c, cm, i, earlyCow, pae);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
     }
 
     /** copy_present_pte: share the page write-protected, or (FORK_EARLY_COW) give the child a copy of a pinned page */
     private void copyPresentPte(Proc p, Mapping m, Proc c, Mapping cm, int i, boolean earlyCow, boolean pae) {
-        long v = m.pte[i];
+        long v = m.pte(i);
         int pfn = (int) (v & PFN_MASK);
         long cvm = (v & VM_MASK) & ~V_UFFD_WP;
         boolean anon = has(pfn, PG_ANON);
         if (anon && earlyCow && maybeDmaPinned(pfn)) {
             int d = log.enter("copy_present_page", null);
-            int np = allocPage(content[pfn], PG_ANON | (pae ? PG_EXCL : 0));
-            mc[np] = 1;
-            rc[np] = 1;
-            cm.pte[i] = cvm | np | P_PRESENT | P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0) | (v & P_SOFTDIRTY);
+            int np = allocPage(content(pfn), PG_ANON | (pae ? PG_EXCL : 0));
+            mcSet(np, 1);
+            rcSet(np, 1);
+            cm.pteSet(i, cvm | np | P_PRESENT | P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0) | (v & P_SOFTDIRTY));
             statForkCopy++;
             log.event(EventType.FORK_COPY, null, c.name, m.name, i, np, "copy_present_page", Rule.FORK_EARLY_COW,
                     log.detail ? "page pfn " + pfn + " may be DMA-pinned (page_count " + refcount(pfn) + " = " + breakdown(pfn)
@@ -1868,7 +1978,7 @@ public final class Machine {
             log.depth = d;
             return;
         }
-        mc[pfn]++;
+        mcAdd(pfn, 1);
         folioGet(pfn, 1);
         long pv = v;
         if (!m.shared) {
@@ -1879,10 +1989,20 @@ public final class Machine {
             }
             if (anon && pae && has(pfn, PG_EXCL)) setPageFlag(pfn, PG_EXCL, false);
         }
-        cm.pte[i] = cvm | (pv & PTE_MASK & ~P_UFFD_WP);
+        cm.pteSet(i, cvm | (pv & PTE_MASK & ~P_UFFD_WP));
         log.event(EventType.NOTE, "share", c.name, m.name, i, pfn, "copy_present_pte", pae ? Rule.ANON_EXCLUSIVE : null,
                 log.detail ? "pfn " + pfn + " shared by " + p.name + " and " + c.name + ": mapcount " + pageMapcount(pfn) + ", page_count " + refcount(pfn)
                         + ", both PTEs read-only" + (pae && anon ? ", PageAnonExclusive cleared" : "") : null, null);
+    }
+
+    /** a range operation that covers part of a PMD splits it first (the kernel splits the VMA and the PMD) */
+    final void splitPartialPmds(Proc p, Mapping m, int a, int b) {
+        for (int edge : new int[]{a, b}) {
+            int blk = edge & ~(HPAGE - 1);
+            if ((m.pte(edge) & (P_PRESENT | P_PMD)) != (P_PRESENT | P_PMD)) continue;
+            if (blk >= a && blk + HPAGE - 1 <= b) continue;
+            splitHugePmd(m, blk, p);
+        }
     }
 
     // ---------------------------------------------------------------- unmapping
@@ -1891,16 +2011,15 @@ public final class Machine {
         int d = log.enter("zap_pte_range", log.detail ? m.name + "[" + a + ".." + b + "]" : null);
         int k = 0;
         for (int i = a; i <= b; i++) {
-            long v = m.pte[i];
+            long v = m.pte(i);
             if ((v & (P_PRESENT | P_SWAP)) == 0) continue;
             log.page(k++);
             if ((v & P_SWAP) != 0) {
                 int slot = (int) (v & PFN_MASK);
                 setPte(m, i, v & VM_MASK);
+                // free_swap_and_cache: the swap count drops; a cached page stays in the swap cache
+                // (the kernel reclaims it here only when swap is full: TTRS_FULL) until reclaim
                 swapFree(slot);
-                int cached = slotCache[slot];
-                // free_swap_and_cache: an unmapped swap-cache page whose slot is no longer used goes
-                if (cached != 0 && swapCount[slot] == 0 && pageMapcount(cached) == 0 && refcount(cached) == 1) deleteFromSwapCache(cached);
                 continue;
             }
             if ((v & P_ZERO) != 0) {
@@ -1912,7 +2031,7 @@ public final class Machine {
                 int blk = i & ~(HPAGE - 1);
                 if (blk >= a && blk + HPAGE - 1 <= b) {
                     int h = pfn & ~(HPAGE - 1);
-                    for (int j = blk; j < blk + HPAGE; j++) setPte(m, j, m.pte[j] & VM_MASK);
+                    for (int j = blk; j < blk + HPAGE; j++) setPte(m, j, m.pte(j) & VM_MASK);
                     folios.get(h).entire--;
                     log.event(EventType.UNMAP, "thp", p.name, m.name, blk, h, "zap_huge_pmd", null, "PMD unmapped", null);
                     folioPut(h, 1);
@@ -1920,15 +2039,15 @@ public final class Machine {
                     continue;
                 }
                 splitHugePmd(m, blk, p);
-                v = m.pte[i];
+                v = m.pte(i);
             }
             setPte(m, i, v & VM_MASK);
-            mc[pfn]--;
+            mcAdd(pfn, -1);
             log.event(EventType.UNMAP, null, p.name, m.name, i, pfn, "zap_pte_range", null,
                     log.detail ? "PTE cleared: pfn " + pfn + " mapcount " + pageMapcount(pfn) + ", page_count " + (refcount(pfn) - 1) : null, null);
             folioPut(pfn, 1);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
     }
 
@@ -1949,7 +2068,7 @@ public final class Machine {
         int d2 = log.enter("exit_mmap", null);
         for (Mapping m : p.maps.values()) {
             zapRange(p, m, 0, m.n - 1);
-            for (int i = 0; i < m.n; i++) if (m.pte[i] != 0) setPte(m, i, 0);
+            for (int i = 0; i < m.n; i++) if (m.pte(i) != 0) setPte(m, i, 0);
         }
         log.depth = d2;
         lruAddDrain(p.cpu);
@@ -1964,11 +2083,20 @@ public final class Machine {
     // ---------------------------------------------------------------- mprotect (§3.6)
     private String mprotect(Proc p, Mapping m, int[] r, Prot prot) {
         int d = log.enter("mprotect_fixup", m.name + " → " + prot.word);
+        splitPartialPmds(p, m, r[0], r[1]);
+        changeProtection(p, m, r[0], r[1], prot);
+        log.depth = d;
+        return p.name + " mprotect " + m.name + " " + prot.word;
+    }
+
+    /** change_protection / change_pte_range: new VMA prot on [a, b]; write-protect, or (6.0+) make exclusive PTEs writable */
+    final void changeProtection(Proc p, Mapping m, int a, int b, Prot prot) {
+        int[] r = {a, b};
         int d2 = log.enter("change_protection", null);
         boolean mkwriteRule = rules.inForce(Rule.MPROTECT_MKWRITE);
         int made = 0, wp = 0, k = 0;
         for (int i = r[0]; i <= r[1]; i++) {
-            long v = m.pte[i];
+            long v = m.pte(i);
             if ((v & V_MAPPED) == 0) continue;
             long nv = (v & ~(V_READ | V_WRITE)) | (prot.readable() ? V_READ : 0) | (prot.writable() ? V_WRITE : 0);
             if ((v & P_PRESENT) != 0) {
@@ -1988,7 +2116,7 @@ public final class Machine {
             }
             setPte(m, i, nv);
         }
-        log.detail = true;
+        log.detailOn();
         if (wp > 0) {
             log.counts[EventType.WRPROTECT.ordinal()] += wp - 1;
             log.event(EventType.WRPROTECT, "mprotect", p.name, m.name, r[0], -1, "change_pte_range", null, wp + " PTE(s) write-protected", null);
@@ -1997,8 +2125,6 @@ public final class Machine {
             log.event(EventType.NOTE, null, p.name, m.name, r[0], -1, "change_pte_range", null,
                     "PTEs stay read-only: the next write takes a write-protect fault (MPROTECT_MKWRITE only " + Rule.MPROTECT_MKWRITE.range() + ")", null);
         log.depth = d2;
-        log.depth = d;
-        return p.name + " mprotect " + m.name + " " + prot.word;
     }
 
     /** can_change_pte_writable (6.0+): exclusive anon (dirty before 6.2) and no soft-dirty / uffd-wp tracking; shared: dirty */
@@ -2022,46 +2148,55 @@ public final class Machine {
             return "clear_refs: soft-dirty not configured";
         }
         boolean skipPinned = rules.inForce(Rule.CLEAR_REFS_SKIP_PINNED);
-        int k = 0, cleared = 0, skipped = 0;
-        for (Mapping m : p.maps.values()) {
-            int d2 = log.enter("clear_refs_pte_range", m.name);
-            for (int i = 0; i < m.n; i++) {
-                long v = m.pte[i];
-                if ((v & V_MAPPED) == 0) continue;
-                long nv = v & ~V_SOFTDIRTY;
-                if ((v & P_SWAP) != 0) nv &= ~P_SOFTDIRTY;
-                else if ((v & P_PRESENT) != 0) {
-                    int pfn = (int) (v & PFN_MASK);
-                    if (skipPinned && (v & P_WRITE) != 0 && (v & P_PMD) == 0 && !m.shared && (v & P_ZERO) == 0 && p.hasPinned && maybeDmaPinned(pfn)) {
-                        skipped++;
-                        log.page(k++);
-                        log.event(EventType.NOTE, "skip_pinned", p.name, m.name, i, pfn, "clear_soft_dirty", Rule.CLEAR_REFS_SKIP_PINNED,
-                                log.detail ? "writable PTE of a COW mapping, mm has_pinned, page maybe pinned (page_count " + refcount(pfn)
-                                        + ") → left writable and soft-dirty · " + Rule.CLEAR_REFS_SKIP_PINNED.cite() : null, null);
-                    } else {
-                        if ((v & (P_WRITE | P_SOFTDIRTY)) != 0) {
-                            log.page(k++);
-                            log.event(EventType.SOFT_DIRTY_CLEAR, null, p.name, m.name, i, pfn, "clear_soft_dirty", null,
-                                    log.detail ? "PTE write-protected and soft-dirty cleared" : null, null);
-                            if ((v & P_WRITE) != 0) log.count(EventType.WRPROTECT);
-                        }
-                        nv &= ~(P_WRITE | P_SOFTDIRTY);
-                        cleared++;
-                    }
-                }
-                setPte(m, i, nv);
-            }
-            log.detail = true;
-            log.depth = d2;
-        }
+        int[] counts = new int[3]; // cleared, skipped, detail index
+        for (Mapping m : p.maps.values()) clearRefsPteRange(p, m, skipPinned, counts);
+        int cleared = counts[0], skipped = counts[1];
         log.depth = d;
         return "clear_refs: " + cleared + " PTE(s) cleared" + (skipped > 0 ? ", " + skipped + " pinned skipped" : "");
+    }
+
+    /** clear_refs_pte_range: write-protect and clear soft-dirty, except pinned pages under CLEAR_REFS_SKIP_PINNED */
+    private void clearRefsPteRange(Proc p, Mapping m, boolean skipPinned, int[] counts) {
+        int k = counts[2], cleared = 0, skipped = 0;
+        int d2 = log.enter("clear_refs_pte_range", m.name);
+        for (int i = 0; i < m.n; i++) {
+            long v = m.pte(i);
+            if ((v & V_MAPPED) == 0) continue;
+            long nv = v & ~V_SOFTDIRTY;
+            if ((v & P_SWAP) != 0) nv &= ~P_SOFTDIRTY;
+            else if ((v & P_PRESENT) != 0) {
+                int pfn = (int) (v & PFN_MASK);
+                if (skipPinned && (v & P_WRITE) != 0 && (v & P_PMD) == 0 && !m.shared && (v & P_ZERO) == 0 && p.hasPinned && maybeDmaPinned(pfn)) {
+                    skipped++;
+                    log.page(k++);
+                    log.event(EventType.NOTE, "skip_pinned", p.name, m.name, i, pfn, "clear_soft_dirty", Rule.CLEAR_REFS_SKIP_PINNED,
+                            log.detail ? "writable PTE of a COW mapping, mm has_pinned, page maybe pinned (page_count " + refcount(pfn)
+                                    + ") → left writable and soft-dirty · " + Rule.CLEAR_REFS_SKIP_PINNED.cite() : null, null);
+                } else {
+                    if ((v & (P_WRITE | P_SOFTDIRTY)) != 0) {
+                        log.page(k++);
+                        log.event(EventType.SOFT_DIRTY_CLEAR, null, p.name, m.name, i, pfn, "clear_soft_dirty", null,
+                                log.detail ? "PTE write-protected and soft-dirty cleared" : null, null);
+                        if ((v & P_WRITE) != 0) log.count(EventType.WRPROTECT);
+                    }
+                    nv &= ~(P_WRITE | P_SOFTDIRTY);
+                    cleared++;
+                }
+            }
+            setPte(m, i, nv);
+        }
+        log.detailOn();
+        log.depth = d2;
+        counts[0] += cleared;
+        counts[1] += skipped;
+        counts[2] = k;
     }
 
     // ---------------------------------------------------------------- madvise (§3.8)
     private String madvise(Proc p, Mapping m, int[] r, Advice a) {
         int d = log.enter("do_madvise", "MADV_" + a.name());
         try {
+            if (a != Advice.DONTNEED) splitPartialPmds(p, m, r[0], r[1]);
             switch (a) {
                 case DONTNEED -> {
                     zapRange(p, m, r[0], r[1]);
@@ -2105,14 +2240,14 @@ public final class Machine {
             }
             return p.name + " madvise " + m.name + " " + a.word;
         } finally {
-            log.detail = true;
+            log.detailOn();
             log.depth = d;
         }
     }
 
     private void setVmFlag(Mapping m, int[] r, long flag, boolean on) {
         for (int i = r[0]; i <= r[1]; i++) {
-            long v = m.pte[i];
+            long v = m.pte(i);
             if ((v & V_MAPPED) == 0) continue;
             setPte(m, i, on ? v | flag : v & ~flag);
         }
@@ -2146,7 +2281,7 @@ public final class Machine {
      * reference taken), or -1 (EFAULT; a warning says why).
      */
     final int getUserPage(Proc caller, Proc p, Mapping m, int i, int gup) {
-        long v = m.pte[i];
+        long v = m.pte(i);
         if ((v & V_MAPPED) == 0) {
             log.warn("GUP on " + m.name + "[" + i + "]: no VMA (EFAULT)");
             return -1;
@@ -2167,7 +2302,7 @@ public final class Machine {
                     log.detail ? "GUP in a COW mapping is treated as a write: FOLL_WRITE added · " + Rule.GUP_FORCE_COW_BREAK.cite() : null, null);
         }
         if ((gup & FOLL_FAST) != 0) {
-            long w = m.pte[i];
+            long w = m.pte(i);
             int pfn = (int) (w & PFN_MASK);
             boolean ok = (w & P_PRESENT) != 0 && (w & P_PMD) == 0 && ((gup & FOLL_WRITE) == 0 || (w & P_WRITE) != 0)
                     && !gupMustUnshare(m, w, (w & P_ZERO) != 0 ? ZERO_PFN : pfn, gup);
@@ -2177,47 +2312,16 @@ public final class Machine {
         int d = log.enter("__get_user_pages", log.detail ? gupFlagNames(gup) : null);
         try {
             for (int iter = 0; iter < 8; iter++) {
-                v = m.pte[i];
+                v = m.pte(i);
                 if ((v & V_MAPPED) == 0) {
                     log.warn("GUP on " + m.name + "[" + i + "]: the VMA went away (EFAULT)");
                     return -1;
                 }
-                int faultFlags = -1;
                 int pfn = (v & P_ZERO) != 0 ? ZERO_PFN : (int) (v & PFN_MASK);
-                log.leaf("follow_page_pte", null);
-                if ((v & P_PRESENT) == 0) faultFlags = (gup & FOLL_WRITE) != 0 ? FAULT_FLAG_WRITE : 0;
-                else if ((gup & FOLL_WRITE) != 0 && !canFollowWritePte(m, v, pfn, gup)) faultFlags = FAULT_FLAG_WRITE;
-                else if (gupMustUnshare(m, v, pfn, gup)) {
-                    faultFlags = FAULT_FLAG_UNSHARE;
-                    log.event(EventType.NOTE, "must_unshare", p.name, m.name, i, pfn, "gup_must_unshare",
-                            pfn != ZERO_PFN && has(pfn, PG_ANON) ? Rule.GUP_UNSHARE : Rule.LONGTERM_RO_FILE_UNSHARE,
-                            log.detail ? "read-only FOLL_PIN of a page that is not exclusive: unshare first · "
-                                    + (pfn != ZERO_PFN && has(pfn, PG_ANON) ? Rule.GUP_UNSHARE.cite() : Rule.LONGTERM_RO_FILE_UNSHARE.cite()) : null, null);
-                }
-                if (faultFlags < 0) {
-                    if ((gup & FOLL_WRITE) != 0 && (v & P_WRITE) == 0)
-                        log.event(EventType.NOTE, "force", p.name, m.name, i, pfn, "can_follow_write_pte",
-                                rules.inForce(Rule.FOLL_COW) ? Rule.FOLL_COW : Rule.FOLL_FORCE_NEEDS_PAE,
-                                log.detail ? "FOLL_FORCE writes through the read-only PTE" : null, null);
-                    return grab(p, m, i, pfn, gup);
-                }
-                VmFault f = new VmFault(p, m, i, faultFlags | FAULT_FLAG_REMOTE);
-                f.gup = true;
-                int d2 = log.enter("faultin_page", null);
-                int ret = handleMmFault(f);
-                log.depth = d2;
-                if ((ret & (VM_FAULT_ERROR | VM_FAULT_SIGSEGV | VM_FAULT_BLOCKED)) != 0) return -1;
-                if ((ret & VM_FAULT_WRITE) != 0 && (m.pte[i] & V_WRITE) == 0 && (gup & FOLL_WRITE) != 0) {
-                    if (rules.inForce(Rule.DIRTY_COW_BUG)) {
-                        gup &= ~FOLL_WRITE;
-                        log.event(EventType.NOTE, "drop_foll_write", p.name, m.name, i, -1, "faultin_page", Rule.DIRTY_COW_BUG,
-                                "the COW fault is done and the VMA is not writable: FOLL_WRITE is dropped, GUP retries as a read · " + Rule.DIRTY_COW_BUG.cite(), null);
-                    } else if (rules.inForce(Rule.FOLL_COW)) {
-                        gup |= FOLL_COW;
-                        log.event(EventType.NOTE, "foll_cow", p.name, m.name, i, -1, "faultin_page", Rule.FOLL_COW,
-                                log.detail ? "the COW fault is done: FOLL_COW set, FOLL_WRITE kept · " + Rule.FOLL_COW.cite() : null, null);
-                    }
-                }
+                int faultFlags = followPage(p, m, i, gup);
+                if (faultFlags == FOLLOW_OK) return grab(p, m, i, pfn, gup);
+                gup = faultinPage(caller, p, m, i, faultFlags, gup);
+                if (gup < 0) return -1;
                 fireHooks(Hook.HookPoint.GUP_RETRY);
             }
             log.warn("GUP on " + m.name + "[" + i + "] did not settle after 8 retries (EFAULT)");
@@ -2225,6 +2329,77 @@ public final class Machine {
         } finally {
             log.depth = d;
         }
+    }
+
+    static final int FOLLOW_OK = -1;
+
+    /**
+     * follow_page_pte: FOLLOW_OK when the PTE allows the access (the caller takes the reference), else
+     * the fault flags faultin_page must use: missing page, FOLL_WRITE on a PTE FOLL_FORCE may not write
+     * through, or an unshare (gup_must_unshare).
+     */
+    final int followPage(Proc p, Mapping m, int i, int gup) {
+        long v = m.pte(i);
+        int pfn = (v & P_ZERO) != 0 ? ZERO_PFN : (int) (v & PFN_MASK);
+        log.leaf("follow_page_pte", null);
+        if ((v & P_PRESENT) == 0) return (gup & FOLL_WRITE) != 0 ? FAULT_FLAG_WRITE : 0;
+        if ((gup & FOLL_WRITE) != 0 && !canFollowWritePte(m, v, pfn, gup)) return FAULT_FLAG_WRITE;
+        if (gupMustUnshare(m, v, pfn, gup)) {
+            boolean anon = pfn != ZERO_PFN && has(pfn, PG_ANON);
+            log.event(EventType.NOTE, "must_unshare", p.name, m.name, i, pfn, "gup_must_unshare",
+                    anon ? Rule.GUP_UNSHARE : Rule.LONGTERM_RO_FILE_UNSHARE,
+                    log.detail ? "read-only FOLL_PIN of a page that is not exclusive: unshare first · "
+                            + (anon ? Rule.GUP_UNSHARE.cite() : Rule.LONGTERM_RO_FILE_UNSHARE.cite()) : null, null);
+            return FAULT_FLAG_UNSHARE;
+        }
+        if ((gup & FOLL_WRITE) != 0 && (v & P_WRITE) == 0)
+            log.event(EventType.NOTE, "force", p.name, m.name, i, pfn, "can_follow_write_pte",
+                    rules.inForce(Rule.FOLL_COW) ? Rule.FOLL_COW : Rule.FOLL_FORCE_NEEDS_PAE,
+                    log.detail ? "FOLL_FORCE writes through the read-only PTE" : null, null);
+        return FOLLOW_OK;
+    }
+
+    /**
+     * faultin_page: one fault for GUP; returns the (possibly changed) GUP flags, or -1 on failure. After a
+     * COW fault on a VMA without VM_WRITE, ≤ 4.8 drops FOLL_WRITE (the Dirty COW bug), 4.9-5.19 sets FOLL_COW.
+     */
+    final int faultinPage(Proc caller, Proc p, Mapping m, int i, int faultFlags, int gup) {
+        VmFault f = new VmFault(p, m, i, faultFlags | FAULT_FLAG_REMOTE);
+        f.gup = true;
+        f.cpu = caller.cpu;
+        int d2 = log.enter("faultin_page", null);
+        int ret = handleMmFault(f);
+        log.depth = d2;
+        if ((ret & (VM_FAULT_ERROR | VM_FAULT_SIGSEGV | VM_FAULT_BLOCKED)) != 0) return -1;
+        if ((ret & VM_FAULT_WRITE) != 0 && (m.pte(i) & V_WRITE) == 0 && (gup & FOLL_WRITE) != 0) {
+            if (rules.inForce(Rule.DIRTY_COW_BUG)) {
+                gup &= ~FOLL_WRITE;
+                log.event(EventType.NOTE, "drop_foll_write", p.name, m.name, i, -1, "faultin_page", Rule.DIRTY_COW_BUG,
+                        "the COW fault is done and the VMA is not writable: FOLL_WRITE is dropped, GUP retries as a read · " + Rule.DIRTY_COW_BUG.cite(), null);
+            } else if (rules.inForce(Rule.FOLL_COW)) {
+                gup |= FOLL_COW;
+                log.event(EventType.NOTE, "foll_cow", p.name, m.name, i, -1, "faultin_page", Rule.FOLL_COW,
+                        log.detail ? "the COW fault is done: FOLL_COW set, FOLL_WRITE kept · " + Rule.FOLL_COW.cite() : null, null);
+            }
+        }
+        return gup;
+    }
+
+    /** get_user_pages / pin_user_pages over [a, b]: the pfns taken, or null (EFAULT; references already taken are dropped) */
+    final int[] getUserPages(Proc caller, Proc p, Mapping m, int a, int b, int gup) {
+        int[] pfns = new int[b - a + 1];
+        for (int k = 0; k < pfns.length; k++) {
+            log.page(k);
+            int pfn = getUserPage(caller, p, m, a + k, gup);
+            if (pfn < 0) {
+                log.detailOn();
+                for (int j = 0; j < k; j++) ungrab(pfns[j], gup);
+                return null;
+            }
+            pfns[k] = pfn;
+        }
+        log.detailOn();
+        return pfns;
     }
 
     private static String gupFlagNames(int gup) {
@@ -2288,7 +2463,7 @@ public final class Machine {
                             "race: " + h.proc() + " runs its hooked operation at " + point.word, null);
                     boolean det = log.detail;
                     procOp(p, h.op());
-                    log.detail = det;
+                    log.detail = det && !log.quiet;
                 }
             } catch (OpError e) {
                 log.warn("hooked operation failed: " + e.getMessage());
@@ -2307,25 +2482,14 @@ public final class Machine {
             gup = (gup & ~FOLL_PIN) | FOLL_GET;
             log.warn("pin_user_pages does not exist before 5.6: drivers took FOLL_GET references (" + Rule.PIN_USER_PAGES.cite() + ")");
         }
-        int n = r[1] - r[0] + 1;
-        int[] pfns = new int[n];
         int d = log.enter((gup & FOLL_PIN) != 0 ? "pin_user_pages" : "get_user_pages", log.detail ? gupFlagNames(gup) : null);
-        int ok = 0;
-        for (int k = 0; k < n; k++) {
-            log.page(k);
-            int pfn = getUserPage(p, p, m, r[0] + k, gup);
-            if (pfn < 0) {
-                log.detail = true;
-                for (int j = 0; j < k; j++) ungrab(pfns[j], gup);
-                log.warn("GUP failed at " + m.name + "[" + (r[0] + k) + "]: the handle is not created");
-                log.depth = d;
-                return "EFAULT";
-            }
-            pfns[k] = pfn;
-            ok++;
-        }
-        log.detail = true;
+        int[] pfns = getUserPages(p, p, m, r[0], r[1], gup);
         log.depth = d;
+        if (pfns == null) {
+            log.warn("GUP failed in " + m.name + "[" + r[0] + ".." + r[1] + "]: the handle is not created");
+            return "EFAULT";
+        }
+        int ok = pfns.length;
         handles.put(name, new Handle(name, kind, p, m, r[0], pfns, gup, device));
         return p.name + " " + ((gup & FOLL_PIN) != 0 ? "pinned " : "got ") + ok + " page(s) as " + name;
     }
@@ -2348,7 +2512,7 @@ public final class Machine {
                     log.detail ? h.name + " releases pfn " + pfn : null, null);
             ungrab(pfn, h.gupFlags);
         }
-        log.detail = true;
+        log.detailOn();
         h.live = false;
         log.depth = d;
     }
@@ -2373,7 +2537,7 @@ public final class Machine {
             log.event(EventType.PIPE, "splice", p.name, m.name, r[0] + k, pfn, "add_to_pipe", null,
                     log.detail ? "pipe " + pipeName + " holds a reference to pfn " + pfn + " (no copy)" : null, null);
         }
-        log.detail = true;
+        log.detailOn();
         if (pipe == null) pipes.put(pipeName, pipe = new Pipe(pipeName));
         log.depth = d;
         return p.name + " spliced " + n + " page(s) into " + pipeName;
@@ -2386,14 +2550,14 @@ public final class Machine {
         for (int k = 0; k < pipe.pfns.size(); k++) {
             log.page(k);
             int pfn = pipe.pfns.get(k);
-            int ver = content[pfn];
+            int ver = content(pfn);
             log.read(ct.text(ver));
             Proc filler = pipe.fillers.get(k);
             checkLeak(filler, ver, pfn, "pipe " + name + " (filled by " + filler.name + ")");
             log.event(EventType.PIPE, "read", p.name, null, -1, pfn, "pipe_read", null, log.detail ? "buffer " + k + " → \"" + ct.text(ver) + "\", reference released" : null, null);
             folioPut(pfn, 1);
         }
-        log.detail = true;
+        log.detailOn();
         int n = pipe.pfns.size();
         if (n == 0) log.read("");
         pipe.pfns.clear();
@@ -2420,12 +2584,12 @@ public final class Machine {
             n++;
             if (has(pfn, PG_FILE) && !m.shared) {
                 raiseHazard(HazardType.FILE_CORRUPTED, "the forced write through the private mapping " + target.name + "." + m.name + "[" + i
-                        + "] landed in the page cache of " + fileName(pfn) + " (Dirty COW)", pfn);
+                        + "] landed in the page cache of " + fileName(pfn) + " (Dirty COW)", pfn, fileName(pfn), target.name + "." + m.name + "[" + i + "]");
             }
             folioPut(pfn, 1);
             log.event(EventType.PUT, null, target.name, m.name, i, pfn, "put_page", null, null, null);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
         return caller.name + " poked " + n + " page(s) of " + target.name;
     }
@@ -2443,7 +2607,7 @@ public final class Machine {
             }
             storeContent(pfn, ver);
             if (has(pfn, PG_FILE) && !h.m.shared)
-                raiseHazard(HazardType.FILE_CORRUPTED, "DMA through " + h.name + " wrote the page cache of " + fileName(pfn) + " through a private mapping", pfn);
+                raiseHazard(HazardType.FILE_CORRUPTED, "DMA through " + h.name + " wrote the page cache of " + fileName(pfn) + " through a private mapping", pfn, fileName(pfn), h.name);
         }
         log.event(EventType.DMA, "write", h.owner.name, h.m.name, h.first, h.pfns.length > 0 ? h.pfns[0] : -1, "dma", null,
                 h.device + " writes \"" + text + "\" into " + h.pfns.length + " pinned page(s)", null);
@@ -2457,7 +2621,7 @@ public final class Machine {
         if (split(h)) observeSplit(h, "read");
         for (int k = 0; k < h.pfns.length; k++) {
             int pfn = h.pfns[k];
-            int ver = content[pfn];
+            int ver = content(pfn);
             log.read(ct.text(ver));
             checkLeak(h.owner, ver, pfn, "DMA read through " + h.name);
         }
@@ -2477,6 +2641,7 @@ public final class Machine {
             log.warn("uffd-wp on file or shmem mappings is not simulated: EINVAL");
             return "EINVAL";
         }
+        splitPartialPmds(p, m, r[0], r[1]);
         setVmFlag(m, r, V_UFFD_WP, true);
         log.leaf("userfaultfd_register", "UFFDIO_REGISTER_MODE_WP");
         return p.name + " registered " + m.name + " for uffd-wp";
@@ -2488,9 +2653,10 @@ public final class Machine {
             return "EINVAL";
         }
         int d = log.enter("mwriteprotect_range", on ? "protect" : "resolve");
+        splitPartialPmds(p, m, r[0], r[1]);
         int k = 0;
         for (int i = r[0]; i <= r[1]; i++) {
-            long v = m.pte[i];
+            long v = m.pte(i);
             if ((v & V_UFFD_WP) == 0) continue;
             if ((v & (P_PRESENT | P_SWAP)) == 0) continue;
             log.page(k++);
@@ -2509,7 +2675,7 @@ public final class Machine {
             }
             setPte(m, i, nv);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
         if (!on && p.blocked != null && p.blocked.m() == m && p.blocked.idx() >= r[0] && p.blocked.idx() <= r[1]) {
             Pending b = p.blocked;
@@ -2522,8 +2688,8 @@ public final class Machine {
     }
 
     // ---------------------------------------------------------------- hazards (§8)
-    final void raiseHazard(HazardType t, String text, long pfn) {
-        Hazard h = new Hazard(t, stepIndex, text, pfn < 0 ? List.of() : List.of(pfn), List.of());
+    final void raiseHazard(HazardType t, String text, long pfn, String... involved) {
+        Hazard h = new Hazard(t, stepIndex, text, pfn < 0 ? List.of() : List.of(pfn), List.of(involved));
         if (hazards.size() < 10_000) hazards.add(h);
         hazardCounts.merge(t, 1, Integer::sum);
         log.hazard(h);
@@ -2563,12 +2729,12 @@ public final class Machine {
         int sep = separation(reader, writer);
         if (sep == Integer.MAX_VALUE || ct.vStep[ver] <= sep) return;
         raiseHazard(HazardType.LEAK, where + " returns \"" + ct.text(ver) + "\", written by " + writer.name + " at step " + ct.vStep[ver]
-                + ", after " + reader.name + " and " + writer.name + " stopped sharing (step " + sep + ")", pfn);
+                + ", after " + reader.name + " and " + writer.name + " stopped sharing (step " + sep + ")", pfn, reader.name, writer.name, where);
     }
 
     /** the pfn the handle's process maps at the handle's address now, or -1 */
     final int currentPfn(Handle h, int k) {
-        long v = h.m.pte[h.first + k];
+        long v = h.m.pte(h.first + k);
         if ((v & P_PRESENT) != 0) return (v & P_ZERO) != 0 ? ZERO_PFN : (int) (v & PFN_MASK);
         if ((v & P_SWAP) != 0) {
             int c = slotCache[(int) (v & PFN_MASK)];
@@ -2595,7 +2761,7 @@ public final class Machine {
 
     private void observeSplit(Handle h, String what) {
         raiseHazard(HazardType.COHERENCY_LOST, "DMA " + what + " through " + h.name + " uses pages " + h.owner.name + " no longer maps at "
-                + h.m.name + "[" + h.first + "..]", h.pfns.length > 0 ? h.pfns[0] : -1);
+                + h.m.name + "[" + h.first + "..]", h.pfns.length > 0 ? h.pfns[0] : -1, h.name);
     }
 
     /** after every step: a live handle whose process now maps a different page at its address */
@@ -2607,7 +2773,8 @@ public final class Machine {
                 if (cur >= 0 && cur != h.pfns[k]) {
                     h.lost = true;
                     raiseHazard(HazardType.COHERENCY_LOST, "handle " + h.name + " holds pfn " + h.pfns[k] + " but " + h.owner.name + " now maps pfn " + cur
-                            + " at " + h.m.name + "[" + (h.first + k) + "]: the device and the process see different pages", h.pfns[k]);
+                            + " at " + h.m.name + "[" + (h.first + k) + "]: the device and the process see different pages", h.pfns[k],
+                            h.name, h.owner.name + "." + h.m.name + "[" + (h.first + k) + "]");
                     break;
                 }
             }

@@ -33,7 +33,7 @@ final class Snapshots {
                 int present = 0, writable = 0, swapped = 0, zero = 0, none = 0, pmd = 0;
                 int rs = 0;
                 for (int i = 0; i < m.n; i++) {
-                    long v = m.pte[i];
+                    long v = m.pte(i);
                     if ((v & P_PRESENT) != 0) {
                         present++;
                         if ((v & P_WRITE) != 0) writable++;
@@ -41,14 +41,14 @@ final class Snapshots {
                         if ((v & P_PMD) != 0) pmd++;
                     } else if ((v & P_SWAP) != 0) swapped++;
                     else none++;
-                    if (i == m.n - 1 || ((m.pte[i + 1] ^ v) & VM_MASK) != 0) {
+                    if (i == m.n - 1 || ((m.pte(i + 1) ^ v) & VM_MASK) != 0) {
                         if (ranges.size() < 256) ranges.add(range(rs, i, v));
                         rs = i + 1;
                     }
                 }
                 List<PteView> ptes = new ArrayList<>();
                 for (int i = first; i <= last; i++) {
-                    long v = m.pte[i];
+                    long v = m.pte(i);
                     ptes.add(M.pteView(m, i, v));
                     if ((v & P_PRESENT) != 0 && (v & P_ZERO) == 0) pfns.add((int) (v & PFN_MASK));
                     else if ((v & P_SWAP) != 0 && M.slotCache[(int) (v & PFN_MASK)] != 0) pfns.add(M.slotCache[(int) (v & PFN_MASK)]);
@@ -119,14 +119,16 @@ final class Snapshots {
             pfns.add(pfn);
         }
         List<PageView> pages = new ArrayList<>();
-        boolean withSources = pfns.size() <= 512;
+        List<Integer> shown = new ArrayList<>();
         for (int pfn : pfns) {
-            if (pages.size() >= MAX_PAGES) {
+            if (shown.size() >= MAX_PAGES) {
                 truncated = true;
                 break;
             }
-            pages.add(Sources.pageView(M, pfn, withSources));
+            shown.add(pfn);
         }
+        var sources = Sources.ofMany(M, shown);
+        for (int pfn : shown) pages.add(Sources.pageView(M, pfn, sources));
         MachineObserver o = new MachineObserver(M);
         return new Snapshot(M.stepIndex, M.config.kernel().toString(), M.config, procs, pages, pipes, handles, lru, slots, files, ksm,
                 o.stats(), List.copyOf(M.hazards), truncated);

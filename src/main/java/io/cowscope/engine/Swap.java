@@ -19,7 +19,7 @@ final class Swap {
         int d = log.enter("reclaim_pages", null);
         int k = 0;
         for (int i = a; i <= b; i++) {
-            long v = m.pte[i];
+            long v = m.pte(i);
             if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
             int pfn = (int) (v & PFN_MASK);
             if ((v & P_PMD) != 0) {
@@ -34,7 +34,7 @@ final class Swap {
             if (M.isThp(pfn)) skip = "page of a large folio: not simulated";
             else if (M.has(pfn, PG_KSM)) skip = "KSM page: not simulated";
             else if (M.pageMapcount(pfn) > 1) skip = "mapped by more than one process (mapcount " + M.pageMapcount(pfn) + ")";
-            else if (!M.has(pfn, PG_LRU)) skip = "not on the LRU (still in cpu" + batchCpu(M.pflags[pfn]) + "'s LRU-add batch): cannot be isolated";
+            else if (!M.has(pfn, PG_LRU)) skip = "not on the LRU (still in cpu" + batchCpu(M.fl(pfn)) + "'s LRU-add batch): cannot be isolated";
             else if (M.rules.inForce(Rule.NO_SWAP_PINNED) && M.maybeDmaPinned(pfn)) {
                 skip = "maybe DMA-pinned (page_count " + M.refcount(pfn) + ")";
                 rule = Rule.NO_SWAP_PINNED;
@@ -49,7 +49,7 @@ final class Swap {
             }
             swapOut(M, p, m, i, pfn);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
     }
 
@@ -78,13 +78,13 @@ final class Swap {
             M.folioGet(pfn, 1);
             M.log.leaf("add_to_swap", "slot " + slot);
         }
-        M.slotContent[slot] = M.content[pfn];
-        long v = m.pte[i];
+        M.slotContent[slot] = M.content(pfn);
+        long v = m.pte(i);
         boolean excl = M.rules.inForce(Rule.SWP_EXCLUSIVE) && M.has(pfn, PG_EXCL);
         M.swapCount[slot]++;
         M.setPte(m, i, (v & VM_MASK) | slot | P_SWAP | (v & (P_SOFTDIRTY | P_UFFD_WP)) | (excl ? P_SWP_EXCL : 0));
         if (M.rules.inForce(Rule.ANON_EXCLUSIVE)) M.setPageFlag(pfn, PG_EXCL, false);
-        M.mc[pfn]--;
+        M.mcAdd(pfn, -1);
         M.statSwapOut++;
         M.log.event(EventType.SWAP_OUT, null, p.name, m.name, i, pfn, "try_to_unmap_one", excl ? Rule.SWP_EXCLUSIVE : null,
                 M.log.detail ? "pfn " + pfn + " → swap slot " + slot + " (swap count " + M.swapCount[slot] + ")" + (excl ? ", swap PTE exclusive" : "")
@@ -106,7 +106,7 @@ final class Swap {
                 continue;
             }
             int slot = M.swapSlotOf.get(pfn);
-            M.slotContent[slot] = M.content[pfn];
+            M.slotContent[slot] = M.content(pfn);
             M.log.event(EventType.SWAP_OUT, "reclaim", null, null, -1, pfn, "__remove_mapping", null,
                     "pfn " + pfn + " written back to slot " + slot + " and freed", null);
             M.deleteFromSwapCache(pfn);

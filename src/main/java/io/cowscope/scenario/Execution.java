@@ -35,6 +35,7 @@ public final class Execution {
     /** mapping names per process in declaration order, with their sizes: what the state digest looks at */
     private final Map<String, Map<String, Integer>> mappings = new LinkedHashMap<>();
     private final boolean keepSteps;
+    private final java.util.Set<String> rulesCited = new java.util.TreeSet<>();
     private int next;
     private String caption;
     private RunError error;
@@ -107,6 +108,7 @@ public final class Execution {
         StepResult r = new StepResult(st.line(), st.column(), st.source(), caption, step);
         caption = null;
         if (keepSteps) steps.add(r);
+        for (io.cowscope.engine.Event e : step.events()) if (e.rule() != null) rulesCited.add(e.rule().name());
         if (!step.ok()) {
             error = new RunError(st.line(), st.column(), st.source(), step.error());
             return r;
@@ -125,7 +127,26 @@ public final class Execution {
 
     /** Runs every remaining statement; expectations after a run-time error are NOT_RUN. */
     public RunResult runToEnd() {
-        while (hasNext()) step();
+        return runWithin(null);
+    }
+
+    /**
+     * As {@link #runToEnd()}, but stops with a run-time error once {@code budget} has passed (checked
+     * between statements): a server's guard against scenarios that are valid but slow (2,000 bulk
+     * statements over 2^20 pages). null = no budget.
+     */
+    public RunResult runWithin(java.time.Duration budget) {
+        long deadline = budget == null ? Long.MAX_VALUE : System.nanoTime() + budget.toNanos();
+        while (hasNext()) {
+            if (budget != null && System.nanoTime() - deadline > 0) {
+                Statement st = scenario.statements().get(next);
+                error = new RunError(st.line(), st.column(), st.source(), "time budget of " + budget.toMillis()
+                        + " ms exhausted before this statement; the run stopped here");
+                next++;
+                break;
+            }
+            step();
+        }
         for (int k = next; k < scenario.statements().size(); k++) {
             Statement st = scenario.statements().get(k);
             if (st.node() instanceof Statement.Expect e) {
@@ -137,7 +158,8 @@ public final class Execution {
     }
 
     public RunResult result() {
-        return new RunResult(kernel, List.copyOf(steps), List.copyOf(results), error, Digest.of(machine.observe(), mappings, results));
+        return new RunResult(kernel, List.copyOf(steps), List.copyOf(results), error, Digest.of(machine.observe(), mappings, results),
+                java.util.Set.copyOf(rulesCited));
     }
 
     /** Runs a checked scenario under one version (null = the file's kernel line). */

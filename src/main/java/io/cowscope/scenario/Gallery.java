@@ -79,6 +79,31 @@ public final class Gallery {
         return new Gallery(out);
     }
 
+    /** Loads the .cow files of a directory (index.txt order when present), e.g. while editing the gallery. */
+    public static Gallery load(Path dir) {
+        List<Entry> out = new ArrayList<>();
+        try {
+            List<String> names;
+            Path idx = dir.resolve("index.txt");
+            if (Files.isRegularFile(idx)) {
+                names = new ArrayList<>();
+                for (String l : Files.readAllLines(idx, StandardCharsets.UTF_8)) {
+                    String s = l.strip();
+                    if (!s.isEmpty() && !s.startsWith("#")) names.add(s.endsWith(".cow") ? s : s + ".cow");
+                }
+            } else {
+                names = list(dir);
+            }
+            for (String n : names) {
+                Path p = dir.resolve(n);
+                if (Files.isRegularFile(p)) out.add(entry(n.substring(0, n.length() - 4), Files.readString(p, StandardCharsets.UTF_8)));
+            }
+        } catch (IOException | RuntimeException e) {
+            // an unreadable directory is an empty gallery
+        }
+        return new Gallery(out);
+    }
+
     private static List<String> names(ClassLoader cl) {
         try (InputStream idx = cl.getResourceAsStream("scenarios/index.txt")) {
             if (idx != null) {

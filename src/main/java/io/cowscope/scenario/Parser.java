@@ -102,7 +102,9 @@ final class Parser {
             line = l;
             toks = l.tokens();
             i = 0;
-            Trivia trivia = new Trivia(l.number(), toks.get(0).column(), l.text().strip(), trimBlank(pending), l.comment());
+            Token lastTok = toks.size() >= 2 ? toks.get(toks.size() - 2) : toks.get(0);
+            String source = l.text().substring(toks.get(0).column() - 1, Math.min(l.text().length(), lastTok.column() - 1 + lastTok.text().length()));
+            Trivia trivia = new Trivia(l.number(), toks.get(0).column(), source, trimBlank(pending), l.comment());
             pending.clear();
             try {
                 statement(trivia);

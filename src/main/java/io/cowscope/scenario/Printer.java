@@ -13,7 +13,7 @@ import io.cowscope.engine.op.Target;
 
 /**
  * The canonical form: header first in the spec's order, one space between words, keywords in the
- * spec's order, defaults (anon, private, rw, ksmd 1) left out, sizes as page counts except whole
+ * spec's order, defaults (anon, rw, ksmd 1, private for anonymous memory) left out, sizes as page counts except whole
  * multiples of 2M (printed 2M, 4M …) and of 1G. Comments and single blank lines are kept with the
  * statement they precede. {@code ScenarioLanguage.check(print(x)).scenario().equals(x)}.
  */
@@ -91,7 +91,9 @@ public final class Printer {
         if (o instanceof ProcOp.Mmap m) {
             StringBuilder sb = new StringBuilder(m.var()).append(" = mmap ").append(size(m.pages()));
             if (m.file() != null) sb.append(" file ").append(m.file());
+            // a file mapping always says private or shared: that is the point of most file scenarios
             if (m.shared()) sb.append(" shared");
+            else if (m.file() != null) sb.append(" private");
             if (m.prot() != Prot.RW) sb.append(' ').append(m.prot().word);
             if (m.hugepage()) sb.append(" hugepage");
             if (m.populate()) sb.append(" populate");

@@ -7,11 +7,12 @@ import io.cowscope.engine.Step;
 
 /**
  * The outcome of running a scenario under one kernel version: the steps (with captions), every
- * expectation's result, the run-time error that stopped the run (or null), and a digest of the final
- * state (used by bisect to tell behaviours apart).
+ * expectation's result, the run-time error that stopped the run (or null), a digest of the final
+ * state (used by bisect to tell behaviours apart), and the names of the engine rules that decided a
+ * step (cited by an event), whether or not the steps were kept.
  */
 public record RunResult(KernelVersion kernel, List<StepResult> steps, List<ExpectResult> expectations, RunError error,
-                        String digest) {
+                        String digest, java.util.Set<String> rulesCited) {
 
     /** One operation statement and what the engine did. {@code caption} comes from the say before it. */
     public record StepResult(int line, int column, String source, String caption, Step step) {}

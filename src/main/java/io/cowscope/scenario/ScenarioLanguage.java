@@ -71,7 +71,8 @@ public final class ScenarioLanguage {
 
     /** The answer for a text of {@code size} bytes over the limit (line 0). */
     public static Checked tooLarge(long size, Limits limits) {
-        return new Checked(null, List.of(Diagnostic.of(Code.LIMIT_TEXT, "scenario too large: " + size + " bytes exceed the limit of "
+        String what = size == Long.MAX_VALUE ? "far more bytes than" : size + " bytes exceed";
+        return new Checked(null, List.of(Diagnostic.of(Code.LIMIT_TEXT, "scenario too large: " + what + " the limit of "
                 + limits.maxBytes() + " bytes (" + (limits.maxBytes() / 1024) + " KiB)", 0, 1, 1)));
     }
 

@@ -39,7 +39,22 @@ final class Fixtures {
     static List<byte[]> seeds() {
         List<byte[]> out = new ArrayList<>();
         for (Path p : golden()) out.add(bytes(p));
-        for (Gallery.Entry e : Gallery.load().entries()) out.add(ScenarioLanguage.bytes(e.text()));
+        for (Gallery.Entry e : gallery()) out.add(ScenarioLanguage.bytes(e.text()));
+        return out;
+    }
+
+    /**
+     * The gallery on the classpath (scenarios/), plus the directory named by -Dgallery.dir when given
+     * (e.g. -Dgallery.dir=/work/wt-gallery/src/main/resources/scenarios before the branches meet).
+     */
+    static List<Gallery.Entry> gallery() {
+        List<Gallery.Entry> out = new ArrayList<>(Gallery.load().entries());
+        String dir = System.getProperty("gallery.dir");
+        if (dir != null && !dir.isBlank()) {
+            for (Gallery.Entry e : Gallery.load(Path.of(dir)).entries()) {
+                if (out.stream().noneMatch(x -> x.id().equals(e.id()))) out.add(e);
+            }
+        }
         return out;
     }
 }

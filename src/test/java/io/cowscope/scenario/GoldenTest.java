@@ -32,7 +32,7 @@ class GoldenTest {
 
     @TestFactory
     Stream<DynamicTest> galleryRoundTrips() {
-        return Gallery.load().entries().stream().map(e -> DynamicTest.dynamicTest(e.id(), () -> {
+        return Fixtures.gallery().stream().map(e -> DynamicTest.dynamicTest(e.id(), () -> {
             ScenarioLanguage.Checked c = ScenarioLanguage.check(e.text());
             assertTrue(c.ok(), () -> e.id() + ": " + c.diagnostics());
             roundTrip(c.scenario());

@@ -193,4 +193,14 @@ class ScenarioLanguageTest {
         ok("process p\np: b = mmap 1\np: vmsplice b into q\non gup_retry: p: vmsplice b into q\non gup_retry: p: write b \"x\"");
         assertEquals(Code.HOOK_RESTRICTION.id, errors("process p\np: b = mmap 1\non gup_retry: p: exit").get(0).code());
     }
+
+    @Test
+    void aRunStopsWhenItsTimeBudgetIsSpent() {
+        Scenario s = ok("process p\np: b = mmap 1\np: write b \"x\"\nexpect p.b == \"x\"\n");
+        RunResult r = new Execution(s, null).runWithin(java.time.Duration.ZERO);
+        assertTrue(r.error() != null && r.error().message().contains("time budget"), String.valueOf(r.error()));
+        assertEquals(RunResult.Outcome.NOT_RUN, r.expectations().get(0).outcome());
+        RunResult full = new Execution(s, KernelVersion.parse("5.8").orElseThrow()).runWithin(java.time.Duration.ofMinutes(1));
+        assertEquals(1, full.passed());
+    }
 }

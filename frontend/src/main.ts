@@ -189,7 +189,10 @@ byId<HTMLFormElement>('run-condition').addEventListener('submit', (event) => {
 byId<HTMLFormElement>('append-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = byId<HTMLInputElement>('append-input');
-  if (input.value.trim() && store.state.session) send(request.append(input.value.trim()));
+  if (input.value.trim() && store.state.session) {
+    currentGallery = null;
+    send(request.append(input.value.trim()));
+  }
 });
 
 // ---- help sheet ----
@@ -332,6 +335,10 @@ const connection = new Connection({
       keepStep = null;
     }
     if (message.type === 'delta') {
+      if (message.appended.length && state.session) {
+        editor.setText(state.session.text);
+        byId<HTMLInputElement>('append-input').value = '';
+      }
       const incomplete = needsFullState(message) || (message.compare !== null && needsFullState(message.compare));
       if (incomplete) send(request.goto(message.step));
       if (state.ui.playing && !incomplete) {

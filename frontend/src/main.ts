@@ -255,6 +255,8 @@ function paint(): void {
     if (ui.theme === 'dark') link.set('theme', 'dark');
     const next = `?${link.toString()}`;
     if (window.location.search !== next) history.replaceState(null, '', next);
+  } else if (session && window.location.search) {
+    history.replaceState(null, '', window.location.pathname);
   }
   byId('scenario-title').textContent = session ? session.title || 'Scenario' : 'No scenario loaded — open the gallery (G)';
   renderTimeline(document, session, ui.breakpoints);

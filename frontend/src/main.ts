@@ -65,7 +65,9 @@ function select(key: string): void {
   const strip = /^strip:(.+)\.([^.:]+):(\d+)$/.exec(key);
   if (strip) {
     const page = Number(strip[3]);
-    send(request.window(strip[1]!, strip[2]!, Math.max(0, page - 32), page + 31));
+    const pages = store.state.session?.snapshot.processes.find((p) => p.name === strip[1])?.vmas.find((v) => v.var === strip[2])?.pages ?? page + 32;
+    const first = Math.max(0, Math.min(page - 32, pages - 64));
+    send(request.window(strip[1]!, strip[2]!, first, Math.min(pages - 1, first + 63)));
     selection = { kind: 'pte', proc: strip[1]!, var: strip[2]!, index: page };
   }
   const current = store.state.ui.selection;

@@ -3,7 +3,7 @@ import { bindButtons, bindKeys } from './actions/actions';
 import { createActions, type Controller } from './actions/session-actions';
 import { GALLERY } from './gallery-data';
 import { compareVersions, eraOf, VERSIONS } from './model/kernels';
-import { type ClientRequest, parseServerMessage, request } from './model/protocol';
+import { type ClientRequest, type Diagnostic, parseServerMessage, request } from './model/protocol';
 import { currentLine, differences, eventTypes, needsFullState, type SessionState } from './model/session';
 import { Store } from './model/store';
 import type { Selection } from './model/state';
@@ -39,6 +39,8 @@ function send(message: ClientRequest): void {
 }
 
 let editTimer: ReturnType<typeof setTimeout> | null = null;
+/** the gallery scenario shown, while its text is unedited: the address bar then links to the view */
+let currentGallery: string | null = null;
 /** the step to return to after a load caused by editing the text */
 let keepStep: number | null = null;
 const editor = createEditor(
@@ -51,6 +53,7 @@ const editor = createEditor(
 );
 
 function loadText(text: string): void {
+  currentGallery = null;
   keepStep = store.state.session?.step ?? null;
   send(request.load({ text }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
 }
@@ -63,7 +66,9 @@ function select(key: string): void {
   const strip = /^strip:(.+)\.([^.:]+):(\d+)$/.exec(key);
   if (strip) {
     const page = Number(strip[3]);
-    send(request.window(strip[1]!, strip[2]!, Math.max(0, page - 32), page + 31));
+    const pages = store.state.session?.snapshot.processes.find((p) => p.name === strip[1])?.vmas.find((v) => v.var === strip[2])?.pages ?? page + 32;
+    const first = Math.max(0, Math.min(page - 32, pages - 64));
+    send(request.window(strip[1]!, strip[2]!, first, Math.min(pages - 1, first + 63)));
     selection = { kind: 'pte', proc: strip[1]!, var: strip[2]!, index: page };
   }
   const current = store.state.ui.selection;
@@ -145,6 +150,7 @@ for (const item of GALLERY) {
   meta.textContent = ` ${item.id}${item.kernel ? ' · kernel ' + item.kernel : ''}${item.tags.length ? ' · ' + item.tags.join(', ') : ''}`;
   button.append(title, meta);
   button.addEventListener('click', () => {
+    currentGallery = item.id;
     editor.setText(item.text);
     keepStep = null;
     send(request.load({ gallery: item.id }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
@@ -186,7 +192,10 @@ byId<HTMLFormElement>('run-condition').addEventListener('submit', (event) => {
 byId<HTMLFormElement>('append-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = byId<HTMLInputElement>('append-input');
-  if (input.value.trim() && store.state.session) send(request.append(input.value.trim()));
+  if (input.value.trim() && store.state.session) {
+    currentGallery = null;
+    send(request.append(input.value.trim()));
+  }
 });
 
 // ---- help sheet ----
@@ -202,6 +211,17 @@ for (const action of actions) {
 
 // ---- paint: one per animation frame, whatever arrived ----
 let paintedVersion = -1;
+let paintedDiagnostics: readonly Diagnostic[] | null = null;
+function paintDiagnostics(list: readonly Diagnostic[]): void {
+  byId('diagnostics').replaceChildren(
+    ...list.map((d) => {
+      const li = document.createElement('li');
+      li.textContent = `line ${d.line}:${d.column}: ${d.message}${d.code ? ` [${d.code}]` : ''}`;
+      return li;
+    }),
+  );
+  editor.showDiagnostics(list);
+}
 let paintedUi: unknown = null;
 function paint(): void {
   const state = store.state;
@@ -220,15 +240,11 @@ function paint(): void {
   if (comparePicker.value !== (ui.compareKernel ?? '')) comparePicker.value = ui.compareKernel ?? '';
   renderKernelEra(document, ui.kernel);
   renderLegend(document, ui.eventBreaks, (event) => store.dispatch({ kind: 'toggle-event-break', event }));
-  const diagnostics = byId('diagnostics');
-  diagnostics.replaceChildren(
-    ...state.diagnostics.map((d) => {
-      const li = document.createElement('li');
-      li.textContent = `line ${d.line}:${d.column}: ${d.message}${d.code ? ` [${d.code}]` : ''}`;
-      return li;
-    }),
-  );
-  editor.showDiagnostics(state.diagnostics);
+  if (state.diagnostics !== paintedDiagnostics) {
+    paintedDiagnostics = state.diagnostics;
+    paintDiagnostics(state.diagnostics);
+  }
+
 
   const session = state.session;
   const uiKey = JSON.stringify([ui.selection, ui.breakpoints]);
@@ -236,6 +252,15 @@ function paint(): void {
   const moved = session?.version !== paintedVersion;
   paintedVersion = session?.version ?? -1;
   paintedUi = uiKey;
+  if (session && currentGallery) {
+    const link = new URLSearchParams({ gallery: currentGallery, kernel: session.kernel, step: String(session.step) });
+    if (session.compare) link.set('compare', session.compare);
+    if (ui.theme === 'dark') link.set('theme', 'dark');
+    const next = `?${link.toString()}`;
+    if (window.location.search !== next) history.replaceState(null, '', next);
+  } else if (session && window.location.search) {
+    history.replaceState(null, '', window.location.pathname);
+  }
   byId('scenario-title').textContent = session ? session.title || 'Scenario' : 'No scenario loaded — open the gallery (G)';
   renderTimeline(document, session, ui.breakpoints);
   renderNarration(document, session, moved);
@@ -300,6 +325,7 @@ const connection = new Connection({
     if (message.type === 'hello' && state.session) send(request.resume(state.session.token));
     else if (message.type === 'hello' && initial.gallery && !autoloaded) {
       autoloaded = true;
+      currentGallery = initial.gallery;
       const item = GALLERY.find((g) => g.id === initial.gallery);
       if (item) editor.setText(item.text);
       send(request.load({ gallery: initial.gallery }, initial.kernel ?? state.ui.kernel, initial.compare ?? undefined));
@@ -314,6 +340,10 @@ const connection = new Connection({
       keepStep = null;
     }
     if (message.type === 'delta') {
+      if (message.appended.length && state.session) {
+        editor.setText(state.session.text);
+        byId<HTMLInputElement>('append-input').value = '';
+      }
       const incomplete = needsFullState(message) || (message.compare !== null && needsFullState(message.compare));
       if (incomplete) send(request.goto(message.step));
       if (state.ui.playing && !incomplete) {

@@ -111,6 +111,20 @@ describe('layout', () => {
   });
 });
 
+describe('THP folding', () => {
+  it('draws alike pages of one folio on one card and their PTEs as one row', () => {
+    const snap = normalizeSnapshot(recorded('cve57').steps[2]!.state);
+    const proc = snap.processes[0]!;
+    const base = snap.pages[0]!;
+    const pages = Array.from({ length: 8 }, (_, i) => ({ ...base, pfn: 512 + i, content: i === 0 ? 'head' : '', thp: true, thpHead: i === 0, folioHead: 512 }));
+    const ptes = pages.map((p, i) => ({ ...proc.vmas[0]!.ptes[0]!, index: i, pfn: p.pfn, pmd: true }));
+    const l = layout({ ...snap, pages, processes: [{ ...proc, vmas: [{ ...proc.vmas[0]!, pages: 8, ptes }] }] });
+    expect(l.cards.map((c) => [c.page.pfn, c.folded])).toEqual([[512, 0], [513, 6]]);
+    expect(l.rows.map((r) => [r.pte.index, r.last])).toEqual([[0, 0], [1, 7]]);
+    expect(l.arrows.filter((a) => !a.holder)).toHaveLength(2);
+  });
+});
+
 describe('pagemap, kernels, compare', () => {
   it('sets present, exclusive (mapcount 1) and soft-dirty for the parent page before the write', () => {
     const snap = normalizeSnapshot(recorded('cve57').steps[5]!.state);

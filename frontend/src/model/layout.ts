@@ -72,10 +72,14 @@ export interface RowBox {
   readonly pte: PteView;
   readonly colour: number;
   readonly y: number;
+  /** the last index of a folded run of THP PTEs (same folio, same bits); = pte.index when single */
+  readonly last: number;
 }
 export interface CardBox {
   readonly key: string;
   readonly page: PageView;
+  /** tail pages of this THP head drawn on its card instead of their own */
+  readonly folded: number;
   readonly x: number;
   readonly y: number;
 }
@@ -188,9 +192,37 @@ function holderBoxes(snapshot: Snapshot): Omit<HolderBox, 'x' | 'y'>[] {
   return boxes.map((b) => ({ ...b, height: 34 + 18 * b.lines.length }));
 }
 
+/**
+ * Pages of one THP folio that look alike (never written, mapped and referenced as often as each
+ * other) are drawn on one card, the lowest pfn's: pfn → that pfn. A written page keeps its card.
+ */
+export function foldedTails(snapshot: Snapshot): Map<number, number> {
+  const groups = new Map<number, PageView[]>();
+  for (const page of snapshot.pages) {
+    if (!page.thp || page.content !== '') continue;
+    const list = groups.get(page.folioHead) ?? [];
+    list.push(page);
+    groups.set(page.folioHead, list);
+  }
+  const folded = new Map<number, number>();
+  for (const list of groups.values()) {
+    list.sort((a, b) => a.pfn - b.pfn);
+    const rep = list[0]!;
+    for (const page of list.slice(1)) {
+      if (page.mapcount === rep.mapcount && page.refcount === rep.refcount) folded.set(page.pfn, rep.pfn);
+    }
+  }
+  return folded;
+}
+
+const BITS: readonly (keyof PteView)[] = ['present', 'write', 'dirty', 'young', 'softDirty', 'uffdWp', 'swap', 'pmd', 'zero'];
+
 /** Where everything goes: lanes left, page cards right, holders along the bottom. Pure. */
 export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig): StageLayout {
   const colours = processColours(snapshot);
+  const folded = foldedTails(snapshot);
+  const target = (pfn: number) => folded.get(pfn) ?? pfn;
+  const foldGroups = new Set(folded.values());
   const lanes: LaneBox[] = [];
   const vmas: VmaBox[] = [];
   const rows: RowBox[] = [];
@@ -211,16 +243,32 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig):
       }
       // a strip shows the whole mapping; a zoomed window (a few PTEs) is drawn as rows below it
       const zoomed = strip && vma.ptes.length <= config.zoomRows;
-      for (const pte of strip && !zoomed ? [] : vma.ptes) {
-        const row: RowBox = { key: pteKey(proc.name, vma.var, pte.index), proc: proc.name, var: vma.var, pte, colour, y };
+      const ptes = strip && !zoomed ? [] : vma.ptes;
+      for (let i = 0; i < ptes.length; i++) {
+        const pte = ptes[i]!;
+        // a run of alike PTEs is one row: into one folded THP group with the same bits, or empty
+        const groupOf = (x: PteView) => (x.present ? (foldGroups.has(target(x.pfn)) ? target(x.pfn) : null) : !x.swap ? -1 : null);
+        let last = i;
+        const group = groupOf(pte);
+        if (group !== null) {
+          while (last + 1 < ptes.length) {
+            const next = ptes[last + 1]!;
+            const same = next.index === ptes[last]!.index + 1 && groupOf(next) === group && next.vma === pte.vma && BITS.every((b) => next[b] === pte[b]);
+            if (!same) break;
+            last++;
+          }
+        }
+        const row: RowBox = { key: pteKey(proc.name, vma.var, pte.index), proc: proc.name, var: vma.var, pte, colour, y, last: ptes[last]!.index };
+        i = last;
         rows.push(row);
         if (pte.present && pte.pfn >= 0) {
-          const list = pteRowsByPfn.get(pte.pfn) ?? [];
+          const pfn = target(pte.pfn);
+          const list = pteRowsByPfn.get(pfn) ?? [];
           list.push(row);
-          pteRowsByPfn.set(pte.pfn, list);
-          if (!seen.has(pte.pfn)) {
-            seen.add(pte.pfn);
-            pageOrder.push(pte.pfn);
+          pteRowsByPfn.set(pfn, list);
+          if (!seen.has(pfn)) {
+            seen.add(pfn);
+            pageOrder.push(pfn);
           }
         }
         y += config.row;
@@ -235,7 +283,10 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig):
   const leftBottom = y;
 
   const byPfn = new Map(snapshot.pages.map((p) => [p.pfn, p]));
+  const foldedCount = new Map<number, number>();
+  for (const [, head] of folded) foldedCount.set(head, (foldedCount.get(head) ?? 0) + 1);
   for (const p of [...snapshot.pages].sort((a, b) => a.pfn - b.pfn)) {
+    if (folded.has(p.pfn)) continue;
     if (!seen.has(p.pfn)) {
       seen.add(p.pfn);
       pageOrder.push(p.pfn);
@@ -255,14 +306,14 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig):
     const rowsOfPage = pteRowsByPfn.get(pfn);
     const want = rowsOfPage?.[0] ? rowsOfPage[0].y - config.cardHeight / 2 + config.row / 2 : cy;
     const cardY = Math.max(cy, want);
-    cards.push({ key: String(pfn), page, x: config.cardX, y: cardY });
+    cards.push({ key: String(pfn), page, x: config.cardX, y: cardY, folded: foldedCount.get(pfn) ?? 0 });
     cy = cardY + config.cardHeight + config.gap;
   }
   const cardAt = new Map(cards.map((c) => [c.page.pfn, c]));
 
   const arrows: ArrowBox[] = [];
   for (const row of rows) {
-    const card = row.pte.present ? cardAt.get(row.pte.pfn) : undefined;
+    const card = row.pte.present ? cardAt.get(target(row.pte.pfn)) : undefined;
     if (!card) continue;
     arrows.push({
       key: row.key,
@@ -287,7 +338,7 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig):
     }
     const placed: HolderBox = { ...box, x: hx, y: hy };
     holders.push(placed);
-    for (const pfn of box.pfns) {
+    for (const pfn of new Set(box.pfns.map(target))) {
       const card = cardAt.get(pfn);
       if (!card) continue;
       arrows.push({

@@ -121,6 +121,8 @@ export interface DeltaMessage extends StepReport {
   readonly type: 'delta';
   readonly compare: StepReport | null;
   readonly diff: readonly DiffEntry[];
+  /** after `append`: the statements added to the scenario */
+  readonly appended: readonly Statement[];
   readonly id?: unknown;
 }
 
@@ -214,6 +216,7 @@ export function parseServerMessage(text: string): ServerMessage | UnreadableMess
         ...readReport(data),
         compare: isObject(data.compare) ? readReport(data.compare) : null,
         diff: list(data.diff) as DiffEntry[],
+        appended: list(data.appended) as Statement[],
         id: data.id,
       };
     case 'window':

@@ -103,6 +103,8 @@ export function receiveDelta(session: SessionState, message: DeltaMessage): Sess
   return {
     ...session,
     steps: message.steps || session.steps,
+    statements: message.appended?.length ? [...session.statements, ...message.appended] : session.statements,
+    text: message.appended?.length ? appendLines(session.text, message.appended.map((s) => s.text)) : session.text,
     step: message.step,
     kernelStep: message.kernelStep,
     snapshot: { ...snapshot, hazards: message.hazards.length ? mergeHazards(snapshot.hazards, message.hazards) : snapshot.hazards },
@@ -231,4 +233,8 @@ export function differences(diff: readonly DiffEntry[], snapshot: Snapshot): Set
     }
   }
   return keys;
+}
+
+function appendLines(text: string, lines: readonly string[]): string {
+  return (text.endsWith('\n') || text === '' ? text : text + '\n') + lines.join('\n') + '\n';
 }

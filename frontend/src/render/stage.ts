@@ -244,7 +244,10 @@ export class Stage {
     const signature = JSON.stringify([d.height, v.var, v.start, v.pages, v.shared, v.file, range, v.counts, d.strip ? v.ptes : null, d.strip ? v.ptesFirst : 0]);
     if (!this.changed(el, signature)) return;
     const head = svg('text', { class: 'vma-title', x: 0, y: 16 }, `${v.var}  ${hex(v.start)}–${hex(end)}  ${v.pages} page${v.pages === 1 ? '' : 's'} · ${v.shared ? 'shared' : 'private'}${v.file ? ' file ' + v.file : ' anon'}`);
-    const flags = svg('text', { class: 'vma-flags', x: 0, y: 32 }, range);
+    const loaded = !d.strip && v.ptes.length < v.pages && v.ptes.length > 0
+      ? ` · PTEs ${v.ptes[0]!.index}..${v.ptes[v.ptes.length - 1]!.index} of ${v.pages} shown`
+      : '';
+    const flags = svg('text', { class: 'vma-flags', x: 0, y: 32 }, range + loaded);
     const children: Element[] = [svg('rect', { class: 'vma-box', x: -6, y: 0, width: this.config.laneWidth - 22, height: d.height, rx: 4 }), head, flags];
     if (d.strip) {
       const fo = svg('foreignObject', { x: 0, y: this.config.vmaHeader - 2, width: this.config.laneWidth - 34, height: this.config.stripHeight });
@@ -293,9 +296,9 @@ export class Stage {
     if (context.differs.has(d.key)) classes.push('differs');
     el.setAttribute('class', classes.join(' '));
     el.setAttribute('data-pte', d.key);
-    el.setAttribute('aria-label', pteDescription(d.key, pte));
+    el.setAttribute('aria-label', pteDescription(d.key, pte) + (d.last > pte.index ? `; the same for pages ${pte.index} to ${d.last} of the folio` : ''));
     const before = this.signatures.get(el);
-    const signature = JSON.stringify([pte, context.differs.has(d.key)]);
+    const signature = JSON.stringify([pte, context.differs.has(d.key), d.last]);
     if (!this.changed(el, signature)) return;
     const old: PteView | null = before ? (JSON.parse(before) as [PteView])[0] : null;
     const children: Element[] = [
@@ -326,7 +329,8 @@ export class Stage {
         x += w + 3;
       }
     }
-    children.push(svg('text', { class: `pte-target${pte.swap ? ' swap' : ''}${pte.zero ? ' zero' : ''}`, x: Math.max(x + 6, 210), y: 17 }, pteLabel(pte)));
+    const label = d.last > pte.index ? `${pteLabel(pte)} ·· [${pte.index}..${d.last}]` : pteLabel(pte);
+    children.push(svg('text', { class: `pte-target${pte.swap ? ' swap' : ''}${pte.zero ? ' zero' : ''}`, x: Math.max(x + 6, 210), y: 17 }, label));
     if (context.differs.has(d.key)) children.push(svg('text', { class: 'differs-mark', x: this.config.laneWidth - 60, y: 17 }, 'Δ'));
     el.replaceChildren(...children);
     for (const badge of turned) this.motion.play(badge, [{ opacity: 0.1 }, { opacity: 1 }]);
@@ -347,7 +351,7 @@ export class Stage {
     el.setAttribute('data-pfn', String(page.pfn));
     el.setAttribute('aria-label', pageDescription(page));
     const oldSignature = this.signatures.get(el);
-    if (!this.changed(el, JSON.stringify([page, classes.includes('differs')]))) return;
+    if (!this.changed(el, JSON.stringify([page, classes.includes('differs'), d.folded]))) return;
     const oldSegments = new Set<string>(oldSignature ? segments((JSON.parse(oldSignature) as [PageView])[0]).map((s) => s.key) : []);
     const W = this.config.cardWidth;
     const children: Element[] = [
@@ -356,7 +360,7 @@ export class Stage {
       svg('text', { class: 'card-content', x: 110, y: 20 }, page.zero ? '⓪ zero page' : `"${truncate(page.content, 22)}"`),
     ];
     let x = 10;
-    for (const chip of pageChips(page)) {
+    for (const chip of [...pageChips(page), ...(d.folded ? [`+${d.folded} alike`] : [])]) {
       const w = chip.length * 7.5 + 10;
       const c = svg('g', { class: `chip chip-${chip.replace(/\s/g, '-')}`, transform: `translate(${x},28)` });
       c.append(svg('rect', { width: w, height: 17, rx: 8 }), svg('text', { x: w / 2, y: 13, 'text-anchor': 'middle' }, chip));

@@ -66,7 +66,7 @@ final class Ksm {
                 unstable.put(text, new Cand(m, i));
             }
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
     }
 

@@ -466,6 +466,13 @@ public final class Machine {
         hazardCounts = new EnumMap<>(o.hazardCounts);
     }
 
+    /** rough retained size of a copy: page arrays + PTEs (what a checkpoint costs) */
+    public long estimatedBytes() {
+        long ptes = 0;
+        for (Proc p : procs) for (Mapping m : p.maps.values()) ptes += m.n;
+        return 16L * pcap + 8L * ptes + 64L * (nslot + ct.n) + 4096;
+    }
+
     /** an independent deep copy (a checkpoint); the copy continues exactly as this machine would */
     public Machine copy() {
         return new Machine(this);
@@ -626,7 +633,8 @@ public final class Machine {
         touchPage(pfn);
         IntList b = lru[cpu];
         b.add(pfn);
-        log.count(EventType.LRU_ADD);
+        log.event(EventType.LRU_ADD, null, null, null, -1, pfn, "folio_add_lru", null,
+                log.detail ? "pfn " + pfn + " waits in cpu" + cpu + "'s LRU-add batch (" + b.size() + "/" + lruCap + "), holding a reference" : null, null);
         if (b.size() >= lruCap) {
             int d = log.enter("__pagevec_lru_add", log.detail ? "cpu" + cpu + " batch full (" + lruCap + ")" : null);
             drainBatch(cpu);
@@ -758,8 +766,20 @@ public final class Machine {
 
     /** Applies one operation. Never throws: problems become {@link Step#error()}. */
     public Step apply(Op op) {
+        return apply(op, false);
+    }
+
+    /**
+     * quiet = replay for time travel: the same state changes, but no sentences, events, kernel steps or
+     * delta are built (the returned step has counts, value and error only).
+     */
+    Step apply(Op op, boolean quiet) {
         stepIndex++;
         log = new StepLog();
+        log.quiet = quiet;
+        log.detail = !quiet;
+        leakCacheVer = -1; // the leak check's cache lives for one step (replays must raise the same hazards)
+        leakCacheReader = null;
         dPte.clear();
         dPteMap.clear();
         dMappings.clear();
@@ -781,12 +801,32 @@ public final class Machine {
             summary = error;
         }
         if (error == null || dPteCount + dPageCount > 0) checkCoherency();
+        if (error == null && log.truncated) {
+            String c = countSummary();
+            if (!c.isEmpty()) summary += " (" + c + ")";
+        }
         Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
         for (EventType t : EventType.values()) if (log.counts[t.ordinal()] > 0) counts.put(t, log.counts[t.ordinal()]);
         Step s = new Step(stepIndex, op, List.copyOf(log.ksteps), List.copyOf(log.events), counts, log.value(),
-                List.copyOf(log.warnings), List.copyOf(log.hazards), error, buildDelta(), summary, log.truncated);
+                List.copyOf(log.warnings), List.copyOf(log.hazards), error, quiet ? null : buildDelta(), summary, log.truncated);
         lastStep = s;
         return s;
+    }
+
+    private static final EventType[] SUMMARY_TYPES = {EventType.FAULT, EventType.COW, EventType.REUSE, EventType.UNSHARE,
+            EventType.ALLOC, EventType.FORK_COPY, EventType.SWAP_IN, EventType.SWAP_OUT, EventType.PIN, EventType.GET, EventType.FREE,
+            EventType.LRU_DRAIN, EventType.HAZARD};
+
+    /** "262144 fault, 262144 cow, 17 lru_drain": the exact counts of a bulk step */
+    private String countSummary() {
+        StringBuilder sb = new StringBuilder();
+        for (EventType t : SUMMARY_TYPES) {
+            int n = log.counts[t.ordinal()];
+            if (n == 0) continue;
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(n).append(' ').append(t.word);
+        }
+        return sb.toString();
     }
 
     private Delta buildDelta() {
@@ -799,12 +839,10 @@ public final class Machine {
         List<Delta.PteRange> ranges = new ArrayList<>();
         for (Mapping m : dMappings) ranges.add(new Delta.PteRange(m.proc.name, m.name, m.dMin, m.dMax));
         List<PageView> pages = new ArrayList<>();
-        HashSet<Integer> freedSet = new HashSet<>();
-        for (int i = 0; i < dFreed.size(); i++) freedSet.add(dFreed.get(i));
-        long totalPtes = 0;
-        for (Proc p : procs) for (Mapping m : p.maps.values()) totalPtes += m.n;
-        int withSources = totalPtes <= 65_536 ? 64 : 4; // deriving sources walks every page table
-        for (int pfn : dPages) if (!has(pfn, PG_FREE) && pages.size() < 256) pages.add(Sources.pageView(this, pfn, pages.size() < withSources));
+        List<Integer> shown = new ArrayList<>();
+        for (int pfn : dPages) if (!has(pfn, PG_FREE) && shown.size() < 256) shown.add(pfn);
+        var sources = Sources.ofMany(this, shown); // one walk of the page tables for all of them
+        for (int pfn : shown) pages.add(Sources.pageView(this, pfn, sources));
         List<Long> created = new ArrayList<>(), freedL = new ArrayList<>();
         for (int i = 0; i < dCreated.size(); i++) created.add((long) dCreated.get(i));
         for (int i = 0; i < dFreed.size(); i++) freedL.add((long) dFreed.get(i));
@@ -1003,12 +1041,14 @@ public final class Machine {
         final int idx;
         int flags;
         boolean gup; // a faultin_page from GUP (FOLL_FORCE may write without VM_WRITE)
+        int cpu; // the CPU the fault runs on: the faulting process's, or the GUP caller's (remote GUP, /proc/PID/mem)
 
         VmFault(Proc proc, Mapping m, int idx, int flags) {
             this.proc = proc;
             this.m = m;
             this.idx = idx;
             this.flags = flags;
+            this.cpu = proc.cpu;
         }
 
         boolean write() {
@@ -1061,7 +1101,7 @@ public final class Machine {
                 if ((v & P_PRESENT) != 0 && (!write || (v & P_WRITE) != 0)) continue;
                 handleMmFault(new VmFault(p, m, i, write ? FAULT_FLAG_WRITE : 0));
             }
-            log.detail = true;
+            log.detailOn();
             log.depth = d2;
         }
         log.depth = d;
@@ -1074,12 +1114,12 @@ public final class Machine {
             log.page(i - a);
             int r = writeOne(p, m, i, version);
             if (r == VM_FAULT_SIGSEGV) {
-                log.detail = true;
+                log.detailOn();
                 sigsegv(p, m, i, "write");
                 break;
             }
             if (r == VM_FAULT_BLOCKED) {
-                log.detail = true;
+                log.detailOn();
                 p.blocked = new Pending(m, i, b, version);
                 log.event(EventType.BLOCKED, "uffd_wp", p.name, m.name, i, -1, "handle_userfault", Rule.UFFD_WP,
                         p.name + " blocks: the write to " + m.name + "[" + i + "] waits for the userfaultfd handler (uffd_wp off)", null);
@@ -1087,7 +1127,7 @@ public final class Machine {
             }
             written++;
         }
-        log.detail = true;
+        log.detailOn();
         return p.name + " wrote \"" + ct.text(version) + "\" to " + written + " page(s)";
     }
 
@@ -1113,7 +1153,7 @@ public final class Machine {
         setPte(m, i, nv);
         storeContent(pfn, version);
         if (has(pfn, PG_FILE) && !m.shared) {
-            raiseHazard(HazardType.FILE_CORRUPTED, "a write through the private mapping " + p.name + "." + m.name + " changed the page cache of " + fileName(pfn), pfn);
+            raiseHazard(HazardType.FILE_CORRUPTED, "a write through the private mapping " + p.name + "." + m.name + " changed the page cache of " + fileName(pfn), pfn, fileName(pfn));
         }
         return VM_FAULT_DONE;
     }
@@ -1136,7 +1176,7 @@ public final class Machine {
             log.page(i - a);
             long v = m.pte(i);
             if ((v & V_MAPPED) == 0 || (v & V_READ) == 0) {
-                log.detail = true;
+                log.detailOn();
                 sigsegv(p, m, i, "read");
                 break;
             }
@@ -1154,14 +1194,15 @@ public final class Machine {
             checkLeak(p, ver, pfn, "read of " + p.name + "." + m.name + "[" + i + "]");
             read++;
         }
-        log.detail = true;
+        log.detailOn();
         return p.name + " read " + read + " page(s)";
     }
 
     private void sigsegv(Proc p, Mapping m, int i, String what) {
         log.event(EventType.SIGSEGV, what, p.name, m.name, i, -1, "bad_area", null,
                 p.name + "'s " + what + " of " + m.name + "[" + i + "] is not allowed by its VMA: SIGSEGV kills it", null);
-        raiseHazard(HazardType.SIGSEGV, p.name + " was killed by SIGSEGV (" + what + " of " + m.name + "[" + i + "])", -1);
+        raiseHazard(HazardType.SIGSEGV, p.name + " was killed by SIGSEGV (" + what + " of " + m.name + "[" + i + "])", -1,
+                p.name + "." + m.name + "[" + i + "]");
         exit(p, ProcState.KILLED);
     }
 
@@ -1252,7 +1293,7 @@ public final class Machine {
         setPte(m, f.idx, nv);
         log.event(EventType.ALLOC, "anon", f.proc.name, m.name, f.idx, pfn, "do_anonymous_page", pae ? Rule.ANON_EXCLUSIVE : null,
                 log.detail ? "new zeroed page pfn " + pfn + " mapped writable" + (pae ? ", PageAnonExclusive set" : "") : null, null);
-        lruCacheAdd(f.proc.cpu, pfn);
+        lruCacheAdd(f.cpu, pfn);
         log.depth = d;
         return VM_FAULT_WRITE;
     }
@@ -1333,7 +1374,7 @@ public final class Machine {
                 log.detail ? "private write to file page " + m.file.name + "[" + f.idx + "]: copied into new anon page pfn " + pfn
                         + ((v & V_WRITE) == 0 ? " (mapped read-only, dirty: the VMA is not writable)" : "") : null,
                 log.detail ? Map.of("from_pfn", pc, "to_pfn", pfn) : null);
-        lruCacheAdd(f.proc.cpu, pfn);
+        lruCacheAdd(f.cpu, pfn);
         log.depth = d;
         return VM_FAULT_WRITE;
     }
@@ -1436,7 +1477,11 @@ public final class Machine {
                 return false;
             }
             if (!has(pfn, PG_LRU) && batchCpu(fl(pfn)) >= 0) {
-                lruAddDrain(f.proc.cpu);
+                int where = batchCpu(fl(pfn));
+                if (where != f.cpu)
+                    log.leaf("lru_add_drain", log.detail ? "cpu" + f.cpu + " only: the page waits in cpu" + where
+                            + "'s batch (\"we cannot easily detect+handle references from remote LRU caches\")" : null);
+                lruAddDrain(f.cpu);
                 rcv = refcount(pfn);
             }
             if (rcv > 1 + (sc ? 1 : 0)) {
@@ -1568,7 +1613,7 @@ public final class Machine {
         boolean zero = old == ZERO_PFN;
         int d = log.enter("wp_page_copy", unshare ? "unshare" : null);
         boolean spurious = !zero && isSpurious(old);
-        String spuriousWhy = spurious && log.detail ? breakdown(old) : null;
+        String spuriousWhy = spurious ? breakdown(old) : null; // hazards are state: never depend on the detail level
         boolean pae = rules.inForce(Rule.ANON_EXCLUSIVE);
         int np = allocPage(zero ? 0 : content(old), PG_ANON | (pae ? PG_EXCL : 0));
         m.anonVma = true;
@@ -1588,10 +1633,10 @@ public final class Machine {
             mcAdd(old, -1);
             folioPut(old, 1);
         }
-        lruCacheAdd(f.proc.cpu, np);
+        lruCacheAdd(f.cpu, np);
         if (spurious) {
             raiseHazard(HazardType.SPURIOUS_COW, "spurious COW at " + f.at() + ": pfn " + old + " was referenced only by "
-                    + (spuriousWhy == null ? "this mapping and a swap-cache or LRU-batch reference" : spuriousWhy), old);
+                    + (spuriousWhy == null ? "this mapping and a swap-cache or LRU-batch reference" : spuriousWhy), old, f.at());
         }
         if (!zero && !has(old, PG_FREE) && has(old, PG_SWAPCACHE) && rules.inForce(Rule.FREE_SWAP_AFTER_COW)
                 && pageMapcount(old) == 0 && refcount(old) == 1 && swapCount[swapSlotOf.get(old)] == 0) {
@@ -1630,7 +1675,8 @@ public final class Machine {
                 int wide = thpWideMapcount(h);
                 reuse = wide <= 1;
                 if (log.detail) why(Rule.MAPCOUNT_REUSE, "THP-wide mapcount " + wide + (reuse ? " ≤ 1 → reuse the PMD" : " > 1") + " (folio page_count "
-                        + rcv + " = " + (log.detail ? breakdown(h) : "") + " is not consulted)", "thp_mapcount", wide, "page_count", rcv);
+                        + rcv + " = " + (log.detail ? breakdown(h) : "") + " is not consulted; THP PMD faults keep this test until "
+                        + Rule.SWAPIN_AND_THP_PAGE_COUNT.cite() + ")", "thp_mapcount", wide, "page_count", rcv);
             } else if (rules.inForce(Rule.ANON_EXCLUSIVE) && has(h, PG_EXCL)) {
                 reuse = true;
                 if (log.detail) why(Rule.ANON_EXCLUSIVE, "THP head PageAnonExclusive → reuse the PMD", "anon_exclusive", true);
@@ -1741,7 +1787,7 @@ public final class Machine {
             rcSet(pfn, 1); // the swap cache
             slotCache[slot] = pfn;
             swapSlotOf.put(pfn, slot);
-            lruCacheAdd(f.proc.cpu, pfn);
+            lruCacheAdd(f.cpu, pfn);
         } else log.leaf("swap_cache_get_folio", "pfn " + pfn + " still in the swap cache");
         boolean write = f.write();
         boolean mkwrite = false, excl = false, freeCache = false;
@@ -1753,7 +1799,8 @@ public final class Machine {
             rule = Rule.MAPCOUNT_REUSE;
             int mcv = pageMapcount(pfn), swc = swapCount[slot];
             if (write && !ksm && mcv + swc <= 1) {
-                why = "write fault: reuse_swap_page: mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → leave the swap cache, map writable";
+                why = "write fault: reuse_swap_page: mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → leave the swap cache, map writable"
+                        + " (swap-in keeps the mapcount test until " + Rule.SWAPIN_AND_THP_PAGE_COUNT.cite() + ")";
                 freeCache = mkwrite = true;
             } else why = (write ? "write fault: mapcount " + mcv + " + swapcount " + swc + " > 1" : "read fault") + " → map read-only";
             mapPageAfterSwap(m, f.idx, pfn, v, mkwrite);
@@ -1790,10 +1837,12 @@ public final class Machine {
             if (excl) setPageFlag(pfn, PG_EXCL, true);
         }
         log.depth = d;
-        return finishSwapin(f, pfn, rule, why, fromCache, mkwrite);
+        return finishSwapin(f, pfn, rule, why, fromCache, mkwrite && (v & P_UFFD_WP) == 0);
     }
 
     private void mapPageAfterSwap(Mapping m, int i, int pfn, long v, boolean mkwrite) {
+        // a uffd-wp swap entry comes back write-protected: the retried write faults into handle_userfault
+        if ((v & P_UFFD_WP) != 0) mkwrite = false;
         long bits = P_YOUNG | (v & (P_SOFTDIRTY | P_UFFD_WP));
         if (mkwrite) bits |= ((v & V_WRITE) != 0 ? P_WRITE : 0) | (mkwrite ? P_DIRTY : 0);
         mapPage(m, i, pfn, bits);
@@ -1827,7 +1876,7 @@ public final class Machine {
         int d2 = log.enter("dup_mmap", null);
         for (Mapping m : p.maps.values()) copyPageRange(p, m, c);
         log.depth = d2;
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
         return p.name + " forked " + childName;
     }
@@ -1904,7 +1953,7 @@ public final class Machine {
             }
             copyPresentPte(p, m, c, cm, i, earlyCow, pae);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
     }
 
@@ -1946,6 +1995,16 @@ public final class Machine {
                         + ", both PTEs read-only" + (pae && anon ? ", PageAnonExclusive cleared" : "") : null, null);
     }
 
+    /** a range operation that covers part of a PMD splits it first (the kernel splits the VMA and the PMD) */
+    final void splitPartialPmds(Proc p, Mapping m, int a, int b) {
+        for (int edge : new int[]{a, b}) {
+            int blk = edge & ~(HPAGE - 1);
+            if ((m.pte(edge) & (P_PRESENT | P_PMD)) != (P_PRESENT | P_PMD)) continue;
+            if (blk >= a && blk + HPAGE - 1 <= b) continue;
+            splitHugePmd(m, blk, p);
+        }
+    }
+
     // ---------------------------------------------------------------- unmapping
     /** zap_pte_range over [a, b]; a partially covered PMD is split first */
     final void zapRange(Proc p, Mapping m, int a, int b) {
@@ -1958,10 +2017,9 @@ public final class Machine {
             if ((v & P_SWAP) != 0) {
                 int slot = (int) (v & PFN_MASK);
                 setPte(m, i, v & VM_MASK);
+                // free_swap_and_cache: the swap count drops; a cached page stays in the swap cache
+                // (the kernel reclaims it here only when swap is full: TTRS_FULL) until reclaim
                 swapFree(slot);
-                int cached = slotCache[slot];
-                // free_swap_and_cache: an unmapped swap-cache page whose slot is no longer used goes
-                if (cached != 0 && swapCount[slot] == 0 && pageMapcount(cached) == 0 && refcount(cached) == 1) deleteFromSwapCache(cached);
                 continue;
             }
             if ((v & P_ZERO) != 0) {
@@ -1989,7 +2047,7 @@ public final class Machine {
                     log.detail ? "PTE cleared: pfn " + pfn + " mapcount " + pageMapcount(pfn) + ", page_count " + (refcount(pfn) - 1) : null, null);
             folioPut(pfn, 1);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
     }
 
@@ -2025,6 +2083,15 @@ public final class Machine {
     // ---------------------------------------------------------------- mprotect (§3.6)
     private String mprotect(Proc p, Mapping m, int[] r, Prot prot) {
         int d = log.enter("mprotect_fixup", m.name + " → " + prot.word);
+        splitPartialPmds(p, m, r[0], r[1]);
+        changeProtection(p, m, r[0], r[1], prot);
+        log.depth = d;
+        return p.name + " mprotect " + m.name + " " + prot.word;
+    }
+
+    /** change_protection / change_pte_range: new VMA prot on [a, b]; write-protect, or (6.0+) make exclusive PTEs writable */
+    final void changeProtection(Proc p, Mapping m, int a, int b, Prot prot) {
+        int[] r = {a, b};
         int d2 = log.enter("change_protection", null);
         boolean mkwriteRule = rules.inForce(Rule.MPROTECT_MKWRITE);
         int made = 0, wp = 0, k = 0;
@@ -2049,7 +2116,7 @@ public final class Machine {
             }
             setPte(m, i, nv);
         }
-        log.detail = true;
+        log.detailOn();
         if (wp > 0) {
             log.counts[EventType.WRPROTECT.ordinal()] += wp - 1;
             log.event(EventType.WRPROTECT, "mprotect", p.name, m.name, r[0], -1, "change_pte_range", null, wp + " PTE(s) write-protected", null);
@@ -2058,8 +2125,6 @@ public final class Machine {
             log.event(EventType.NOTE, null, p.name, m.name, r[0], -1, "change_pte_range", null,
                     "PTEs stay read-only: the next write takes a write-protect fault (MPROTECT_MKWRITE only " + Rule.MPROTECT_MKWRITE.range() + ")", null);
         log.depth = d2;
-        log.depth = d;
-        return p.name + " mprotect " + m.name + " " + prot.word;
     }
 
     /** can_change_pte_writable (6.0+): exclusive anon (dirty before 6.2) and no soft-dirty / uffd-wp tracking; shared: dirty */
@@ -2083,46 +2148,55 @@ public final class Machine {
             return "clear_refs: soft-dirty not configured";
         }
         boolean skipPinned = rules.inForce(Rule.CLEAR_REFS_SKIP_PINNED);
-        int k = 0, cleared = 0, skipped = 0;
-        for (Mapping m : p.maps.values()) {
-            int d2 = log.enter("clear_refs_pte_range", m.name);
-            for (int i = 0; i < m.n; i++) {
-                long v = m.pte(i);
-                if ((v & V_MAPPED) == 0) continue;
-                long nv = v & ~V_SOFTDIRTY;
-                if ((v & P_SWAP) != 0) nv &= ~P_SOFTDIRTY;
-                else if ((v & P_PRESENT) != 0) {
-                    int pfn = (int) (v & PFN_MASK);
-                    if (skipPinned && (v & P_WRITE) != 0 && (v & P_PMD) == 0 && !m.shared && (v & P_ZERO) == 0 && p.hasPinned && maybeDmaPinned(pfn)) {
-                        skipped++;
-                        log.page(k++);
-                        log.event(EventType.NOTE, "skip_pinned", p.name, m.name, i, pfn, "clear_soft_dirty", Rule.CLEAR_REFS_SKIP_PINNED,
-                                log.detail ? "writable PTE of a COW mapping, mm has_pinned, page maybe pinned (page_count " + refcount(pfn)
-                                        + ") → left writable and soft-dirty · " + Rule.CLEAR_REFS_SKIP_PINNED.cite() : null, null);
-                    } else {
-                        if ((v & (P_WRITE | P_SOFTDIRTY)) != 0) {
-                            log.page(k++);
-                            log.event(EventType.SOFT_DIRTY_CLEAR, null, p.name, m.name, i, pfn, "clear_soft_dirty", null,
-                                    log.detail ? "PTE write-protected and soft-dirty cleared" : null, null);
-                            if ((v & P_WRITE) != 0) log.count(EventType.WRPROTECT);
-                        }
-                        nv &= ~(P_WRITE | P_SOFTDIRTY);
-                        cleared++;
-                    }
-                }
-                setPte(m, i, nv);
-            }
-            log.detail = true;
-            log.depth = d2;
-        }
+        int[] counts = new int[3]; // cleared, skipped, detail index
+        for (Mapping m : p.maps.values()) clearRefsPteRange(p, m, skipPinned, counts);
+        int cleared = counts[0], skipped = counts[1];
         log.depth = d;
         return "clear_refs: " + cleared + " PTE(s) cleared" + (skipped > 0 ? ", " + skipped + " pinned skipped" : "");
+    }
+
+    /** clear_refs_pte_range: write-protect and clear soft-dirty, except pinned pages under CLEAR_REFS_SKIP_PINNED */
+    private void clearRefsPteRange(Proc p, Mapping m, boolean skipPinned, int[] counts) {
+        int k = counts[2], cleared = 0, skipped = 0;
+        int d2 = log.enter("clear_refs_pte_range", m.name);
+        for (int i = 0; i < m.n; i++) {
+            long v = m.pte(i);
+            if ((v & V_MAPPED) == 0) continue;
+            long nv = v & ~V_SOFTDIRTY;
+            if ((v & P_SWAP) != 0) nv &= ~P_SOFTDIRTY;
+            else if ((v & P_PRESENT) != 0) {
+                int pfn = (int) (v & PFN_MASK);
+                if (skipPinned && (v & P_WRITE) != 0 && (v & P_PMD) == 0 && !m.shared && (v & P_ZERO) == 0 && p.hasPinned && maybeDmaPinned(pfn)) {
+                    skipped++;
+                    log.page(k++);
+                    log.event(EventType.NOTE, "skip_pinned", p.name, m.name, i, pfn, "clear_soft_dirty", Rule.CLEAR_REFS_SKIP_PINNED,
+                            log.detail ? "writable PTE of a COW mapping, mm has_pinned, page maybe pinned (page_count " + refcount(pfn)
+                                    + ") → left writable and soft-dirty · " + Rule.CLEAR_REFS_SKIP_PINNED.cite() : null, null);
+                } else {
+                    if ((v & (P_WRITE | P_SOFTDIRTY)) != 0) {
+                        log.page(k++);
+                        log.event(EventType.SOFT_DIRTY_CLEAR, null, p.name, m.name, i, pfn, "clear_soft_dirty", null,
+                                log.detail ? "PTE write-protected and soft-dirty cleared" : null, null);
+                        if ((v & P_WRITE) != 0) log.count(EventType.WRPROTECT);
+                    }
+                    nv &= ~(P_WRITE | P_SOFTDIRTY);
+                    cleared++;
+                }
+            }
+            setPte(m, i, nv);
+        }
+        log.detailOn();
+        log.depth = d2;
+        counts[0] += cleared;
+        counts[1] += skipped;
+        counts[2] = k;
     }
 
     // ---------------------------------------------------------------- madvise (§3.8)
     private String madvise(Proc p, Mapping m, int[] r, Advice a) {
         int d = log.enter("do_madvise", "MADV_" + a.name());
         try {
+            if (a != Advice.DONTNEED) splitPartialPmds(p, m, r[0], r[1]);
             switch (a) {
                 case DONTNEED -> {
                     zapRange(p, m, r[0], r[1]);
@@ -2166,7 +2240,7 @@ public final class Machine {
             }
             return p.name + " madvise " + m.name + " " + a.word;
         } finally {
-            log.detail = true;
+            log.detailOn();
             log.depth = d;
         }
     }
@@ -2243,42 +2317,11 @@ public final class Machine {
                     log.warn("GUP on " + m.name + "[" + i + "]: the VMA went away (EFAULT)");
                     return -1;
                 }
-                int faultFlags = -1;
                 int pfn = (v & P_ZERO) != 0 ? ZERO_PFN : (int) (v & PFN_MASK);
-                log.leaf("follow_page_pte", null);
-                if ((v & P_PRESENT) == 0) faultFlags = (gup & FOLL_WRITE) != 0 ? FAULT_FLAG_WRITE : 0;
-                else if ((gup & FOLL_WRITE) != 0 && !canFollowWritePte(m, v, pfn, gup)) faultFlags = FAULT_FLAG_WRITE;
-                else if (gupMustUnshare(m, v, pfn, gup)) {
-                    faultFlags = FAULT_FLAG_UNSHARE;
-                    log.event(EventType.NOTE, "must_unshare", p.name, m.name, i, pfn, "gup_must_unshare",
-                            pfn != ZERO_PFN && has(pfn, PG_ANON) ? Rule.GUP_UNSHARE : Rule.LONGTERM_RO_FILE_UNSHARE,
-                            log.detail ? "read-only FOLL_PIN of a page that is not exclusive: unshare first · "
-                                    + (pfn != ZERO_PFN && has(pfn, PG_ANON) ? Rule.GUP_UNSHARE.cite() : Rule.LONGTERM_RO_FILE_UNSHARE.cite()) : null, null);
-                }
-                if (faultFlags < 0) {
-                    if ((gup & FOLL_WRITE) != 0 && (v & P_WRITE) == 0)
-                        log.event(EventType.NOTE, "force", p.name, m.name, i, pfn, "can_follow_write_pte",
-                                rules.inForce(Rule.FOLL_COW) ? Rule.FOLL_COW : Rule.FOLL_FORCE_NEEDS_PAE,
-                                log.detail ? "FOLL_FORCE writes through the read-only PTE" : null, null);
-                    return grab(p, m, i, pfn, gup);
-                }
-                VmFault f = new VmFault(p, m, i, faultFlags | FAULT_FLAG_REMOTE);
-                f.gup = true;
-                int d2 = log.enter("faultin_page", null);
-                int ret = handleMmFault(f);
-                log.depth = d2;
-                if ((ret & (VM_FAULT_ERROR | VM_FAULT_SIGSEGV | VM_FAULT_BLOCKED)) != 0) return -1;
-                if ((ret & VM_FAULT_WRITE) != 0 && (m.pte(i) & V_WRITE) == 0 && (gup & FOLL_WRITE) != 0) {
-                    if (rules.inForce(Rule.DIRTY_COW_BUG)) {
-                        gup &= ~FOLL_WRITE;
-                        log.event(EventType.NOTE, "drop_foll_write", p.name, m.name, i, -1, "faultin_page", Rule.DIRTY_COW_BUG,
-                                "the COW fault is done and the VMA is not writable: FOLL_WRITE is dropped, GUP retries as a read · " + Rule.DIRTY_COW_BUG.cite(), null);
-                    } else if (rules.inForce(Rule.FOLL_COW)) {
-                        gup |= FOLL_COW;
-                        log.event(EventType.NOTE, "foll_cow", p.name, m.name, i, -1, "faultin_page", Rule.FOLL_COW,
-                                log.detail ? "the COW fault is done: FOLL_COW set, FOLL_WRITE kept · " + Rule.FOLL_COW.cite() : null, null);
-                    }
-                }
+                int faultFlags = followPage(p, m, i, gup);
+                if (faultFlags == FOLLOW_OK) return grab(p, m, i, pfn, gup);
+                gup = faultinPage(caller, p, m, i, faultFlags, gup);
+                if (gup < 0) return -1;
                 fireHooks(Hook.HookPoint.GUP_RETRY);
             }
             log.warn("GUP on " + m.name + "[" + i + "] did not settle after 8 retries (EFAULT)");
@@ -2286,6 +2329,77 @@ public final class Machine {
         } finally {
             log.depth = d;
         }
+    }
+
+    static final int FOLLOW_OK = -1;
+
+    /**
+     * follow_page_pte: FOLLOW_OK when the PTE allows the access (the caller takes the reference), else
+     * the fault flags faultin_page must use: missing page, FOLL_WRITE on a PTE FOLL_FORCE may not write
+     * through, or an unshare (gup_must_unshare).
+     */
+    final int followPage(Proc p, Mapping m, int i, int gup) {
+        long v = m.pte(i);
+        int pfn = (v & P_ZERO) != 0 ? ZERO_PFN : (int) (v & PFN_MASK);
+        log.leaf("follow_page_pte", null);
+        if ((v & P_PRESENT) == 0) return (gup & FOLL_WRITE) != 0 ? FAULT_FLAG_WRITE : 0;
+        if ((gup & FOLL_WRITE) != 0 && !canFollowWritePte(m, v, pfn, gup)) return FAULT_FLAG_WRITE;
+        if (gupMustUnshare(m, v, pfn, gup)) {
+            boolean anon = pfn != ZERO_PFN && has(pfn, PG_ANON);
+            log.event(EventType.NOTE, "must_unshare", p.name, m.name, i, pfn, "gup_must_unshare",
+                    anon ? Rule.GUP_UNSHARE : Rule.LONGTERM_RO_FILE_UNSHARE,
+                    log.detail ? "read-only FOLL_PIN of a page that is not exclusive: unshare first · "
+                            + (anon ? Rule.GUP_UNSHARE.cite() : Rule.LONGTERM_RO_FILE_UNSHARE.cite()) : null, null);
+            return FAULT_FLAG_UNSHARE;
+        }
+        if ((gup & FOLL_WRITE) != 0 && (v & P_WRITE) == 0)
+            log.event(EventType.NOTE, "force", p.name, m.name, i, pfn, "can_follow_write_pte",
+                    rules.inForce(Rule.FOLL_COW) ? Rule.FOLL_COW : Rule.FOLL_FORCE_NEEDS_PAE,
+                    log.detail ? "FOLL_FORCE writes through the read-only PTE" : null, null);
+        return FOLLOW_OK;
+    }
+
+    /**
+     * faultin_page: one fault for GUP; returns the (possibly changed) GUP flags, or -1 on failure. After a
+     * COW fault on a VMA without VM_WRITE, ≤ 4.8 drops FOLL_WRITE (the Dirty COW bug), 4.9-5.19 sets FOLL_COW.
+     */
+    final int faultinPage(Proc caller, Proc p, Mapping m, int i, int faultFlags, int gup) {
+        VmFault f = new VmFault(p, m, i, faultFlags | FAULT_FLAG_REMOTE);
+        f.gup = true;
+        f.cpu = caller.cpu;
+        int d2 = log.enter("faultin_page", null);
+        int ret = handleMmFault(f);
+        log.depth = d2;
+        if ((ret & (VM_FAULT_ERROR | VM_FAULT_SIGSEGV | VM_FAULT_BLOCKED)) != 0) return -1;
+        if ((ret & VM_FAULT_WRITE) != 0 && (m.pte(i) & V_WRITE) == 0 && (gup & FOLL_WRITE) != 0) {
+            if (rules.inForce(Rule.DIRTY_COW_BUG)) {
+                gup &= ~FOLL_WRITE;
+                log.event(EventType.NOTE, "drop_foll_write", p.name, m.name, i, -1, "faultin_page", Rule.DIRTY_COW_BUG,
+                        "the COW fault is done and the VMA is not writable: FOLL_WRITE is dropped, GUP retries as a read · " + Rule.DIRTY_COW_BUG.cite(), null);
+            } else if (rules.inForce(Rule.FOLL_COW)) {
+                gup |= FOLL_COW;
+                log.event(EventType.NOTE, "foll_cow", p.name, m.name, i, -1, "faultin_page", Rule.FOLL_COW,
+                        log.detail ? "the COW fault is done: FOLL_COW set, FOLL_WRITE kept · " + Rule.FOLL_COW.cite() : null, null);
+            }
+        }
+        return gup;
+    }
+
+    /** get_user_pages / pin_user_pages over [a, b]: the pfns taken, or null (EFAULT; references already taken are dropped) */
+    final int[] getUserPages(Proc caller, Proc p, Mapping m, int a, int b, int gup) {
+        int[] pfns = new int[b - a + 1];
+        for (int k = 0; k < pfns.length; k++) {
+            log.page(k);
+            int pfn = getUserPage(caller, p, m, a + k, gup);
+            if (pfn < 0) {
+                log.detailOn();
+                for (int j = 0; j < k; j++) ungrab(pfns[j], gup);
+                return null;
+            }
+            pfns[k] = pfn;
+        }
+        log.detailOn();
+        return pfns;
     }
 
     private static String gupFlagNames(int gup) {
@@ -2349,7 +2463,7 @@ public final class Machine {
                             "race: " + h.proc() + " runs its hooked operation at " + point.word, null);
                     boolean det = log.detail;
                     procOp(p, h.op());
-                    log.detail = det;
+                    log.detail = det && !log.quiet;
                 }
             } catch (OpError e) {
                 log.warn("hooked operation failed: " + e.getMessage());
@@ -2368,25 +2482,14 @@ public final class Machine {
             gup = (gup & ~FOLL_PIN) | FOLL_GET;
             log.warn("pin_user_pages does not exist before 5.6: drivers took FOLL_GET references (" + Rule.PIN_USER_PAGES.cite() + ")");
         }
-        int n = r[1] - r[0] + 1;
-        int[] pfns = new int[n];
         int d = log.enter((gup & FOLL_PIN) != 0 ? "pin_user_pages" : "get_user_pages", log.detail ? gupFlagNames(gup) : null);
-        int ok = 0;
-        for (int k = 0; k < n; k++) {
-            log.page(k);
-            int pfn = getUserPage(p, p, m, r[0] + k, gup);
-            if (pfn < 0) {
-                log.detail = true;
-                for (int j = 0; j < k; j++) ungrab(pfns[j], gup);
-                log.warn("GUP failed at " + m.name + "[" + (r[0] + k) + "]: the handle is not created");
-                log.depth = d;
-                return "EFAULT";
-            }
-            pfns[k] = pfn;
-            ok++;
-        }
-        log.detail = true;
+        int[] pfns = getUserPages(p, p, m, r[0], r[1], gup);
         log.depth = d;
+        if (pfns == null) {
+            log.warn("GUP failed in " + m.name + "[" + r[0] + ".." + r[1] + "]: the handle is not created");
+            return "EFAULT";
+        }
+        int ok = pfns.length;
         handles.put(name, new Handle(name, kind, p, m, r[0], pfns, gup, device));
         return p.name + " " + ((gup & FOLL_PIN) != 0 ? "pinned " : "got ") + ok + " page(s) as " + name;
     }
@@ -2409,7 +2512,7 @@ public final class Machine {
                     log.detail ? h.name + " releases pfn " + pfn : null, null);
             ungrab(pfn, h.gupFlags);
         }
-        log.detail = true;
+        log.detailOn();
         h.live = false;
         log.depth = d;
     }
@@ -2434,7 +2537,7 @@ public final class Machine {
             log.event(EventType.PIPE, "splice", p.name, m.name, r[0] + k, pfn, "add_to_pipe", null,
                     log.detail ? "pipe " + pipeName + " holds a reference to pfn " + pfn + " (no copy)" : null, null);
         }
-        log.detail = true;
+        log.detailOn();
         if (pipe == null) pipes.put(pipeName, pipe = new Pipe(pipeName));
         log.depth = d;
         return p.name + " spliced " + n + " page(s) into " + pipeName;
@@ -2454,7 +2557,7 @@ public final class Machine {
             log.event(EventType.PIPE, "read", p.name, null, -1, pfn, "pipe_read", null, log.detail ? "buffer " + k + " → \"" + ct.text(ver) + "\", reference released" : null, null);
             folioPut(pfn, 1);
         }
-        log.detail = true;
+        log.detailOn();
         int n = pipe.pfns.size();
         if (n == 0) log.read("");
         pipe.pfns.clear();
@@ -2481,12 +2584,12 @@ public final class Machine {
             n++;
             if (has(pfn, PG_FILE) && !m.shared) {
                 raiseHazard(HazardType.FILE_CORRUPTED, "the forced write through the private mapping " + target.name + "." + m.name + "[" + i
-                        + "] landed in the page cache of " + fileName(pfn) + " (Dirty COW)", pfn);
+                        + "] landed in the page cache of " + fileName(pfn) + " (Dirty COW)", pfn, fileName(pfn), target.name + "." + m.name + "[" + i + "]");
             }
             folioPut(pfn, 1);
             log.event(EventType.PUT, null, target.name, m.name, i, pfn, "put_page", null, null, null);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
         return caller.name + " poked " + n + " page(s) of " + target.name;
     }
@@ -2504,7 +2607,7 @@ public final class Machine {
             }
             storeContent(pfn, ver);
             if (has(pfn, PG_FILE) && !h.m.shared)
-                raiseHazard(HazardType.FILE_CORRUPTED, "DMA through " + h.name + " wrote the page cache of " + fileName(pfn) + " through a private mapping", pfn);
+                raiseHazard(HazardType.FILE_CORRUPTED, "DMA through " + h.name + " wrote the page cache of " + fileName(pfn) + " through a private mapping", pfn, fileName(pfn), h.name);
         }
         log.event(EventType.DMA, "write", h.owner.name, h.m.name, h.first, h.pfns.length > 0 ? h.pfns[0] : -1, "dma", null,
                 h.device + " writes \"" + text + "\" into " + h.pfns.length + " pinned page(s)", null);
@@ -2538,6 +2641,7 @@ public final class Machine {
             log.warn("uffd-wp on file or shmem mappings is not simulated: EINVAL");
             return "EINVAL";
         }
+        splitPartialPmds(p, m, r[0], r[1]);
         setVmFlag(m, r, V_UFFD_WP, true);
         log.leaf("userfaultfd_register", "UFFDIO_REGISTER_MODE_WP");
         return p.name + " registered " + m.name + " for uffd-wp";
@@ -2549,6 +2653,7 @@ public final class Machine {
             return "EINVAL";
         }
         int d = log.enter("mwriteprotect_range", on ? "protect" : "resolve");
+        splitPartialPmds(p, m, r[0], r[1]);
         int k = 0;
         for (int i = r[0]; i <= r[1]; i++) {
             long v = m.pte(i);
@@ -2570,7 +2675,7 @@ public final class Machine {
             }
             setPte(m, i, nv);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
         if (!on && p.blocked != null && p.blocked.m() == m && p.blocked.idx() >= r[0] && p.blocked.idx() <= r[1]) {
             Pending b = p.blocked;
@@ -2583,8 +2688,8 @@ public final class Machine {
     }
 
     // ---------------------------------------------------------------- hazards (§8)
-    final void raiseHazard(HazardType t, String text, long pfn) {
-        Hazard h = new Hazard(t, stepIndex, text, pfn < 0 ? List.of() : List.of(pfn), List.of());
+    final void raiseHazard(HazardType t, String text, long pfn, String... involved) {
+        Hazard h = new Hazard(t, stepIndex, text, pfn < 0 ? List.of() : List.of(pfn), List.of(involved));
         if (hazards.size() < 10_000) hazards.add(h);
         hazardCounts.merge(t, 1, Integer::sum);
         log.hazard(h);
@@ -2624,7 +2729,7 @@ public final class Machine {
         int sep = separation(reader, writer);
         if (sep == Integer.MAX_VALUE || ct.vStep[ver] <= sep) return;
         raiseHazard(HazardType.LEAK, where + " returns \"" + ct.text(ver) + "\", written by " + writer.name + " at step " + ct.vStep[ver]
-                + ", after " + reader.name + " and " + writer.name + " stopped sharing (step " + sep + ")", pfn);
+                + ", after " + reader.name + " and " + writer.name + " stopped sharing (step " + sep + ")", pfn, reader.name, writer.name, where);
     }
 
     /** the pfn the handle's process maps at the handle's address now, or -1 */
@@ -2656,7 +2761,7 @@ public final class Machine {
 
     private void observeSplit(Handle h, String what) {
         raiseHazard(HazardType.COHERENCY_LOST, "DMA " + what + " through " + h.name + " uses pages " + h.owner.name + " no longer maps at "
-                + h.m.name + "[" + h.first + "..]", h.pfns.length > 0 ? h.pfns[0] : -1);
+                + h.m.name + "[" + h.first + "..]", h.pfns.length > 0 ? h.pfns[0] : -1, h.name);
     }
 
     /** after every step: a live handle whose process now maps a different page at its address */
@@ -2668,7 +2773,8 @@ public final class Machine {
                 if (cur >= 0 && cur != h.pfns[k]) {
                     h.lost = true;
                     raiseHazard(HazardType.COHERENCY_LOST, "handle " + h.name + " holds pfn " + h.pfns[k] + " but " + h.owner.name + " now maps pfn " + cur
-                            + " at " + h.m.name + "[" + (h.first + k) + "]: the device and the process see different pages", h.pfns[k]);
+                            + " at " + h.m.name + "[" + (h.first + k) + "]: the device and the process see different pages", h.pfns[k],
+                            h.name, h.owner.name + "." + h.m.name + "[" + (h.first + k) + "]");
                     break;
                 }
             }

@@ -144,7 +144,7 @@ final class MachineObserver implements Observer {
                 runs.add(new ReadValue.Run(t, r.count() + 1));
             } else runs.add(new ReadValue.Run(t, 1));
         }
-        return new ReadValue(runs, h.pfns.length);
+        return ReadValue.of(runs);
     }
 
     @Override
@@ -171,7 +171,7 @@ final class MachineObserver implements Observer {
             } else runs.add(new ReadValue.Run(t, 1));
         }
         if (runs.isEmpty()) runs.add(new ReadValue.Run("", 1));
-        return new ReadValue(runs, Math.max(1, p.pfns.size()));
+        return ReadValue.of(runs);
     }
 
     @Override
@@ -216,6 +216,25 @@ final class MachineObserver implements Observer {
     @Override
     public int mappingPages(String proc, String var) {
         return mapping(proc, var).n;
+    }
+
+    @Override
+    public String pteStrip(String proc, String var, int first, int last) {
+        Mapping m = mapping(proc, var);
+        if (first < 0 || last >= m.n || first > last) throw new IllegalArgumentException("range " + first + ".." + last + " outside " + var);
+        char[] out = new char[last - first + 1];
+        for (int i = first; i <= last; i++) {
+            long v = m.pte(i);
+            char c;
+            if ((v & V_MAPPED) == 0) c = 'x';
+            else if ((v & P_SWAP) != 0) c = (v & P_SWP_EXCL) != 0 ? 'S' : 's';
+            else if ((v & P_PRESENT) == 0) c = '.';
+            else if ((v & P_ZERO) != 0) c = 'z';
+            else if ((v & P_PMD) != 0) c = (v & P_WRITE) != 0 ? 'H' : 'h';
+            else c = (v & P_WRITE) != 0 ? 'w' : 'r';
+            out[i - first] = c;
+        }
+        return new String(out);
     }
 
     @Override

@@ -62,6 +62,13 @@ public interface Observer {
     /** size of the mapping in pages (the name keeps its size after munmap) */
     int mappingPages(String proc, String var);
 
+    /**
+     * One character per page of proc.var[first..last] for strip views of huge mappings: 'x' no VMA,
+     * '.' no PTE, 'z' zero page, 'r' present read-only, 'w' present writable, 'h' / 'H' PMD-mapped
+     * read-only / writable, 's' swap entry, 'S' exclusive swap entry.
+     */
+    String pteStrip(String proc, String var, int first, int last);
+
     /** last applied step, or null before the first */
     Step lastStep();
 

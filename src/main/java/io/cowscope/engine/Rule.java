@@ -113,7 +113,14 @@ public enum Rule {
 
     /** "PAGE_COUNT_REUSE since 5.9 (09854ba94c6a)" */
     public String cite() {
-        String c = commits.split("[;,( ]")[0];
-        return name() + " " + range() + (c.isEmpty() || c.equals("-") ? "" : " (" + c + ")") + (tag.isEmpty() ? "" : " [" + tag + "]");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b[0-9a-f]{12}\\b").matcher(commits);
+        String c = m.find() ? m.group() : "";
+        return name() + " " + range() + (c.isEmpty() ? "" : " (" + c + ")") + (tag.isEmpty() ? "" : " [" + tag + "]");
+    }
+
+    /** the first commit id named for this rule, or null */
+    public String commit() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b[0-9a-f]{12}\\b").matcher(commits);
+        return m.find() ? m.group() : null;
     }
 }

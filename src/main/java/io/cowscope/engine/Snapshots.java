@@ -119,14 +119,16 @@ final class Snapshots {
             pfns.add(pfn);
         }
         List<PageView> pages = new ArrayList<>();
-        boolean withSources = pfns.size() <= 512;
+        List<Integer> shown = new ArrayList<>();
         for (int pfn : pfns) {
-            if (pages.size() >= MAX_PAGES) {
+            if (shown.size() >= MAX_PAGES) {
                 truncated = true;
                 break;
             }
-            pages.add(Sources.pageView(M, pfn, withSources));
+            shown.add(pfn);
         }
+        var sources = Sources.ofMany(M, shown);
+        for (int pfn : shown) pages.add(Sources.pageView(M, pfn, sources));
         MachineObserver o = new MachineObserver(M);
         return new Snapshot(M.stepIndex, M.config.kernel().toString(), M.config, procs, pages, pipes, handles, lru, slots, files, ksm,
                 o.stats(), List.copyOf(M.hazards), truncated);

@@ -49,7 +49,64 @@ final class Sources {
         return out;
     }
 
+    /** the sources of many pages in one walk of the page tables and holders (folio heads as keys) */
+    static java.util.Map<Integer, List<RefSource>> ofMany(Machine M, java.util.Collection<Integer> pfns) {
+        java.util.HashMap<Integer, List<RefSource>> out = new java.util.HashMap<>();
+        for (int pfn : pfns) {
+            if (pfn <= 0 || pfn >= M.npfn || M.has(pfn, PG_FREE)) continue;
+            out.putIfAbsent(M.head(pfn), new ArrayList<>());
+        }
+        if (out.isEmpty()) return out;
+        for (Proc p : M.procs) {
+            for (Mapping m : p.maps.values()) {
+                for (int i = 0; i < m.n; i++) {
+                    long v = m.pte(i);
+                    if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
+                    int f = (int) (v & PFN_MASK);
+                    List<RefSource> l = out.get(M.head(f));
+                    if (l == null) continue;
+                    if ((v & P_PMD) != 0) {
+                        if ((f & (HPAGE - 1)) == 0) l.add(new RefSource("pmd_mapping", 1, p.name, m.name, i, null, -1));
+                    } else l.add(new RefSource("mapping", 1, p.name, m.name, i, null, -1));
+                }
+            }
+        }
+        for (Handle hd : M.handles.values()) {
+            if (!hd.live) continue;
+            boolean pin = (hd.gupFlags & FOLL_PIN) != 0;
+            for (int k = 0; k < hd.pfns.length; k++) {
+                int f = hd.pfns[k];
+                if (f == ZERO_PFN) continue;
+                List<RefSource> l = out.get(M.head(f));
+                if (l != null) l.add(new RefSource(pin ? "pin" : "get", hd.refsPerPage(M.isThp(f)), hd.owner.name, hd.m.name, hd.first + k, hd.name, -1));
+            }
+        }
+        for (Pipe pp : M.pipes.values())
+            for (int k = 0; k < pp.pfns.size(); k++) {
+                int f = pp.pfns.get(k);
+                if (f == ZERO_PFN) continue;
+                List<RefSource> l = out.get(M.head(f));
+                if (l != null) l.add(new RefSource("pipe", 1, pp.fillers.get(k).name, null, k, pp.name, -1));
+            }
+        for (var e : out.entrySet()) {
+            int h = e.getKey();
+            List<RefSource> l = e.getValue();
+            if (M.has(h, PG_SWAPCACHE)) l.add(new RefSource("swapcache", 1, null, null, M.swapSlotOf.getOrDefault(h, -1), null, -1));
+            if (M.has(h, PG_INBATCH)) l.add(new RefSource("lru_batch", 1, null, null, -1, null, batchCpu(M.fl(h))));
+            if (M.has(h, PG_FILE)) l.add(new RefSource("page_cache", 1, null, null, -1, M.fileName(h), -1));
+        }
+        return out;
+    }
+
+    static PageView pageView(Machine M, int pfn, java.util.Map<Integer, List<RefSource>> sources) {
+        return pageView(M, pfn, false, sources.getOrDefault(pfn == ZERO_PFN ? -1 : M.head(pfn), List.of()));
+    }
+
     static PageView pageView(Machine M, int pfn, boolean withSources) {
+        return pageView(M, pfn, withSources, null);
+    }
+
+    private static PageView pageView(Machine M, int pfn, boolean withSources, List<RefSource> given) {
         int f = M.fl(pfn);
         boolean zero = pfn == ZERO_PFN;
         boolean thp = (f & PG_THP) != 0;
@@ -87,6 +144,6 @@ final class Sources {
                 thp, (f & PG_HEAD) != 0, zero, (f & PG_FILE) != 0, (f & PG_FREE) != 0, zero ? 1 : M.rc(h),
                 zero ? 0 : M.pageMapcount(pfn), pincount, fo == null ? 0 : fo.entire, h,
                 M.swapSlotOf.getOrDefault(h, -1), batchCpu(M.fl(h)), fileName, fileIndex,
-                withSources && !zero ? of(M, pfn) : List.of(), writer, M.ct.vStep[ver]);
+                given != null ? List.copyOf(given) : withSources && !zero ? of(M, pfn) : List.of(), writer, M.ct.vStep[ver]);
     }
 }

@@ -13,6 +13,12 @@ final class StepLog {
     static final int DETAIL_PAGES = 16, MAX_EVENTS = 400, MAX_KSTEPS = 600;
 
     boolean detail = true;
+    /** replay mode (time travel): no sentences, no events, only the counts */
+    boolean quiet;
+
+    void detailOn() {
+        detail = !quiet;
+    }
     int depth;
     final ArrayList<KernelStep> ksteps = new ArrayList<>();
     final ArrayList<Event> events = new ArrayList<>();
@@ -24,11 +30,13 @@ final class StepLog {
     final ArrayList<ReadValue.Run> runs = new ArrayList<>();
     String runText;
     int runCount, readPages;
-    boolean readSomething;
+    boolean readSomething, runsTruncated;
+    String uniform;
+    boolean mixed;
 
     /** called at the k-th page of a multi-page operation */
     void page(int k) {
-        boolean d = k < DETAIL_PAGES;
+        boolean d = k < DETAIL_PAGES && !quiet;
         if (!d && detail) truncated = true;
         detail = d;
     }
@@ -62,6 +70,7 @@ final class StepLog {
     /** warnings and hazards are always materialised (a hazard also counts as an event) */
     void warn(String w) {
         counts[EventType.WARNING.ordinal()]++;
+        if (quiet) return;
         if (warnings.size() < 64) warnings.add(w);
         if (events.size() < MAX_EVENTS + 64)
             events.add(new Event(EventType.WARNING, null, null, null, -1, -1, null, null, w, Map.of()));
@@ -69,6 +78,7 @@ final class StepLog {
 
     void hazard(Hazard h) {
         counts[EventType.HAZARD.ordinal()]++;
+        if (quiet) return;
         if (hazards.size() < 256) hazards.add(h);
         if (events.size() < MAX_EVENTS + 64)
             events.add(new Event(EventType.HAZARD, h.type().word, null, null, -1, h.pfns().isEmpty() ? -1 : h.pfns().get(0),
@@ -76,6 +86,8 @@ final class StepLog {
     }
 
     void read(String text) {
+        if (!readSomething) uniform = text;
+        else if (!mixed && !uniform.equals(text)) mixed = true;
         readSomething = true;
         readPages++;
         if (runText != null && runText.equals(text)) {
@@ -88,7 +100,10 @@ final class StepLog {
     }
 
     private void flushRun() {
-        if (runText != null) runs.add(new ReadValue.Run(runText, runCount));
+        if (runText != null) {
+            if (runs.size() < ReadValue.MAX_RUNS) runs.add(new ReadValue.Run(runText, runCount));
+            else runsTruncated = true;
+        }
         runText = null;
         runCount = 0;
     }
@@ -96,6 +111,6 @@ final class StepLog {
     ReadValue value() {
         if (!readSomething) return ReadValue.NONE;
         flushRun();
-        return new ReadValue(List.copyOf(runs), readPages);
+        return new ReadValue(List.copyOf(runs), readPages, runsTruncated, mixed ? null : uniform);
     }
 }

@@ -49,7 +49,7 @@ final class Swap {
             }
             swapOut(M, p, m, i, pfn);
         }
-        log.detail = true;
+        log.detailOn();
         log.depth = d;
     }
 

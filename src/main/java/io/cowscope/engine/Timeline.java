@@ -18,7 +18,9 @@ import java.util.TreeMap;
  */
 public final class Timeline {
     private final MachineConfig config;
-    private final int interval;
+    private int interval;
+    private final long budget;
+    private long checkpointBytes;
     private final List<Op> ops = new ArrayList<>();
     private final List<Step> steps = new ArrayList<>();
     private final TreeMap<Integer, Machine> checkpoints = new TreeMap<>();
@@ -30,9 +32,18 @@ public final class Timeline {
     }
 
     public Timeline(MachineConfig config, int interval) {
+        this(config, interval, 256L << 20);
+    }
+
+    /**
+     * budget: bytes of checkpoints to keep at most; beyond it every other checkpoint is dropped and the
+     * interval doubles (jumps then replay more steps, memory stays bounded).
+     */
+    public Timeline(MachineConfig config, int interval, long budget) {
         if (interval < 1) throw new IllegalArgumentException("interval >= 1");
         this.config = config;
         this.interval = interval;
+        this.budget = budget;
         this.current = new Machine(config);
         checkpoints.put(0, current.copy());
     }
@@ -43,13 +54,30 @@ public final class Timeline {
             ops.subList(position, ops.size()).clear();
             steps.subList(position, steps.size()).clear();
             checkpoints.tailMap(position, false).clear();
+            checkpointBytes = 0;
+            for (Machine c : checkpoints.values()) checkpointBytes += c.estimatedBytes();
         }
         Step s = current.apply(op);
         ops.add(op);
         steps.add(s);
         position++;
-        if (position % interval == 0) checkpoints.put(position, current.copy());
+        if (position % interval == 0) addCheckpoint();
         return s;
+    }
+
+    private void addCheckpoint() {
+        checkpoints.put(position, current.copy());
+        checkpointBytes += current.estimatedBytes();
+        while (checkpointBytes > budget && interval < (1 << 20)) {
+            interval *= 2;
+            checkpointBytes = 0;
+            for (var it = checkpoints.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (e.getKey() != 0 && e.getKey() % interval != 0) it.remove();
+                else checkpointBytes += e.getValue().estimatedBytes();
+            }
+            if (checkpoints.size() <= 1) break;
+        }
     }
 
     /** moves to the state after {@code n} operations (0 = the initial machine) */
@@ -63,7 +91,7 @@ public final class Timeline {
                 position = cp.getKey();
             }
         }
-        while (position < n) current.apply(ops.get(position++));
+        while (position < n) current.apply(ops.get(position++), true);
     }
 
     public void back() {
@@ -82,7 +110,7 @@ public final class Timeline {
         return ops.size();
     }
 
-    /** the recorded result of step i (0-based), whatever the current position */
+    /** the recorded result of step i (0-based), whatever the current position (replays do not rebuild it) */
     public Step step(int i) {
         return steps.get(i);
     }
@@ -101,6 +129,10 @@ public final class Timeline {
 
     public MachineConfig config() {
         return config;
+    }
+
+    public int interval() {
+        return interval;
     }
 
     public int checkpointCount() {

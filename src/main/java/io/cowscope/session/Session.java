@@ -172,7 +172,7 @@ public final class Session {
     }
 
     private Timeline run(KernelVersion kernel) {
-        return Timeline.run(header, statements, kernel, limits.checkpointInterval(), limits.maxSteps());
+        return Timeline.run(header, statements, kernel, Timeline.Budget.of(limits));
     }
 
     // ---------------------------------------------------------------- connection
@@ -288,7 +288,7 @@ public final class Session {
             throw new SessionException(SessionException.INVALID,
                     "step " + k + " does not exist; steps are 0.." + left.steps());
         }
-        return moveTo(k, id, k == left.position() + 1);
+        return moveTo(k, id, false);
     }
 
     /** next kernel step of this step; past the last one, the next step's first */
@@ -393,13 +393,12 @@ public final class Session {
     }
 
     private int[] scanBack(Breakpoint.OnCondition c) {
-        int interval = limits.checkpointInterval();
         int hi = left.position() - 1;
         while (hi >= 0) {
             if (left.work() >= limits.maxWorkPerRequest()) {
                 return new int[] {-1, 1};
             }
-            int lo = (hi / interval) * interval;
+            int lo = left.checkpointAtOrBefore(hi);
             int from = Math.max(0, lo - 1);
             Object[] values = new Object[hi - from + 1];
             left.replay(from, hi, (m, s) -> values[s - from] = c.read(m));

@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxMessageBytes the largest request (UTF-16 chars of the JSON text)
  * @param maxMessagesPerSecond requests per connection and second (a bucket of this many, refilled per second)
  * @param checkpointInterval a machine copy is kept every this many steps (time travel replays at most this many)
+ * @param maxCheckpoints machine copies kept per run; past it every other one goes and the interval doubles
+ * @param checkpointBudgetBytes the same for their size (the engine's estimate), per run
+ * @param maxRunMillis how long running a scenario (load, kernel, compare, append) may take
  * @param windowPtes PTEs per mapping in a state snapshot; the client asks {@code window} for others
  * @param maxWindowPtes the largest {@code window} a client may ask for
  * @param maxDeltaPtes PTE changes and pages listed in one delta; the counts stay exact
@@ -24,7 +27,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("cowscope.session")
 public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, Integer maxSessions, Integer maxSteps,
         Integer maxPages, Integer maxWorkPerRequest, Integer maxMessageBytes, Integer maxMessagesPerSecond,
-        Integer checkpointInterval, Integer windowPtes, Integer maxWindowPtes, Integer maxDeltaPtes,
+        Integer checkpointInterval, Integer maxCheckpoints, Long checkpointBudgetBytes, Long maxRunMillis,
+        Integer windowPtes, Integer maxWindowPtes, Integer maxDeltaPtes,
         Integer minPlayIntervalMs) {
 
     public SessionProperties {
@@ -37,6 +41,9 @@ public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, In
         maxMessageBytes = positive(maxMessageBytes, 196_608);
         maxMessagesPerSecond = positive(maxMessagesPerSecond, 100);
         checkpointInterval = positive(checkpointInterval, 32);
+        maxCheckpoints = positive(maxCheckpoints, 64);
+        checkpointBudgetBytes = checkpointBudgetBytes == null ? 64L << 20 : checkpointBudgetBytes;
+        maxRunMillis = maxRunMillis == null ? 10_000L : maxRunMillis;
         windowPtes = positive(windowPtes, 256);
         maxWindowPtes = positive(maxWindowPtes, 4096);
         maxDeltaPtes = positive(maxDeltaPtes, 512);
@@ -45,7 +52,8 @@ public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, In
 
     /** the defaults, for tests and the benchmark */
     public static SessionProperties defaults() {
-        return new SessionProperties(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new SessionProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
     }
 
     private static Integer positive(Integer value, int otherwise) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ObjIntConsumer;
 
 /**
@@ -27,8 +28,9 @@ import java.util.function.ObjIntConsumer;
  * language's {@link Execution} once, so expectations are evaluated exactly as {@code cowscope run}
  * does; what is kept per step is small ({@link StepInfo}: the operation, its event counts,
  * hazards, and the expectations evaluated there). Machine states are not kept per step: a deep
- * copy ({@link Machine#copy()}) every {@code interval} steps is, and any other state is that
- * checkpoint plus at most {@code interval - 1} replayed operations (the engine is deterministic, so
+ * copy ({@link Machine#copy()}) every {@code interval} steps is, and after any step that took
+ * long to run (a populate of 1 GiB), and any other state is the nearest checkpoint before it plus
+ * at most {@code interval - 1} replayed operations (the engine is deterministic, so
  * the replay gives the very same {@link Step} records). The full {@link Step} of the cursor's
  * position (kernel steps, events, delta) comes out of that replay: nothing bulky is stored.
  *
@@ -79,10 +81,17 @@ public final class Timeline {
     }
 
     private final KernelVersion kernel;
-    private final int interval;
+    private int interval;
+    private final int maxCheckpoints;
+    private final long checkpointBudget;
+    private long checkpointBytes;
     private final List<StepInfo> infos = new ArrayList<>();
-    /** checkpoints.get(i) is the machine at step i * interval; never handed out, only copied */
-    private final List<Machine> checkpoints = new ArrayList<>();
+    /** step → the machine at that step; never handed out, only copied. Always has step 0. */
+    private final TreeMap<Integer, Machine> checkpoints = new TreeMap<>();
+    /** the full record of each checkpointed step (bounded by the engine), so a jump there replays nothing */
+    private final Map<Integer, Step> records = new java.util.HashMap<>();
+    /** a step that took longer than this to run gets a checkpoint of its own */
+    static final long COSTLY_NANOS = 20_000_000L;
     private RunResult.RunError error;
 
     private Machine cursor;
@@ -91,9 +100,28 @@ public final class Timeline {
     /** operations applied (run or replayed) since the last {@link #resetWork()} */
     private long work;
 
-    private Timeline(KernelVersion kernel, int interval) {
+    private Timeline(KernelVersion kernel, Budget budget) {
         this.kernel = kernel;
-        this.interval = interval;
+        this.interval = budget.interval();
+        this.maxCheckpoints = Math.max(2, budget.maxCheckpoints());
+        this.checkpointBudget = budget.checkpointBytes();
+    }
+
+    /**
+     * What a run may hold and spend: a checkpoint every {@code interval} steps, at most
+     * {@code maxCheckpoints} of them and {@code checkpointBytes} (the engine's estimate) in all,
+     * at most {@code maxSteps} steps, loaded within {@code maxRunMillis}.
+     */
+    public record Budget(int interval, int maxCheckpoints, long checkpointBytes, int maxSteps, long maxRunMillis) {
+        static Budget of(SessionProperties p) {
+            return new Budget(p.checkpointInterval(), p.maxCheckpoints(), p.checkpointBudgetBytes(), p.maxSteps(),
+                    p.maxRunMillis());
+        }
+
+        /** generous limits with this checkpoint spacing (tests) */
+        public static Budget of(int interval, int maxCheckpoints, int maxSteps) {
+            return new Budget(interval, maxCheckpoints, Long.MAX_VALUE, maxSteps, Long.MAX_VALUE);
+        }
     }
 
     /**
@@ -101,9 +129,13 @@ public final class Timeline {
      *
      * @throws LimitException when it has more than {@code maxSteps} operation steps
      */
-    public static Timeline run(List<HeaderLine> header, List<Statement> statements, KernelVersion kernel, int interval,
-            int maxSteps) {
-        Timeline t = new Timeline(kernel, interval);
+    public static Timeline run(List<HeaderLine> header, List<Statement> statements, KernelVersion kernel,
+            Budget budget) {
+        Timeline t = new Timeline(kernel, budget);
+        int maxSteps = budget.maxSteps();
+        long started = System.nanoTime();
+        long allowed = budget.maxRunMillis() >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE
+                : budget.maxRunMillis() * 1_000_000L;
         Scenario scenario = new Scenario(header, statements, List.of());
         Execution ex = new Execution(scenario, kernel, false);
         Machine m = ex.machine();
@@ -112,8 +144,14 @@ public final class Timeline {
         boolean leading = true;
         Machine initial = m.copy(); // step 0 until an operation other than a declaration runs
         while (ex.hasNext()) {
+            if (System.nanoTime() - started > allowed) {
+                throw new LimitException("the run took longer than " + budget.maxRunMillis() + " ms and was stopped"
+                        + " after " + Math.max(0, t.steps()) + " steps (cowscope.session.max-run-millis)");
+            }
             int before = ex.position();
+            long stepStarted = System.nanoTime();
             RunResult.StepResult r = ex.step();
+            boolean costly = System.nanoTime() - stepStarted > COSTLY_NANOS;
             if (hasExpect(statements, before, ex.position())) {
                 // evaluated on the state before this call's operation: the current step's
                 List<ExpectResult> all = ex.result().expectations();
@@ -134,8 +172,8 @@ public final class Timeline {
                 leading = false;
             }
             t.add(r.line(), r.source(), r.caption(), s, maxSteps);
-            if (t.steps() % interval == 0) {
-                t.checkpoints.add(m.copy());
+            if (t.steps() % t.interval == 0 || costly) {
+                t.checkpoint(t.steps(), m.copy(), s);
             }
         }
         if (leading) {
@@ -145,6 +183,49 @@ public final class Timeline {
         t.cursor = t.checkpoints.get(0).copy();
         t.cursorStep = 0;
         return t;
+    }
+
+    /**
+     * Keeps a checkpoint; past {@code maxCheckpoints} every other one goes and the interval doubles,
+     * so a long session holds a bounded number of machine copies (a copy also holds the content
+     * table, which grows with every distinct text written) and a jump replays at most
+     * steps / (maxCheckpoints / 2) operations.
+     */
+    private void checkpoint(int step, Machine m, Step record) {
+        checkpoints.put(step, m);
+        records.put(step, record);
+        checkpointBytes += m.estimatedBytes();
+        while (checkpoints.size() > 1 && (checkpoints.size() > maxCheckpoints || checkpointBytes > checkpointBudget)) {
+            // keep step 0 and the multiples of the doubled interval; extra (costly-step) ones go too
+            interval *= 2;
+            checkpointBytes = 0;
+            var it = checkpoints.entrySet().iterator();
+            while (it.hasNext()) {
+                var e = it.next();
+                int key = e.getKey(); // read before remove: TreeMap may reuse the entry for its successor
+                if (key != 0 && key % interval != 0) {
+                    it.remove();
+                    records.remove(key);
+                } else {
+                    checkpointBytes += e.getValue().estimatedBytes();
+                }
+            }
+        }
+    }
+
+    /** the step of the nearest checkpoint at or before {@code step} */
+    public int checkpointAtOrBefore(int step) {
+        return checkpoints.floorKey(step);
+    }
+
+    /** the engine's estimate of the checkpoints' size */
+    public long checkpointBytes() {
+        return checkpointBytes;
+    }
+
+    /** steps between checkpoints now */
+    public int interval() {
+        return interval;
     }
 
     private static boolean hasExpect(List<Statement> statements, int from, int to) {
@@ -160,7 +241,8 @@ public final class Timeline {
         StepInfo zero = new StepInfo(0, 0, null, null, null, Map.of(), List.of(), null);
         zero.expectations.addAll(expectations);
         infos.add(zero);
-        checkpoints.add(initial);
+        checkpoints.put(0, initial);
+        checkpointBytes = initial.estimatedBytes();
     }
 
     private void add(int line, String source, String caption, Step s, int maxSteps) {
@@ -189,15 +271,17 @@ public final class Timeline {
                     throw new LimitException("the session would have more than " + maxSteps
                             + " operation steps (cowscope.session.max-steps)");
                 }
+                long stepStarted = System.nanoTime();
                 Step s = cursor.apply(op.op());
+                boolean costly = System.nanoTime() - stepStarted > COSTLY_NANOS;
                 work++;
                 cursorStep++;
                 cursorRecord = s;
                 infos.add(new StepInfo(cursorStep, line, st.source(), caption, s.op(), s.eventCounts(), s.hazards(),
                         s.error()));
                 caption = null;
-                if (cursorStep % interval == 0) {
-                    checkpoints.add(cursor.copy());
+                if (cursorStep % interval == 0 || costly) {
+                    checkpoint(cursorStep, cursor.copy(), s);
                 }
                 if (!s.ok()) {
                     error = new RunResult.RunError(line, 1, st.source(), s.error());
@@ -231,9 +315,19 @@ public final class Timeline {
             cursorRecord = null;
             return null;
         }
-        int base = ((k - 1) / interval) * interval;
-        if (!(cursorStep >= base && cursorStep < k)) {
-            cursor = checkpoints.get(base / interval).copy();
+        Step kept = records.get(k);
+        if (kept != null && !(cursorStep == k - 1)) {
+            cursor = checkpoints.get(k).copy();
+            cursorStep = k;
+            cursorRecord = kept;
+            return kept;
+        }
+        int base = checkpoints.floorKey(k - 1);
+        // replay from the cursor when it is behind k and no further than a checkpoint would be
+        // (a copy costs more than a few operations: it copies the content table too)
+        boolean fromCursor = cursorStep < k && (cursorStep >= base || k - cursorStep <= interval);
+        if (!fromCursor) {
+            cursor = checkpoints.get(base).copy();
             cursorStep = base;
         }
         while (cursorStep < k - 1) {
@@ -252,8 +346,8 @@ public final class Timeline {
      * copy, mutated between calls; the cursor does not move.
      */
     public void replay(int from, int to, ObjIntConsumer<Machine> visit) {
-        int base = (from / interval) * interval;
-        Machine m = checkpoints.get(base / interval).copy();
+        int base = checkpoints.floorKey(from);
+        Machine m = checkpoints.get(base).copy();
         for (int s = base; s <= to; s++) {
             if (s > base) {
                 m.apply(infos.get(s).op);

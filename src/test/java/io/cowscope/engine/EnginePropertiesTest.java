@@ -41,8 +41,21 @@ class EnginePropertiesTest {
             int n = 4 + r.nextInt(240);
             List<Integer> code = new java.util.ArrayList<>();
             for (int i = 0; i < n; i++) code.add(r.nextInt(10_001));
-            runChecked(v, r.nextInt(105), code);
+            int variant = r.nextInt(105);
+            runChecked(v, variant, code);
+            if (t % 10 == 0) replayMatches(v, variant, code, r.nextInt(1000));
         }
+    }
+
+    private static void replayMatches(KernelVersion v, int variant, List<Integer> code, int target) {
+        MachineConfig c = RandomOps.config(v, variant);
+        Timeline tl = new Timeline(c, 8);
+        List<Op> ops = RandomOps.run(tl.machine(), code, tl::append);
+        int n = target % (ops.size() + 1);
+        Machine ref = new Machine(c);
+        for (int i = 0; i < n; i++) ref.apply(ops.get(i));
+        tl.goTo(n);
+        assertEquals(ref.snapshot(), tl.machine().snapshot(), () -> "replay differs at " + v + " variant " + variant);
     }
 
     private static void runChecked(KernelVersion v, int variant, List<Integer> code) {

@@ -71,14 +71,18 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
         return scheduler;
     }
 
-    /** Loads a new session for this connection; the connection's previous session is closed first. */
+    /**
+     * Loads a new session for this connection. The connection's previous session is closed once the
+     * new one has loaded; a load that fails leaves it as it was.
+     */
     public Session load(Peer peer, Session.LoadRequest request) {
-        close(peer);
-        if (byToken.size() >= properties.maxSessions()) {
-            throw new LimitException("the server holds " + byToken.size() + " sessions, its limit"
+        int others = byToken.size() - (byPeer.containsKey(peer.id()) ? 1 : 0);
+        if (others >= properties.maxSessions()) {
+            throw new LimitException("the server holds " + others + " sessions, its limit"
                     + " (cowscope.session.max-sessions); try again later");
         }
         Session session = Session.load(newToken(), request, properties);
+        close(peer);
         Entry e = new Entry(session, peer.id());
         byToken.put(session.token(), e);
         byPeer.put(peer.id(), e);

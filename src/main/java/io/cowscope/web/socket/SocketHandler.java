@@ -26,6 +26,13 @@ class SocketHandler extends TextWebSocketHandler {
     /** how long one send may block, and how much may queue behind a slow client */
     private static final int SEND_TIME_LIMIT_MS = 10_000;
     private static final int SEND_BUFFER_LIMIT_BYTES = 4 * 1024 * 1024;
+    /**
+     * The container's receive buffer per connection. Frames arrive in pieces of at most this size
+     * and are joined here, so that a connection does not hold a buffer as large as the largest
+     * message it may send (Tomcat allocates that buffer per connection: 1 MiB for 512 Ki chars).
+     */
+    private static final int RECEIVE_BUFFER_CHARS = 8 * 1024;
+    private static final String PARTIAL = SocketHandler.class.getName() + ".partial";
 
     private final MessageDispatcher dispatcher;
     private final ObjectMapper json;
@@ -45,24 +52,48 @@ class SocketHandler extends TextWebSocketHandler {
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) {
-        // a larger frame closes the connection with 1009 (message too big)
-        session.setTextMessageSizeLimit(maxTextMessageBytes);
+        // a larger message closes the connection with 1009 (message too big), see handleTextMessage
+        session.setTextMessageSizeLimit(Math.min(RECEIVE_BUFFER_CHARS, maxTextMessageBytes));
         peers.put(session.getId(), new SessionPeer(
                 new ConcurrentWebSocketSessionDecorator(session, SEND_TIME_LIMIT_MS, SEND_BUFFER_LIMIT_BYTES)));
     }
 
     @Override
-    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+    protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
         SessionPeer peer = peers.get(session.getId());
-        if (peer != null) {
-            dispatcher.dispatch(message.getPayload(), peer);
+        if (peer == null) {
+            return;
         }
+        StringBuilder partial = (StringBuilder) session.getAttributes().get(PARTIAL);
+        if (message.isLast() && partial == null) {
+            dispatcher.dispatch(message.getPayload(), peer);
+            return;
+        }
+        if (partial == null) {
+            partial = new StringBuilder();
+            session.getAttributes().put(PARTIAL, partial);
+        }
+        partial.append(message.getPayload());
+        if (partial.length() > maxTextMessageBytes) {
+            session.getAttributes().remove(PARTIAL);
+            session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("a message is at most " + maxTextMessageBytes));
+            return;
+        }
+        if (message.isLast()) {
+            session.getAttributes().remove(PARTIAL);
+            dispatcher.dispatch(partial.toString(), peer);
+        }
+    }
+
+    @Override
+    public boolean supportsPartialMessages() {
+        return true;
     }
 
     @Override
     protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
         SessionPeer peer = peers.get(session.getId());
-        if (peer != null) {
+        if (peer != null && message.isLast()) {
             peer.send(new Messages.Error(Messages.MALFORMED, "messages are JSON text frames, not binary"));
         }
     }

@@ -192,4 +192,20 @@ class ExplorerBrowserTest extends BrowserSupport {
         wait.until(ExpectedConditions.attributeToBe(By.tagName("html"), "data-theme", "dark"));
         screenshot("one-gib-strip-dark.png");
     }
+
+    @Test
+    void aReconnectResumesTheSessionAtItsPosition() {
+        openConnected();
+        loadFromGallery(CVE, "5.7");
+        js("document.activeElement.blur()");
+        new Actions(driver).sendKeys(Keys.ARROW_RIGHT).sendKeys(Keys.ARROW_RIGHT).sendKeys(Keys.ARROW_RIGHT).perform();
+        waitForSessionAt(3);
+        String token = (String) js("return window.cowscope.store.state.session.token");
+        driver.findElement(By.cssSelector("button[data-action='reconnect']")).click();
+        wait.until(d -> number("return window.cowscope.store.state.connects") == 2);
+        wait.until(ExpectedConditions.attributeToBe(By.id("conn-status"), "data-status", "connected"));
+        waitForSessionAt(3);
+        assertThat(js("return window.cowscope.store.state.session.token")).isEqualTo(token);
+        assertThat(cardsOn("stage")).isEqualTo(serverPages("snapshot"));
+    }
 }

@@ -210,7 +210,8 @@ for (const action of actions) {
 }
 
 // ---- paint: one per animation frame, whatever arrived ----
-let paintedVersion = -1;
+// the session object itself: a new session (after load, kernel or compare) starts again at version 1
+let paintedSession: SessionState | null = null;
 let paintedDiagnostics: readonly Diagnostic[] | null = null;
 function paintDiagnostics(list: readonly Diagnostic[]): void {
   byId('diagnostics').replaceChildren(
@@ -248,9 +249,9 @@ function paint(): void {
 
   const session = state.session;
   const uiKey = JSON.stringify([ui.selection, ui.breakpoints]);
-  if (session && session.version === paintedVersion && uiKey === paintedUi) return;
-  const moved = session?.version !== paintedVersion;
-  paintedVersion = session?.version ?? -1;
+  if (session && session === paintedSession && uiKey === paintedUi) return;
+  const moved = session !== paintedSession;
+  paintedSession = session;
   paintedUi = uiKey;
   if (session && currentGallery) {
     const link = new URLSearchParams({ gallery: currentGallery, kernel: session.kernel, step: String(session.step) });
@@ -258,7 +259,8 @@ function paint(): void {
     if (ui.theme === 'dark') link.set('theme', 'dark');
     const next = `?${link.toString()}`;
     if (window.location.search !== next) history.replaceState(null, '', next);
-  } else if (session && window.location.search) {
+  } else if (session && window.location.search && !document.documentElement.dataset.embed && !window.location.search.includes('room=')) {
+    // (an embed's options and a follower's room stay in the address bar)
     history.replaceState(null, '', window.location.pathname);
   }
   byId('scenario-title').textContent = session ? session.title || 'Scenario' : 'No scenario loaded — open the gallery (G)';
@@ -365,7 +367,7 @@ document.addEventListener('keydown', (event) => {
 });
 document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
 // issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
-installShare({ store, send, editor, settle: () => Promise.all([motion.finished(), motion2.finished()]) });
+installShare({ store, send, editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
 paint();
 connection.open();
 

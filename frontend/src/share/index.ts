@@ -22,6 +22,8 @@ export interface ShareApp {
   readonly editor: { text(): string; setText(text: string): void };
   /** resolves when the stages' animations have finished */
   settle?(): Promise<unknown>;
+  /** a link (not the gallery) is being loaded: the address bar's gallery link no longer applies */
+  loadedElsewhere?(): void;
 }
 
 interface Opening {
@@ -90,6 +92,7 @@ export function installShare(app: ShareApp): void {
       o.phase = 'loading';
       o.before = state.session?.token ?? null;
       app.editor.setText(o.content.text);
+      app.loadedElsewhere?.();
       store.dispatch({ kind: 'ui', change: { kernel: o.content.kernel, compareKernel: o.content.compare ?? null } });
       app.send(request.load({ text: o.content.text }, o.content.kernel, o.content.compare));
       return;

@@ -390,6 +390,7 @@ class ShareFrontBrowserTests extends BrowserSupport {
         assertThat(follower.findElement(By.tagName("html")).getAttribute("data-following")).isEqualTo("detached");
         js(follower, "window.cowscope.send({type: 'goto', v: 1, step: 1})");
         waitForStep(follower, 1);
+        js("document.activeElement.blur()"); // the focus was on the compare picker, where keys are the picker's
         new Actions(driver).sendKeys(Keys.END).perform();
         long end = ((Number) session(driver).get("steps")).longValue();
         waitForStep(driver, end);

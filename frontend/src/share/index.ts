@@ -1,3 +1,4 @@
+import './csp';
 import './share.css';
 import { embedSnippet, embedUrl, type EmbedOptions, readEmbedOptions } from '../embed/snippet';
 import { exportSvg, type ExportStage } from '../export/svg';
@@ -322,7 +323,10 @@ export function installShare(app: ShareApp): void {
     const session = store.state.session!;
     const caption = [
       `Step ${session.step} of ${session.steps}: ${(document.getElementById('caption')?.textContent ?? '').trim() || (session.step === 0 ? 'the initial state' : '')}`,
-      ...[...document.querySelectorAll('#decision .decision-line, #decision > p')].map((e) => (e.textContent ?? '').trim()).filter(Boolean),
+      // the decision lines as read aloud: without the coloured letter marks (aria-hidden)
+      ...[...document.querySelectorAll('#decision > p')]
+        .map((p) => [...p.childNodes].filter((n) => !(n instanceof Element && n.getAttribute('aria-hidden') === 'true')).map((n) => n.textContent ?? '').join('').trim())
+        .filter(Boolean),
     ];
     if (caption.length === 1) {
       const decision = (document.getElementById('decision')?.textContent ?? '').trim();
@@ -721,10 +725,23 @@ export function installShare(app: ShareApp): void {
   }
 
   // ---------- what the page opens ----------
-  store.subscribe(() => {
+  /** opened from a full-state link: the fragment keeps naming the view as it changes (like Compiler Explorer) */
+  let trackFragment = false;
+  let fragmentTimer: ReturnType<typeof setTimeout> | null = null;
+  store.subscribe((state, previous) => {
     advanceOpening();
     followerSync();
     void presenterSync();
+    if (trackFragment && !opening && (state.session !== previous.session || state.ui.theme !== previous.ui.theme)) {
+      if (fragmentTimer) clearTimeout(fragmentTimer);
+      fragmentTimer = setTimeout(() => {
+        const content = currentContent();
+        // a gallery load writes its own ?gallery= link; then that one names the view
+        if (!content || !trackFragment || location.search) return;
+        const fragment = encodeFragment(content);
+        if (location.hash !== fragment) history.replaceState(null, '', location.pathname + location.search + fragment);
+      }, 400);
+    }
   });
 
   const params = new URLSearchParams(location.search);
@@ -738,7 +755,9 @@ export function installShare(app: ShareApp): void {
   } else if (/^#v\d+:/.test(fragment)) {
     try {
       const content = decodeFragment(fragment);
-      first = open(content, null, embedStart ?? content.step ?? null);
+      first = open(content, null, embedStart ?? content.step ?? null).then(() => {
+        trackFragment = !embed.embed;
+      });
     } catch (e) {
       first = Promise.reject(e);
     }

@@ -138,6 +138,19 @@ class ShareFrontBrowserTests extends BrowserSupport {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("share-dialog")));
     }
 
+    /** Starts recording Content-Security-Policy violations in this page (from now on). */
+    private static void recordViolations(WebDriver d) {
+        js(d, """
+                window.__csp = [];
+                document.addEventListener('securitypolicyviolation',
+                    (e) => window.__csp.push(e.violatedDirective + ' ' + e.sourceFile + ':' + e.lineNumber + ' ' + (e.sample || '')));""");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> violations(WebDriver d) {
+        return (List<Object>) js(d, "return window.__csp || ['not recording']");
+    }
+
     void screenshotOf(WebDriver d, String name) throws IOException {
         Path dir = Files.createDirectories(Path.of("target", "screenshots"));
         Files.write(dir.resolve(name), ((ChromeDriver) d).getScreenshotAs(OutputType.BYTES));
@@ -146,6 +159,7 @@ class ShareFrontBrowserTests extends BrowserSupport {
     @Test
     void aFullStateLinkOpensTheSameViewInAFreshBrowser() throws IOException {
         loadGalleryAt(CVE, "5.7", "6.18", 0);
+        recordViolations(driver);
         for (int i = 1; i <= 4; i++) {
             new Actions(driver).sendKeys(Keys.ARROW_RIGHT).perform();
             waitForStep(driver, i);
@@ -159,6 +173,7 @@ class ShareFrontBrowserTests extends BrowserSupport {
         assertThat(js("return document.activeElement.id")).isEqualTo("share-copy");
         assertThat(js("return document.getElementById('share-dialog').matches(':modal')")).isEqualTo(true);
         screenshot("share-dialog.png");
+        assertThat(violations(driver)).as("CSP violations in the share dialog").isEmpty();
         Map<String, Object> here = session(driver);
 
         ChromeDriver fresh = newBrowser();
@@ -280,6 +295,7 @@ class ShareFrontBrowserTests extends BrowserSupport {
     @Test
     void exportsAreAValidSvgPngAndAnimatedGif() throws Exception {
         loadGalleryAt(CVE, "5.7", null, 6);
+        recordViolations(driver);
         openShareDialog();
 
         byte[] svg = exported("export-svg", ".svg");
@@ -312,8 +328,9 @@ class ShareFrontBrowserTests extends BrowserSupport {
         byte[] gif = exported("export-gif", ".gif");
         assertThat(new String(gif, 0, 6, StandardCharsets.US_ASCII)).isEqualTo("GIF89a");
         assertThat(gifFrames(gif)).isEqualTo(3);
-        // back where it was
+        // back where it was, and nothing the policy refused on the way
         waitForStep(driver, 6);
+        assertThat(violations(driver)).as("CSP violations while exporting").isEmpty();
         Files.createDirectories(Path.of("target", "screenshots"));
         Files.write(Path.of("target", "screenshots", "export.png"), png);
         Files.write(Path.of("target", "screenshots", "export.gif"), gif);
@@ -361,6 +378,7 @@ class ShareFrontBrowserTests extends BrowserSupport {
         ChromeDriver follower = newBrowser();
         follower.get(url(""));
         waitOn(follower).until(ExpectedConditions.attributeToBe(By.id("conn-status"), "data-status", "connected"));
+        recordViolations(follower);
         follower.findElement(By.id("present-button")).click();
         follower.findElement(By.id("join-code")).sendKeys(code.toLowerCase());
         follower.findElement(By.cssSelector("#join-form button[type=submit]")).click();
@@ -384,6 +402,7 @@ class ShareFrontBrowserTests extends BrowserSupport {
         waitOn(follower).until(d -> "5.7".equals(session(follower).get("compare")));
         waitOn(follower).until(d -> follower.findElement(By.id("stage2")).isDisplayed());
         screenshotOf(follower, "follower-following.png");
+        assertThat(violations(follower)).as("CSP violations while following").isEmpty();
 
         // detached, the follower goes its own way while the presenter moves on
         follower.findElement(By.id("follow-detach")).click();

@@ -230,7 +230,7 @@ function paint(): void {
   if (root.dataset.theme !== ui.theme) root.dataset.theme = ui.theme;
   byId('gallery').hidden = !ui.gallery;
   byId('help').hidden = !ui.help;
-  byId('speed').textContent = `${(1000 / ui.speed).toFixed(ui.speed > 1000 ? 1 : 0)} steps/s`;
+  byId('speed').textContent = `${Number((1000 / ui.speed).toFixed(1))} steps/s`;
   const play = byId('play-button');
   play.textContent = ui.playing ? "❚❚ Pause" : "▶ Play";
   play.setAttribute('aria-pressed', String(ui.playing));

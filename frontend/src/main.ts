@@ -21,6 +21,7 @@ import {
   renderTimeline,
 } from './render/panels';
 import { Stage } from './render/stage';
+import { scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
 
 // Wiring only: the model holds state, transport feeds it, render draws it, actions change it.
@@ -51,10 +52,18 @@ const editor = createEditor(
   () => loadText(editor.text()),
 );
 
+/** the last load sent, so that a background scan can load the same */
+let lastLoad: ClientRequest | null = null;
+let stopScan: () => void = () => {};
+function sendLoad(load: ClientRequest): void {
+  lastLoad = load;
+  send(load);
+}
+
 function loadText(text: string): void {
   currentGallery = null;
   keepStep = store.state.session?.step ?? null;
-  send(request.load({ text }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
+  sendLoad(request.load({ text }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
 }
 
 function select(key: string): void {
@@ -152,7 +161,7 @@ for (const item of GALLERY) {
     currentGallery = item.id;
     editor.setText(item.text);
     keepStep = null;
-    send(request.load({ gallery: item.id }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
+    sendLoad(request.load({ gallery: item.id }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
     store.dispatch({ kind: 'ui', change: { gallery: false } });
   });
   li.appendChild(button);
@@ -327,10 +336,22 @@ const connection = new Connection({
       currentGallery = initial.gallery;
       const item = GALLERY.find((g) => g.id === initial.gallery);
       if (item) editor.setText(item.text);
-      send(request.load({ gallery: initial.gallery }, initial.kernel ?? state.ui.kernel, initial.compare ?? undefined));
+      sendLoad(request.load({ gallery: initial.gallery }, initial.kernel ?? state.ui.kernel, initial.compare ?? undefined));
     }
     if (message.type === 'session') {
       editor.setText(message.text);
+      // fill the timeline's markers in the background (same scenario, same kernel, no compare)
+      stopScan();
+      const token = message.token;
+      const scenario = lastLoad && lastLoad.type === 'load' ? lastLoad.scenario : { text: message.text };
+      if (!params.has('noscan')) {
+        stopScan = scanTimeline({
+          url: socketUrl(window.location),
+          load: request.load(scenario, message.kernel),
+          steps: message.steps,
+          onStep: (step, types) => store.dispatch({ kind: 'scanned', token, step, types }),
+        });
+      }
       if (initial.step !== null) {
         send(request.goto(initial.step === 'end' ? message.steps : Math.min(Number(initial.step), message.steps)));
         initial.step = null;

@@ -4,7 +4,7 @@ import { createActions, type Controller } from './actions/session-actions';
 import { GALLERY } from './gallery-data';
 import { compareVersions, eraOf, VERSIONS } from './model/kernels';
 import { type ClientRequest, type Diagnostic, parseServerMessage, request } from './model/protocol';
-import { currentLine, differences, eventTypes, needsFullState, type SessionState } from './model/session';
+import { currentLine, differences, eventTypes, needsFullState, type SessionState, stripsWanted } from './model/session';
 import { Store } from './model/store';
 import type { Selection } from './model/state';
 import { Motion } from './render/anim';
@@ -279,14 +279,14 @@ function paint(): void {
   if (!session) return;
   const differs = differences(session.diff, session.snapshot);
   byId('stage-main-kernel').textContent = `kernel ${session.kernel} · ${eraOf(session.kernel).name}`;
-  stage.render(session.snapshot, { report: moved ? session.report : null, selected, involved: involvedKeys(session.snapshot), differs, onSelect: select });
+  stage.render(session.snapshot, { report: moved ? session.report : null, selected, involved: involvedKeys(session.snapshot), differs, onSelect: select, strips: session.strips });
   attachCompare(session);
   const compare = session.compareSnapshot;
   byId('stage-compare').hidden = !compare;
   byId('stages').classList.toggle('comparing', !!compare);
   if (compare && session.compare) {
     byId('stage-compare-kernel').textContent = `kernel ${session.compare} · ${eraOf(session.compare).name}`;
-    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select });
+    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select, strips: session.compareStrips });
   }
 }
 function attachCompare(session: SessionState): void {
@@ -309,6 +309,23 @@ function safePaint(): void {
 }
 const schedule = frameScheduler(safePaint);
 store.subscribe(schedule);
+
+/** Large mappings are drawn from the server's strips: ask once per mapping and step. */
+const stripsAsked = new Set<string>();
+let stripsAskedAt = '';
+function askForStrips(session: SessionState): void {
+  const at = `${session.token}:${session.step}:${session.report?.kernelStep ?? -1}:${session.report === null ? 'load' : ''}`;
+  if (at !== stripsAskedAt) {
+    stripsAsked.clear();
+    stripsAskedAt = at;
+  }
+  for (const [proc, variable, pages] of stripsWanted(session, 512)) {
+    const key = `${proc}.${variable}`;
+    if (stripsAsked.has(key)) continue;
+    stripsAsked.add(key);
+    send(request.strip(proc, variable, 0, pages - 1));
+  }
+}
 
 // ---- a link may name what to show: ?gallery=ID&kernel=5.7&compare=6.18&step=end&theme=dark ----
 const params = new URLSearchParams(window.location.search);
@@ -358,6 +375,9 @@ const connection = new Connection({
       }
       if (keepStep !== null && keepStep > 0) send(request.goto(Math.min(keepStep, message.steps)));
       keepStep = null;
+    }
+    if ((message.type === 'delta' || message.type === 'session' || message.type === 'window') && store.state.session) {
+      askForStrips(store.state.session);
     }
     if (message.type === 'delta') {
       if (message.appended.length && state.session) {

@@ -1,5 +1,5 @@
 import type { Diagnostic, ServerMessage, UnreadableMessage } from './protocol';
-import { receiveDelta, receiveWindow, type SessionState, startSession } from './session';
+import { receiveDelta, receiveStrip, receiveWindow, type SessionState, startSession } from './session';
 
 /**
  * What the page knows. `connected` means the server answered our hello, not merely that the
@@ -150,6 +150,8 @@ function receive(state: AppState, message: ServerMessage | UnreadableMessage): A
       return state.session ? { ...state, session: receiveDelta(state.session, message) } : state;
     case 'window':
       return state.session ? { ...state, session: receiveWindow(state.session, message) } : state;
+    case 'strip':
+      return state.session ? { ...state, session: receiveStrip(state.session, message) } : state;
     case 'playing':
       return { ...state, ui: { ...state.ui, playing: true } };
     case 'paused':

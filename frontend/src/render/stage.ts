@@ -282,7 +282,7 @@ export class Stage {
       });
       fo.appendChild(canvas);
       children.push(fo);
-      children.push(svg('text', { class: 'strip-legend', x: 0, y: this.config.vmaHeader + this.config.stripHeight - 4 }, 'W writable · R read-only · S swapped · 0 zero · · none · ? not loaded (click to zoom)'));
+      children.push(svg('text', { class: 'strip-legend', x: 0, y: this.config.vmaHeader + this.config.stripHeight - 4 }, 'W writable (solid) · R read-only (—) · S swapped (hatched) · 0 zero (dots) · none (blank) — click to zoom'));
       el.replaceChildren(...children);
       drawStrip(canvas, v, stripText);
       return;

@@ -140,6 +140,14 @@ function paintCells(ctx: CanvasRenderingContext2D, canvas: HTMLCanvasElement, ce
   cells.forEach((state, i) => {
     ctx.fillStyle = CELL_COLOUR[state];
     ctx.fillRect(i * w, 0, Math.max(1, w - (w > 3 ? 1 : 0)), canvas.height);
+    if (state === 'readonly') {
+      // a second channel besides colour: read-only cells carry a line, zero cells a dot
+      ctx.fillStyle = 'rgba(0,0,0,0.55)';
+      ctx.fillRect(i * w, canvas.height / 2 - 1, Math.max(1, w), 2);
+    } else if (state === 'zero' && i % 2 === 0) {
+      ctx.fillStyle = '#000';
+      ctx.fillRect(i * w, canvas.height / 2 - 1, Math.max(1, Math.min(2, w)), 2);
+    }
     if (state === 'swapped' || state === 'unknown') {
       // hatching: the second channel besides colour
       ctx.fillStyle = 'rgba(0,0,0,0.35)';

@@ -4,7 +4,7 @@ import { createActions, type Controller } from './actions/session-actions';
 import { GALLERY } from './gallery-data';
 import { compareVersions, eraOf, VERSIONS } from './model/kernels';
 import { type ClientRequest, type Diagnostic, parseServerMessage, request } from './model/protocol';
-import { currentLine, differences, eventTypes, needsFullState, type SessionState } from './model/session';
+import { currentLine, differences, eventTypes, needsFullState, type SessionState, stripsWanted } from './model/session';
 import { Store } from './model/store';
 import type { Selection } from './model/state';
 import { Motion } from './render/anim';
@@ -21,6 +21,7 @@ import {
   renderTimeline,
 } from './render/panels';
 import { Stage } from './render/stage';
+import { scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
 import { installShare } from './share';
 
@@ -52,10 +53,18 @@ const editor = createEditor(
   () => loadText(editor.text()),
 );
 
+/** the last load sent, so that a background scan can load the same */
+let lastLoad: ClientRequest | null = null;
+let stopScan: () => void = () => {};
+function sendLoad(load: ClientRequest): void {
+  lastLoad = load;
+  send(load);
+}
+
 function loadText(text: string): void {
   currentGallery = null;
   keepStep = store.state.session?.step ?? null;
-  send(request.load({ text }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
+  sendLoad(request.load({ text }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
 }
 
 function select(key: string): void {
@@ -153,7 +162,7 @@ for (const item of GALLERY) {
     currentGallery = item.id;
     editor.setText(item.text);
     keepStep = null;
-    send(request.load({ gallery: item.id }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
+    sendLoad(request.load({ gallery: item.id }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
     store.dispatch({ kind: 'ui', change: { gallery: false } });
   });
   li.appendChild(button);
@@ -232,7 +241,7 @@ function paint(): void {
   if (root.dataset.theme !== ui.theme) root.dataset.theme = ui.theme;
   byId('gallery').hidden = !ui.gallery;
   byId('help').hidden = !ui.help;
-  byId('speed').textContent = `${(1000 / ui.speed).toFixed(ui.speed > 1000 ? 1 : 0)} steps/s`;
+  byId('speed').textContent = `${Number((1000 / ui.speed).toFixed(1))} steps/s`;
   const play = byId('play-button');
   play.textContent = ui.playing ? "❚❚ Pause" : "▶ Play";
   play.setAttribute('aria-pressed', String(ui.playing));
@@ -273,14 +282,14 @@ function paint(): void {
   if (!session) return;
   const differs = differences(session.diff, session.snapshot);
   byId('stage-main-kernel').textContent = `kernel ${session.kernel} · ${eraOf(session.kernel).name}`;
-  stage.render(session.snapshot, { report: moved ? session.report : null, selected, involved: involvedKeys(session.snapshot), differs, onSelect: select });
+  stage.render(session.snapshot, { report: moved ? session.report : null, selected, involved: involvedKeys(session.snapshot), differs, onSelect: select, strips: session.strips });
   attachCompare(session);
   const compare = session.compareSnapshot;
   byId('stage-compare').hidden = !compare;
   byId('stages').classList.toggle('comparing', !!compare);
   if (compare && session.compare) {
     byId('stage-compare-kernel').textContent = `kernel ${session.compare} · ${eraOf(session.compare).name}`;
-    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select });
+    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select, strips: session.compareStrips });
   }
 }
 function attachCompare(session: SessionState): void {
@@ -303,6 +312,23 @@ function safePaint(): void {
 }
 const schedule = frameScheduler(safePaint);
 store.subscribe(schedule);
+
+/** Large mappings are drawn from the server's strips: ask once per mapping and step. */
+const stripsAsked = new Set<string>();
+let stripsAskedAt = '';
+function askForStrips(session: SessionState): void {
+  const at = `${session.token}:${session.step}:${session.report?.kernelStep ?? -1}:${session.report === null ? 'load' : ''}`;
+  if (at !== stripsAskedAt) {
+    stripsAsked.clear();
+    stripsAskedAt = at;
+  }
+  for (const [proc, variable, pages] of stripsWanted(session, 512)) {
+    const key = `${proc}.${variable}`;
+    if (stripsAsked.has(key)) continue;
+    stripsAsked.add(key);
+    send(request.strip(proc, variable, 0, pages - 1));
+  }
+}
 
 // ---- a link may name what to show: ?gallery=ID&kernel=5.7&compare=6.18&step=end&theme=dark ----
 const params = new URLSearchParams(window.location.search);
@@ -330,16 +356,31 @@ const connection = new Connection({
       currentGallery = initial.gallery;
       const item = GALLERY.find((g) => g.id === initial.gallery);
       if (item) editor.setText(item.text);
-      send(request.load({ gallery: initial.gallery }, initial.kernel ?? state.ui.kernel, initial.compare ?? undefined));
+      sendLoad(request.load({ gallery: initial.gallery }, initial.kernel ?? state.ui.kernel, initial.compare ?? undefined));
     }
     if (message.type === 'session') {
       editor.setText(message.text);
+      // fill the timeline's markers in the background (same scenario, same kernel, no compare)
+      stopScan();
+      const token = message.token;
+      const scenario = lastLoad && lastLoad.type === 'load' ? lastLoad.scenario : { text: message.text };
+      if (!params.has('noscan')) {
+        stopScan = scanTimeline({
+          url: socketUrl(window.location),
+          load: request.load(scenario, message.kernel),
+          steps: message.steps,
+          onStep: (step, types) => store.dispatch({ kind: 'scanned', token, step, types }),
+        });
+      }
       if (initial.step !== null) {
         send(request.goto(initial.step === 'end' ? message.steps : Math.min(Number(initial.step), message.steps)));
         initial.step = null;
       }
       if (keepStep !== null && keepStep > 0) send(request.goto(Math.min(keepStep, message.steps)));
       keepStep = null;
+    }
+    if ((message.type === 'delta' || message.type === 'session' || message.type === 'window') && store.state.session) {
+      askForStrips(store.state.session);
     }
     if (message.type === 'delta') {
       if (message.appended.length && state.session) {

@@ -61,3 +61,15 @@ describe('window answers', () => {
     expect(merged.pages.map((p) => p.pfn)).toEqual(expect.arrayContaining([...current.pages.map((p) => p.pfn), 999]));
   });
 });
+
+import { cellsFromStrip } from '../src/render/strip';
+
+describe('strip cells', () => {
+  it('reads the server strip, one char per page, the most frequent state per column', () => {
+    expect(cellsFromStrip('wwrr..zzsS', 5)).toEqual(['writable', 'readonly', 'none', 'zero', 'swapped']);
+    const big = 'r'.repeat(100_000) + '.'.repeat(162_144);
+    const cells = cellsFromStrip(big, 400);
+    expect(cells.slice(0, 150).every((c) => c === 'readonly')).toBe(true);
+    expect(cells.slice(160).every((c) => c === 'none')).toBe(true);
+  });
+});

@@ -136,6 +136,19 @@ export interface WindowMessage {
   readonly compareState?: Snapshot | null;
 }
 
+/** One character per page of a mapping (Observer.pteStrip): x . z r w h H s S */
+export interface StripMessage {
+  readonly type: 'strip';
+  readonly step: number;
+  readonly proc: string;
+  readonly var: string;
+  readonly first: number;
+  readonly last: number;
+  readonly pages: number;
+  readonly strip: string;
+  readonly compareStrip: string | null;
+}
+
 export interface NoticeMessage {
   readonly type: 'playing' | 'paused' | 'ended' | 'closed' | 'expired';
   readonly step?: number;
@@ -150,6 +163,7 @@ export type ServerMessage =
   | SessionMessage
   | DeltaMessage
   | WindowMessage
+  | StripMessage
   | NoticeMessage;
 
 /** What came in but is not a message the client understands; kept to report it. */
@@ -229,6 +243,18 @@ export function parseServerMessage(text: string): ServerMessage | UnreadableMess
         state: isObject(data.state) ? normalizeSnapshot(data.state) : null,
         compareState: isObject(data.compareState) ? normalizeSnapshot(data.compareState) : null,
       };
+    case 'strip':
+      return {
+        type: 'strip',
+        step: num(data.step, 0),
+        proc: str(data.proc) ?? '',
+        var: str(data.var) ?? '',
+        first: num(data.first, 0),
+        last: num(data.last, 0),
+        pages: num(data.pages, 0),
+        strip: str(data.strip) ?? '',
+        compareStrip: str(data.compareStrip),
+      };
     case 'playing':
     case 'paused':
     case 'ended':
@@ -304,6 +330,7 @@ export type ClientRequest =
   | { type: 'kernel'; v: 1; version: string }
   | { type: 'compare'; v: 1; kernel: string | null }
   | { type: 'window'; v: 1; proc: string; var: string; first: number; last: number }
+  | { type: 'strip'; v: 1; proc: string; var: string; first: number; last: number }
   | { type: 'resume'; v: 1; token: string }
   | { type: 'close'; v: 1 };
 
@@ -328,6 +355,14 @@ export const request = {
   compare: (kernel: string | null): ClientRequest => ({ type: 'compare', v: 1, kernel }),
   window: (proc: string, variable: string, first: number, last: number): ClientRequest => ({
     type: 'window',
+    v: 1,
+    proc,
+    var: variable,
+    first,
+    last,
+  }),
+  strip: (proc: string, variable: string, first: number, last: number): ClientRequest => ({
+    type: 'strip',
     v: 1,
     proc,
     var: variable,

@@ -4,6 +4,7 @@ import type {
   ExpectationResult,
   SessionMessage,
   Statement,
+  StripMessage,
   StepReport,
   WindowMessage,
 } from './protocol';
@@ -38,6 +39,9 @@ export interface SessionState {
   /** event types per step, learned as steps are visited: the timeline's markers */
   readonly markers: Readonly<Record<number, readonly string[]>>;
   readonly expectations: readonly ExpectationResult[];
+  /** whole-mapping strips of large mappings at the current step: "proc.var" → one char per page */
+  readonly strips: Readonly<Record<string, string>>;
+  readonly compareStrips: Readonly<Record<string, string>>;
   /** bumps on every change of position or state, so views can skip unchanged frames */
   readonly version: number;
 }
@@ -76,6 +80,8 @@ export function startSession(message: SessionMessage): SessionState {
     diff: [],
     markers: {},
     expectations: message.expectations,
+    strips: {},
+    compareStrips: {},
     version: 1,
   };
 }
@@ -113,8 +119,33 @@ export function receiveDelta(session: SessionState, message: DeltaMessage): Sess
     compareReport: message.compare,
     diff: message.diff,
     markers,
+    // strips belong to a step; the page asks again for the new one
+    strips: message.step === session.step ? session.strips : {},
+    compareStrips: message.step === session.step ? session.compareStrips : {},
     version: session.version + 1,
   };
+}
+
+export function receiveStrip(session: SessionState, message: StripMessage): SessionState {
+  if (message.step !== session.step) return session;
+  const key = `${message.proc}.${message.var}`;
+  return {
+    ...session,
+    strips: { ...session.strips, [key]: message.strip },
+    compareStrips: message.compareStrip !== null ? { ...session.compareStrips, [key]: message.compareStrip } : session.compareStrips,
+    version: session.version + 1,
+  };
+}
+
+/** The large mappings of a snapshot whose strip the page should ask for: [proc, var, pages]. */
+export function stripsWanted(session: SessionState, threshold: number): [string, string, number][] {
+  const wanted: [string, string, number][] = [];
+  for (const p of session.snapshot.processes) {
+    for (const v of p.vmas) {
+      if (v.pages > threshold && session.strips[`${p.name}.${v.var}`] === undefined) wanted.push([p.name, v.var, v.pages]);
+    }
+  }
+  return wanted;
 }
 
 function mergeHazards(old: readonly Hazard[], added: readonly Hazard[]): Hazard[] {

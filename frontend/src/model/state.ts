@@ -1,5 +1,5 @@
 import type { Diagnostic, ServerMessage, UnreadableMessage } from './protocol';
-import { receiveDelta, receiveWindow, type SessionState, startSession } from './session';
+import { receiveDelta, receiveStrip, receiveWindow, type SessionState, startSession } from './session';
 
 /**
  * What the page knows. `connected` means the server answered our hello, not merely that the
@@ -80,7 +80,9 @@ export type AppEvent =
   | { readonly kind: 'ui'; readonly change: Partial<UiState> }
   | { readonly kind: 'toggle-breakpoint'; readonly step: number }
   | { readonly kind: 'toggle-event-break'; readonly event: string }
-  | { readonly kind: 'speed'; readonly faster: boolean };
+  | { readonly kind: 'speed'; readonly faster: boolean }
+  /** a background scan learned the event types of a step of the session with this token */
+  | { readonly kind: 'scanned'; readonly token: string; readonly step: number; readonly types: readonly string[] };
 
 /** One notch faster or slower on the SPEEDS scale. */
 export function nextSpeed(speed: number, faster: boolean): number {
@@ -113,6 +115,11 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, ui: { ...state.ui, eventBreaks: toggle(state.ui.eventBreaks, event.event) } };
     case 'speed':
       return { ...state, ui: { ...state.ui, speed: nextSpeed(state.ui.speed, event.faster) } };
+    case 'scanned': {
+      const s = state.session;
+      if (!s || s.token !== event.token || s.markers[event.step]) return state;
+      return { ...state, session: { ...s, markers: { ...s.markers, [event.step]: event.types }, version: s.version + 1 } };
+    }
   }
 }
 
@@ -143,6 +150,8 @@ function receive(state: AppState, message: ServerMessage | UnreadableMessage): A
       return state.session ? { ...state, session: receiveDelta(state.session, message) } : state;
     case 'window':
       return state.session ? { ...state, session: receiveWindow(state.session, message) } : state;
+    case 'strip':
+      return state.session ? { ...state, session: receiveStrip(state.session, message) } : state;
     case 'playing':
       return { ...state, ui: { ...state.ui, playing: true } };
     case 'paused':

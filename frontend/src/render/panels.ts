@@ -52,8 +52,9 @@ export function decisionSentence(event: EngineEvent): string {
   if (event.function && !/^\w+:/.test(text)) parts.push(`${event.function}:`);
   if (text) parts.push(text);
   const rule = event.rule ? word(event.rule).toUpperCase() : '';
-  if (event.ruleCite) parts.push(`· ${event.ruleCite}`);
-  else if (rule) parts.push(`· ${rule}`);
+  // the engine's sentence often cites its rule already
+  if (event.ruleCite && !text.includes(event.ruleCite)) parts.push(`· ${event.ruleCite}`);
+  else if (!event.ruleCite && rule && !text.includes(rule)) parts.push(`· ${rule}`);
   return parts.join(' ');
 }
 
@@ -84,6 +85,10 @@ export function renderNarration(root: Document, session: SessionState | null, an
     const p = el('p', { class: `decision-line ev-${word(event.type)}` });
     p.appendChild(el('span', { class: 'ev-mark', 'aria-hidden': 'true' }, EVENT_MARK[word(event.type)] ?? '•'));
     p.appendChild(el('span', {}, ' ' + decisionSentence(event) + ' '));
+    const values = Object.entries(event.values ?? {});
+    if (values.length) p.appendChild(el('code', { class: 'values' }, values.map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ') + ' '));
+    const commit = (event as { commit?: string }).commit;
+    if (commit && !(event.ruleCite ?? '').includes(commit)) p.appendChild(el('span', { class: 'muted' }, `commit ${commit} `));
     if (event.function) {
       const a = el('a', { href: elixirUrl(kernel, event.function), target: '_blank', rel: 'noopener' }, `${event.function} in v${kernel}`);
       p.appendChild(a);

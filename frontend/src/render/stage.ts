@@ -26,6 +26,8 @@ export interface StageContext {
   /** keys that differ from the other kernel in compare mode */
   readonly differs: ReadonlySet<string>;
   readonly onSelect: (key: string) => void;
+  /** whole-mapping strips from the server: "proc.var" → one char per page */
+  readonly strips?: Readonly<Record<string, string>>;
 }
 
 const hex = (n: number) => '0x' + n.toString(16);
@@ -241,7 +243,8 @@ export class Stage {
     const v = d.vma;
     const range = v.ranges.map((r) => `[${r.first}..${r.last}] ${r.mapped ? r.prot : 'unmapped'}${r.flags.length ? ' ' + r.flags.join(' ') : ''}`).join(' · ');
     const end = v.start + v.pages * 4096;
-    const signature = JSON.stringify([d.height, v.var, v.start, v.pages, v.shared, v.file, range, v.counts, d.strip ? v.ptes : null, d.strip ? v.ptesFirst : 0]);
+    const stripText = d.strip ? context.strips?.[`${d.proc}.${v.var}`] : undefined;
+    const signature = JSON.stringify([d.height, v.var, v.start, v.pages, v.shared, v.file, range, v.counts, d.strip ? v.ptes : null, d.strip ? v.ptesFirst : 0, stripText?.length ?? -1, stripText ? hashText(stripText) : 0]);
     if (!this.changed(el, signature)) return;
     const head = svg('text', { class: 'vma-title', x: 0, y: 16 }, `${v.var}  ${hex(v.start)}–${hex(end)}  ${v.pages} page${v.pages === 1 ? '' : 's'} · ${v.shared ? 'shared' : 'private'}${v.file ? ' file ' + v.file : ' anon'}`);
     const loaded = !d.strip && v.ptes.length < v.pages && v.ptes.length > 0
@@ -279,9 +282,9 @@ export class Stage {
       });
       fo.appendChild(canvas);
       children.push(fo);
-      children.push(svg('text', { class: 'strip-legend', x: 0, y: this.config.vmaHeader + this.config.stripHeight - 4 }, 'W writable · R read-only · S swapped · 0 zero · · none · ? not loaded (click to zoom)'));
+      children.push(svg('text', { class: 'strip-legend', x: 0, y: this.config.vmaHeader + this.config.stripHeight - 4 }, 'W writable (solid) · R read-only (—) · S swapped (hatched) · 0 zero (dots) · none (blank) — click to zoom'));
       el.replaceChildren(...children);
-      drawStrip(canvas, v);
+      drawStrip(canvas, v, stripText);
       return;
     }
     el.replaceChildren(...children);
@@ -474,6 +477,13 @@ function candidatePfns(event: EngineEvent): number[] {
     if (typeof v === 'number') list.push(v);
   }
   return list;
+}
+
+/** A cheap hash, so a changed strip repaints and an unchanged one does not. */
+function hashText(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  return h;
 }
 
 function truncate(text: string, n: number): string {

@@ -73,9 +73,46 @@ export function compositionBands(vma: VmaView): { state: CellState; pages: numbe
   return bands.filter((b) => b.pages > 0);
 }
 
-export function drawStrip(canvas: HTMLCanvasElement, vma: VmaView): void {
+const CHAR_STATE: Record<string, CellState> = {
+  x: 'none',
+  '.': 'none',
+  z: 'zero',
+  r: 'readonly',
+  h: 'readonly',
+  w: 'writable',
+  H: 'writable',
+  s: 'swapped',
+  S: 'swapped',
+};
+
+/** Cells from the server's strip (one char per page), the most frequent state per column. */
+export function cellsFromStrip(strip: string, columns: number): CellState[] {
+  const cells: CellState[] = [];
+  const per = strip.length / columns;
+  for (let c = 0; c < columns; c++) {
+    const first = Math.floor(c * per);
+    const last = Math.max(first, Math.floor((c + 1) * per) - 1);
+    const stride = Math.max(1, Math.floor((last - first + 1) / 32));
+    const tally = new Map<CellState, number>();
+    for (let i = first; i <= last && i < strip.length; i += stride) {
+      const state = CHAR_STATE[strip[i]!] ?? 'unknown';
+      tally.set(state, (tally.get(state) ?? 0) + 1);
+    }
+    let best: CellState = 'unknown';
+    let n = -1;
+    for (const [state, count] of tally) if (count > n) [best, n] = [state, count];
+    cells.push(best);
+  }
+  return cells;
+}
+
+export function drawStrip(canvas: HTMLCanvasElement, vma: VmaView, strip?: string): void {
   const ctx = canvas.getContext?.('2d');
   if (!ctx) return;
+  if (strip && strip.length > 0) {
+    paintCells(ctx, canvas, cellsFromStrip(strip, Math.min(strip.length, canvas.width)));
+    return;
+  }
   if (vma.ptes.length * 100 < vma.pages && vma.counts) {
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     let x = 0;
@@ -94,13 +131,23 @@ export function drawStrip(canvas: HTMLCanvasElement, vma: VmaView): void {
     }
     return;
   }
-  const columns = Math.min(vma.pages, canvas.width);
-  const cells = stripCells(vma, columns);
-  const w = canvas.width / columns;
+  paintCells(ctx, canvas, stripCells(vma, Math.min(vma.pages, canvas.width)));
+}
+
+function paintCells(ctx: CanvasRenderingContext2D, canvas: HTMLCanvasElement, cells: readonly CellState[]): void {
+  const w = canvas.width / cells.length;
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   cells.forEach((state, i) => {
     ctx.fillStyle = CELL_COLOUR[state];
     ctx.fillRect(i * w, 0, Math.max(1, w - (w > 3 ? 1 : 0)), canvas.height);
+    if (state === 'readonly') {
+      // a second channel besides colour: read-only cells carry a line, zero cells a dot
+      ctx.fillStyle = 'rgba(0,0,0,0.55)';
+      ctx.fillRect(i * w, canvas.height / 2 - 1, Math.max(1, w), 2);
+    } else if (state === 'zero' && i % 2 === 0) {
+      ctx.fillStyle = '#000';
+      ctx.fillRect(i * w, canvas.height / 2 - 1, Math.max(1, Math.min(2, w)), 2);
+    }
     if (state === 'swapped' || state === 'unknown') {
       // hatching: the second channel besides colour
       ctx.fillStyle = 'rgba(0,0,0,0.35)';

@@ -70,9 +70,8 @@ import java.util.Map;
  * 70e806e4e645, 9348b73c2e1b, 19be0eaffa3a, 5535be309971.
  *
  * <p>Declared simplifications (one line each, also in docs/engine.md): pfns are never reused; a read
- * fault in a THP region maps the small zero page; pageout of a THP and KSM of THP pages are skipped
- * with a warning; page locks are never contended (trylock always succeeds); the zero page's refcount
- * is not tracked; swapped-out pages are not put back on the LRU batch; page-cache pages go straight to
+ * fault in a THP region maps the small zero page; pageout splits a THP first and KSM skips THP pages;
+ * page locks are never contended (trylock always succeeds); the zero page's refcount is not tracked; swapped-out pages are not put back on the LRU batch; page-cache pages go straight to
  * the LRU; a forced write fault that COWs ({@code do_cow_fault}) reports VM_FAULT_WRITE to GUP.
  */
 public final class Machine {
@@ -584,7 +583,7 @@ public final class Machine {
         if (rc(h) <= 0) freeFolio(h);
     }
 
-    private void freeFolio(int h) {
+    final void freeFolio(int h) {
         if (has(h, PG_FREE)) return;
         int count = isThp(h) ? HPAGE : 1;
         if (has(h, PG_KSM)) ksmStable.values().remove(h);
@@ -794,6 +793,9 @@ public final class Machine {
             summary = dispatch(op);
         } catch (OpError e) {
             error = e.getMessage();
+            summary = "error: " + error;
+        } catch (NullPointerException e) {
+            error = "malformed operation: a required field is missing (" + op + ")";
             summary = "error: " + error;
         } catch (RuntimeException e) {
             // an engine bug must not take the server down; report it on the step
@@ -2651,6 +2653,12 @@ public final class Machine {
         if (!rules.inForce(Rule.UFFD_WP)) {
             log.warn("userfaultfd write-protect does not exist before 5.7: EINVAL, no effect");
             return "EINVAL";
+        }
+        boolean registered = false;
+        for (int i = r[0]; i <= r[1] && !registered; i++) registered = (m.pte(i) & V_UFFD_WP) != 0;
+        if (!registered) {
+            log.warn("UFFDIO_WRITEPROTECT on " + m.name + ": the range is not registered for uffd-wp (ENOENT), no effect");
+            return "ENOENT";
         }
         int d = log.enter("mwriteprotect_range", on ? "protect" : "resolve");
         splitPartialPmds(p, m, r[0], r[1]);

@@ -22,17 +22,21 @@ final class Swap {
             long v = m.pte(i);
             if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
             int pfn = (int) (v & PFN_MASK);
-            if ((v & P_PMD) != 0) {
-                log.warn("pageout of a THP is not simulated: " + m.name + "[" + (i & ~(HPAGE - 1)) + "..] skipped");
-                i |= HPAGE - 1;
-                continue;
-            }
             if (!M.has(pfn, PG_ANON)) continue; // page-cache pages: not simulated
+            if (M.isThp(pfn)) {
+                // this engine swaps small pages only: the large folio is split first (split_huge_page)
+                if (!splitFolio(M, M.head(pfn))) {
+                    i |= HPAGE - 1;
+                    continue;
+                }
+                v = m.pte(i);
+                if ((v & P_PRESENT) == 0) continue;
+                pfn = (int) (v & PFN_MASK);
+            }
             log.page(k++);
             String skip = null;
             Rule rule = null;
-            if (M.isThp(pfn)) skip = "page of a large folio: not simulated";
-            else if (M.has(pfn, PG_KSM)) skip = "KSM page: not simulated";
+            if (M.has(pfn, PG_KSM)) skip = "KSM page: not simulated";
             else if (M.pageMapcount(pfn) > 1) skip = "mapped by more than one process (mapcount " + M.pageMapcount(pfn) + ")";
             else if (!M.has(pfn, PG_LRU)) skip = "not on the LRU (still in cpu" + batchCpu(M.fl(pfn)) + "'s LRU-add batch): cannot be isolated";
             else if (M.rules.inForce(Rule.NO_SWAP_PINNED) && M.maybeDmaPinned(pfn)) {
@@ -51,6 +55,38 @@ final class Swap {
         }
         log.detailOn();
         log.depth = d;
+    }
+
+    /**
+     * split_huge_page: every PMD mapping of the folio becomes 512 PTEs, then the folio becomes 512 small
+     * pages, each keeping its own mapcount as refcount. Refused (can_split_folio) when anything but the
+     * mappings references the folio: GUP pins and gets, pipes.
+     */
+    static boolean splitFolio(Machine M, int h) {
+        for (Proc p : M.procs)
+            for (Mapping m : p.maps.values())
+                for (int b = 0; b + HPAGE <= m.n; b += HPAGE) {
+                    long v = m.pte(b);
+                    if ((v & (P_PRESENT | P_PMD)) == (P_PRESENT | P_PMD) && (int) (v & PFN_MASK) == h) M.splitHugePmd(m, b, p);
+                }
+        int mapped = 0;
+        for (int k = 0; k < HPAGE; k++) mapped += M.mc(h + k);
+        if (M.rc(h) != mapped) {
+            M.log.warn("THP (head pfn " + h + ") has references besides its mappings (page_count " + M.rc(h) + " = " + M.breakdown(h)
+                    + "): split_huge_page refuses, not paged out");
+            return false;
+        }
+        M.folios.remove(h);
+        for (int k = 0; k < HPAGE; k++) {
+            int p = h + k;
+            M.flSet(p, (M.fl(p) & ~(PG_THP | PG_HEAD)) | PG_LRU);
+            M.rcSet(p, M.mc(p));
+            M.touchPage(p);
+        }
+        M.log.event(EventType.SPLIT, "folio", null, null, -1, h, "split_huge_page", null,
+                "the 512-page folio at pfn " + h + " is split into small pages for swap-out", null);
+        for (int k = 0; k < HPAGE; k++) if (M.rc(h + k) == 0) M.freeFolio(h + k);
+        return true;
     }
 
     private static int allocSlot(Machine M) {

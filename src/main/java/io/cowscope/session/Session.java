@@ -5,17 +5,13 @@ import io.cowscope.engine.EventType;
 import io.cowscope.engine.Hazard;
 import io.cowscope.engine.KernelStep;
 import io.cowscope.engine.KernelVersion;
-import io.cowscope.engine.Machine;
 import io.cowscope.engine.Snapshot;
 import io.cowscope.engine.Step;
 import io.cowscope.engine.op.ProcOp;
 import io.cowscope.engine.op.ProcessOp;
-import io.cowscope.engine.op.Spawn;
-import io.cowscope.scenario.Diagnostic;
 import io.cowscope.scenario.Header;
 import io.cowscope.scenario.HeaderItem;
 import io.cowscope.scenario.HeaderLine;
-import io.cowscope.scenario.Printer;
 import io.cowscope.scenario.RunResult.ExpectResult;
 import io.cowscope.scenario.Scenario;
 import io.cowscope.scenario.ScenarioLanguage;
@@ -69,12 +65,7 @@ public final class Session {
 
     private final String token;
     private final SessionProperties limits;
-    private final List<HeaderLine> header;
-    private final List<Statement> statements;
-    private final StringBuilder text;
-    private int textLines;
-    private final String title;
-    private final String description;
+    private final Program program;
 
     private Timeline left;
     private Timeline right;
@@ -88,16 +79,7 @@ public final class Session {
     private Session(String token, SessionProperties limits, Scenario scenario, String text) {
         this.token = token;
         this.limits = limits;
-        this.header = new ArrayList<>(scenario.headerLines());
-        this.statements = new ArrayList<>(scenario.statements());
-        this.text = new StringBuilder(text);
-        if (!text.isEmpty() && !text.endsWith("\n")) {
-            this.text.append('\n');
-        }
-        this.textLines = countLines(this.text);
-        Header h = scenario.header();
-        this.title = h.title();
-        this.description = h.description();
+        this.program = new Program(scenario, text);
     }
 
     /**
@@ -172,7 +154,11 @@ public final class Session {
     }
 
     private Timeline run(KernelVersion kernel) {
-        return Timeline.run(header, statements, kernel, Timeline.Budget.of(limits));
+        return run(kernel, program.statements());
+    }
+
+    private Timeline run(KernelVersion kernel, List<Statement> statements) {
+        return Timeline.run(program.header(), statements, kernel, Timeline.Budget.of(limits));
     }
 
     // ---------------------------------------------------------------- connection
@@ -225,39 +211,13 @@ public final class Session {
     public synchronized SessionView view(Object id) {
         open();
         Snapshot.Window w = window();
-        List<StatementView> sv = statementViews(0);
+        List<StatementView> sv = program.views(0, left.steps());
         return new SessionView("session", 1, id, token, left.kernel().toString(),
-                right == null ? null : right.kernel().toString(), title, description, text.toString(), sv,
+                right == null ? null : right.kernel().toString(), program.title(), program.description(), program.text(), sv,
                 left.steps(), right == null ? null : right.steps(), new Position(left.position(), kernelStep),
                 left.machine().snapshot(w), right == null ? null : right.machine().snapshot(w), expectations(left),
                 right == null ? null : expectations(right), Views.ErrorView.of(left.error()),
                 right == null ? null : Views.ErrorView.of(right.error()), Views.Limits.of(limits));
-    }
-
-    private List<StatementView> statementViews(int from) {
-        List<StatementView> out = new ArrayList<>();
-        int step = 0;
-        boolean leading = true;
-        for (int i = 0; i < statements.size(); i++) {
-            Statement st = statements.get(i);
-            Integer at = null;
-            String kind = "operation";
-            if (st.node() instanceof Statement.Say) {
-                kind = "say";
-            } else if (st.node() instanceof Statement.Expect) {
-                kind = "expect";
-            } else if (leading && ((Statement.Operation) st.node()).op() instanceof Spawn) {
-                at = 0;
-            } else {
-                leading = false;
-                step++;
-                at = step <= left.steps() ? step : null;
-            }
-            if (i >= from) {
-                out.add(new StatementView(i, st.line(), st.source(), kind, at));
-            }
-        }
-        return out;
     }
 
     private static List<ExpectView> expectations(Timeline t) {
@@ -558,94 +518,31 @@ public final class Session {
      */
     public synchronized DeltaView append(String added, Object id) {
         begin();
-        List<Statement> parsed = parseInContext(added);
+        List<Statement> parsed = program.parse(added);
         long ops = parsed.stream().filter(st -> st.node() instanceof Statement.Operation).count();
         if (left.steps() + ops > limits.maxSteps()) {
             throw new LimitException("the session would have " + (left.steps() + ops) + " steps, more than "
                     + limits.maxSteps() + " (cowscope.session.max-steps)");
         }
-        List<Statement> all = new ArrayList<>(statements);
+        List<Statement> all = new ArrayList<>(program.statements());
         all.addAll(parsed);
-        Scenario program = new Scenario(header, all, List.of());
-        checkPages(program, limits);
-        int firstNew = statements.size();
-        int firstLine = textLines + 1;
+        checkPages(new Scenario(program.header(), all, List.of()), limits);
+        int firstNew = program.statements().size();
         if (left.canExtend(parsed) && (right == null || right.canExtend(parsed))) {
-            left.extend(parsed, firstLine, limits.maxSteps());
+            left.extend(parsed, program.nextLine(), limits.maxSteps());
             if (right != null) {
-                right.extend(parsed, firstLine, limits.maxSteps());
+                right.extend(parsed, program.nextLine(), limits.maxSteps());
             }
-            statements.addAll(parsed);
         } else {
-            statements.addAll(parsed);
-            left = run(left.kernel());
-            if (right != null) {
-                right = run(right.kernel());
-            }
+            // both runs first: a refusal (time, steps) leaves the session as it was
+            Timeline l = run(left.kernel(), all);
+            Timeline r = right == null ? null : run(right.kernel(), all);
+            left = l;
+            right = r;
         }
-        text.append(added.endsWith("\n") ? added : added + "\n");
-        textLines = countLines(text);
+        program.add(parsed, added);
         DeltaView d = moveTo(left.steps(), id, false);
-        return d.withAppended(statementViews(firstNew));
-    }
-
-    private List<Statement> parseInContext(String added) {
-        if (added == null || added.isBlank()) {
-            throw new SessionException(SessionException.MALFORMED, "append needs a statement");
-        }
-        String context = text.toString();
-        int contextLines = textLines;
-        int contextStatements = statements.size();
-        String combined = context + added;
-        ScenarioLanguage.Checked c = ScenarioLanguage.check(combined);
-        if (!c.ok() && tooBig(c.diagnostics())) {
-            // past the language's size limits: check against the declarations only (names, sizes, handles)
-            List<Statement> decl = new ArrayList<>();
-            for (Statement st : statements) {
-                if (declares(st)) {
-                    decl.add(st);
-                }
-            }
-            context = Printer.print(new Scenario(header, decl, List.of()), false);
-            if (!context.endsWith("\n")) {
-                context += "\n";
-            }
-            contextLines = countLines(context);
-            contextStatements = decl.size();
-            c = ScenarioLanguage.check(context + added);
-        }
-        if (!c.ok()) {
-            throw new InvalidScenario(new DiagnosticsView("diagnostics", null, "append",
-                    Views.DiagnosticView.of(c.diagnostics(), contextLines)));
-        }
-        List<Statement> out = new ArrayList<>();
-        List<Statement> checked = c.scenario().statements();
-        for (Statement st : checked.subList(Math.min(contextStatements, checked.size()), checked.size())) {
-            Trivia t = st.trivia();
-            out.add(new Statement(st.node(), new Trivia(textLines + t.line() - contextLines, t.column(), t.source(),
-                    List.of(), null)));
-        }
-        if (out.isEmpty()) {
-            throw new SessionException(SessionException.MALFORMED, "append needs a statement, not only comments");
-        }
-        return out;
-    }
-
-    private static boolean tooBig(List<Diagnostic> ds) {
-        return ds.stream().anyMatch(d -> d.code().equals("COW300") || d.code().equals("COW301"));
-    }
-
-    /** statements that introduce or retire names: all the checker needs of the past */
-    private static boolean declares(Statement st) {
-        if (!(st.node() instanceof Statement.Operation op)) {
-            return false;
-        }
-        if (op.op() instanceof ProcessOp po) {
-            return !(po.op() instanceof ProcOp.Write || po.op() instanceof ProcOp.Read
-                    || po.op() instanceof ProcOp.ClearRefs || po.op() instanceof ProcOp.Cpu
-                    || po.op() instanceof ProcOp.Mprotect || po.op() instanceof ProcOp.Madvise);
-        }
-        return true;
+        return d.withAppended(program.views(firstNew, left.steps()));
     }
 
     // ---------------------------------------------------------------- windows
@@ -683,6 +580,42 @@ public final class Session {
         return new WindowView("window", id, left.position(), proc, var, first, last, left.machine().snapshot(w), r);
     }
 
+    /** one character per page of proc.var[first..last] (clamped to the mapping) at the current step */
+    public synchronized Views.StripView strip(String proc, String var, int first, int last, Object id) {
+        open();
+        touch();
+        if (first < 0 || last < first) {
+            throw new SessionException(SessionException.INVALID, "a strip is first..last with 0 <= first <= last");
+        }
+        if ((long) last - first + 1 > limits.maxStripPages()) {
+            throw new LimitException("a strip of " + ((long) last - first + 1) + " pages is longer than "
+                    + limits.maxStripPages() + " (cowscope.session.max-strip-pages)");
+        }
+        int pages;
+        String l;
+        try {
+            pages = left.machine().observe().mappingPages(proc, var);
+            last = Math.min(last, pages - 1);
+            if (first > last) {
+                throw new SessionException(SessionException.INVALID,
+                        proc + "." + var + " has " + pages + " pages; first must be below that");
+            }
+            l = left.machine().observe().pteStrip(proc, var, first, last);
+        } catch (IllegalArgumentException e) {
+            throw new SessionException(SessionException.INVALID, "no mapping " + proc + "." + var + " at step "
+                    + left.position() + ": " + e.getMessage());
+        }
+        String r = null;
+        if (right != null) {
+            try {
+                r = right.machine().observe().pteStrip(proc, var, first, last);
+            } catch (IllegalArgumentException e) {
+                r = null;
+            }
+        }
+        return new Views.StripView("strip", id, left.position(), proc, var, first, last, pages, l, r);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void open() {
@@ -708,28 +641,6 @@ public final class Session {
 
     public synchronized int steps() {
         return left.steps();
-    }
-
-    /** for tests: the session's run under its kernel */
-    synchronized Timeline left() {
-        return left;
-    }
-
-    synchronized Machine machine() {
-        return left.machine();
-    }
-
-    private static int countLines(CharSequence s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == '\n') {
-                n++;
-            }
-        }
-        if (s.length() > 0 && s.charAt(s.length() - 1) != '\n') {
-            n++;
-        }
-        return n;
     }
 
     static List<Hazard> hazardsAt(Timeline t) {

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxRunMillis how long running a scenario (load, kernel, compare, append) may take
  * @param windowPtes PTEs per mapping in a state snapshot; the client asks {@code window} for others
  * @param maxWindowPtes the largest {@code window} a client may ask for
+ * @param maxStripPages the largest {@code strip} (one character per page) a client may ask for
  * @param maxDeltaPtes PTE changes and pages listed in one delta; the counts stay exact
  * @param minPlayIntervalMs the fastest {@code play} (milliseconds per step)
  */
@@ -28,7 +29,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, Integer maxSessions, Integer maxSteps,
         Integer maxPages, Integer maxWorkPerRequest, Integer maxMessageBytes, Integer maxMessagesPerSecond,
         Integer checkpointInterval, Integer maxCheckpoints, Long checkpointBudgetBytes, Long maxRunMillis,
-        Integer windowPtes, Integer maxWindowPtes, Integer maxDeltaPtes,
+        Integer windowPtes, Integer maxWindowPtes, Integer maxStripPages, Integer maxDeltaPtes,
         Integer minPlayIntervalMs) {
 
     public SessionProperties {
@@ -46,6 +47,7 @@ public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, In
         maxRunMillis = maxRunMillis == null ? 10_000L : maxRunMillis;
         windowPtes = positive(windowPtes, 256);
         maxWindowPtes = positive(maxWindowPtes, 4096);
+        maxStripPages = positive(maxStripPages, 262_144);
         maxDeltaPtes = positive(maxDeltaPtes, 512);
         minPlayIntervalMs = positive(minPlayIntervalMs, 20);
     }
@@ -53,7 +55,7 @@ public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, In
     /** the defaults, for tests and the benchmark */
     public static SessionProperties defaults() {
         return new SessionProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     private static Integer positive(Integer value, int otherwise) {

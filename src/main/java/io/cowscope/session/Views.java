@@ -139,6 +139,16 @@ public final class Views {
             Snapshot state, Snapshot compareState) {
     }
 
+    /**
+     * The answer to strip: one character per page of first..last (the engine's
+     * {@code Observer.pteStrip}: x no VMA, . no PTE, z zero page, r/w present read-only/writable,
+     * h/H PMD-mapped, s/S swap entry / exclusive), for strip views of huge mappings.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StripView(String type, Object id, int step, String proc, String var, int first, int last, int pages,
+            String strip, String compareStrip) {
+    }
+
     /** a scenario (load) or statement (append) that does not check: nothing changed */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DiagnosticsView(String type, Object id, String context, List<DiagnosticView> diagnostics) {

@@ -68,6 +68,23 @@ class CornerCasesTest {
         assertEquals("B", s.content("p.buf[0]"));
     }
 
+    // MADV_PAGEOUT of a THP splits the folio (split_huge_page) and swaps small pages; a pinned THP cannot be split.
+    @ParameterizedTest
+    @MethodSource("versions")
+    void thpPageout(KernelVersion v) {
+        Script s = Script.at(v).run("process p", "p: buf = mmap 2M hugepage", "p: write buf[0..1] \"A\"", "p: madvise buf[0..1] pageout");
+        assertEquals(1, s.last().count(EventType.SPLIT) - 1, "the PMD and then the folio are split");
+        assertTrue(s.o.swapped("p", "buf", 0));
+        assertFalse(s.pte("p.buf[2]").pmd());
+        assertFalse(s.page("p.buf[2]").thp());
+        s.run("p: read buf[0]");
+        assertEquals("A", s.lastValue());
+        Script t = Script.at(v).run("process p", "p: buf = mmap 2M hugepage", "p: write buf \"A\"", "p: pin buf[5] as h",
+                "p: madvise buf[0] pageout");
+        assertFalse(t.o.swapped("p", "buf", 0), "a pinned folio is not split");
+        assertFalse(t.last().warnings().isEmpty());
+    }
+
     // GUP-fast: a page that needs a fault falls back to the slow path; a writable one does not.
     @ParameterizedTest
     @MethodSource("versions")

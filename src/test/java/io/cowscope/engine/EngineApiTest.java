@@ -135,6 +135,9 @@ class EngineApiTest {
         Step s = m.apply(new ProcessOp("p", new ProcOp.Read(Target.whole("b"))));
         assertTrue(s.error().contains("exited"), s.error());
         assertNotNull(m.apply(null).error());
+        assertTrue(m.apply(new ProcessOp("p", new ProcOp.Write(null, "x"))).error().startsWith("process p has exited"));
+        m.apply(new Spawn("q"));
+        assertTrue(m.apply(new ProcessOp("q", new ProcOp.Write(null, "x"))).error().startsWith("malformed"));
         assertTrue(m.checkInvariants().isEmpty());
     }
 

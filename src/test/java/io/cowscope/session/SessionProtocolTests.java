@@ -36,6 +36,7 @@ import tools.jackson.databind.JsonNode;
         "cowscope.session.checkpoint-interval=4",
         "cowscope.session.window-ptes=64",
         "cowscope.session.max-window-ptes=1000",
+        "cowscope.session.max-strip-pages=262144",
         "cowscope.session.min-play-interval-ms=10"})
 class SessionProtocolTests {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -226,6 +227,32 @@ class SessionProtocolTests {
     }
 
     @Test
+    void runUntilAHazardStopsWhereTheEngineRaisesOne() throws Exception {
+        String source = Gallery.load().find(CVE).orElseThrow().text();
+        for (String kernel : List.of("5.7", "6.18")) {
+            RunResult direct = io.cowscope.scenario.Execution.run(ScenarioLanguage.check(source).scenario(),
+                    KernelVersion.parse(kernel).orElseThrow());
+            String firstHazard = null;
+            for (RunResult.StepResult r : direct.steps()) {
+                if (!r.step().hazards().isEmpty() && firstHazard == null) {
+                    firstHazard = r.source();
+                }
+            }
+            WsClient c = connect();
+            c.ask(load(CVE, kernel));
+            JsonNode d = c.ask("{\"type\":\"run\",\"dir\":\"forward\",\"until\":{\"event\":\"hazard\"}}");
+            if (firstHazard == null) {
+                assertThat(d.get("reason").stringValue()).as(kernel).isEqualTo("at the end");
+                assertThat(d.get("hazards").size()).isZero();
+            } else {
+                assertThat(d.get("reason").stringValue()).as(kernel).isEqualTo("breakpoint");
+                assertThat(d.get("op").stringValue()).isEqualTo(firstHazard);
+                assertThat(d.get("hazards").size()).isPositive();
+            }
+        }
+    }
+
+    @Test
     void playStreamsDeltasUntilTheEndAndPauseStopsIt() throws Exception {
         WsClient c = connect();
         int steps = c.ask(load("basic-cow-after-fork", null)).get("steps").intValue();
@@ -368,6 +395,17 @@ class SessionProtocolTests {
         assertThat(child.get("ptesFirst").intValue()).isEqualTo(1000);
         assertThat(child.get("ptes").size()).isEqualTo(100);
         assertThat(child.get("ptes").get(0).get("index").intValue()).isEqualTo(1000);
+
+        JsonNode strip = c.ask("{\"type\":\"strip\",\"id\":10,\"proc\":\"child\",\"var\":\"buf\",\"first\":0,\"last\":262143}");
+        assertThat(strip.get("type").stringValue()).isEqualTo("strip");
+        assertThat(strip.get("id").intValue()).isEqualTo(10);
+        String cells = strip.get("strip").stringValue();
+        assertThat(cells).hasSize(262144);
+        // the child wrote page 5 (a private copy, writable); every other page is still shared read-only
+        assertThat(cells.charAt(5)).isEqualTo('w');
+        assertThat(cells.chars().filter(ch -> ch == 'r').count()).isEqualTo(262143);
+        assertError(c.ask("{\"type\":\"strip\",\"proc\":\"child\",\"var\":\"buf\",\"first\":0,\"last\":300000}"),
+                "limit", "cowscope.session.max-strip-pages");
 
         JsonNode tooBig = c.ask("{\"type\":\"window\",\"proc\":\"child\",\"var\":\"buf\",\"first\":0,\"last\":5000}");
         assertError(tooBig, "limit", "cowscope.session.max-window-ptes");

@@ -101,7 +101,7 @@ final class Requests {
     }
 
     private static SessionException malformed(JsonNode m, String field, String what) {
-        String type = m.get("type") == null ? "?" : m.get("type").asString();
+        String type = m.get("type") == null ? "the request" : m.get("type").asString();
         return new SessionException(SessionException.MALFORMED, type + " needs \"" + field + "\" as " + what);
     }
 }

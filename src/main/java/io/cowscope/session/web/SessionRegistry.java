@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -52,11 +52,13 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
     public SessionRegistry(SessionProperties properties) {
         this.properties = properties;
         AtomicInteger n = new AtomicInteger();
-        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "cowscope-session-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        pool.setRemoveOnCancelPolicy(true); // a paused or closed session's tick must not keep it reachable
+        this.scheduler = pool;
         long period = Math.max(100, Math.min(10_000,
                 Math.min(properties.resumeTimeout().toMillis(), properties.idleTimeout().toMillis()) / 4));
         scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);

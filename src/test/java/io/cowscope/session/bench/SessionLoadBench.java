@@ -1,6 +1,8 @@
 package io.cowscope.session.bench;
 
 import io.cowscope.CowscopeApplication;
+import io.cowscope.session.Session;
+import io.cowscope.session.SessionProperties;
 import io.cowscope.session.WsClient;
 import io.cowscope.session.web.SessionRegistry;
 import java.lang.management.ManagementFactory;
@@ -34,8 +36,9 @@ import tools.jackson.databind.JsonNode;
  * <p>Run (from the repository root; starts the server in this JVM on 127.0.0.1, port chosen by the OS):
  * <pre>
  * mvn -q -B -Dfrontend.skip=true test-compile
- * java -Xmx1g -cp "target/test-classes:target/classes:$(mvn -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
- *     io.cowscope.session.bench.SessionLoadBench --sessions=1000 --steps=20
+ * mvn -q -B dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -Xmx1g -cp "target/test-classes:target/classes:$(cat /tmp/cp.txt)" \
+ *     io.cowscope.session.bench.SessionLoadBench --sessions=1000 --steps=20 --cycles=2
  * </pre>
  * Options: {@code --sessions=N} (at most 5000), {@code --steps=N} per session, {@code --think-ms=N}
  * (default 1000), {@code --threads=N} client threads (default 32), {@code --scenario=ID}, {@code --long-steps=N} (the long session, 0 to skip),
@@ -200,6 +203,9 @@ public final class SessionLoadBench {
         }
         }
         pool.shutdown();
+        if (server != null) {
+            sessionOnlyHeap(scenario, sessions);
+        }
         Thread.sleep(1000L * Math.min(120, intArg(args, "hold-seconds", 0))); // time for jmap -histo:live
         System.out.printf("errors: %d%s%n", errors.get(), errorSamples.isEmpty() ? "" : " e.g. " + errorSamples.peek());
         if (server != null) {
@@ -252,6 +258,26 @@ public final class SessionLoadBench {
                     ms(pct(lat, 50)), ms(pct(lat, 99)), ms(lat[lat.length - 1]), gotos);
             c.ask("{\"type\":\"close\",\"v\":1}");
         }
+    }
+
+    /** the heap of the sessions alone (no sockets): N sessions loaded and stepped once, directly */
+    private static void sessionOnlyHeap(String scenario, int n) throws InterruptedException {
+        String text = io.cowscope.scenario.Gallery.load().find(scenario).orElseThrow().text();
+        long before = settledHeap();
+        List<Session> held = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Session s = Session.load("bench-" + i, new Session.LoadRequest(text, null, null, null, null, null, null),
+                    SessionProperties.defaults());
+            s.step(1, null);
+            held.add(s);
+        }
+        long with = settledHeap();
+        held.forEach(Session::close);
+        int count = held.size();
+        held.clear();
+        long after = settledHeap();
+        System.out.printf("sessions alone (no sockets): %.1f KiB each; %d closed: %+.1f MiB vs before%n",
+                (with - before) / 1024.0 / count, count, mib(after - before));
     }
 
     private static void sample(ConcurrentLinkedQueue<String> samples, JsonNode m) {

@@ -186,6 +186,8 @@ class ExplorerBrowserTest extends BrowserSupport {
         new Actions(driver).sendKeys(Keys.END).perform();
         waitForSessionAt(steps());
         assertThat(driver.findElements(By.cssSelector("canvas.strip"))).hasSize(2);
+        // the whole mapping's strip came from the server: one char per page
+        wait.until(d -> number("return Object.values(window.cowscope.store.state.session.strips).filter(s => s.length === 262144).length") == 2);
         assertThat(number("return document.getElementsByTagName('*').length")).isLessThan(20_000);
         assertThat(number("return window.cowscope.store.state.session.snapshot.processes[0].vmas[0].pages")).isEqualTo(262_144);
         new Actions(driver).sendKeys("t").perform();

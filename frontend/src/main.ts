@@ -408,7 +408,7 @@ document.addEventListener('keydown', (event) => {
 });
 document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
 // issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
-installShare({ store, send, editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
+installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
 paint();
 connection.open();
 

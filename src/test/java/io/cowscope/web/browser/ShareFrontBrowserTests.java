@@ -66,6 +66,11 @@ class ShareFrontBrowserTests extends BrowserSupport {
 
     /** Another browser, with its own fresh profile (nothing shared with the first: no storage, no cache). */
     private ChromeDriver newBrowser() throws IOException {
+        return newBrowser(null);
+    }
+
+    /** With downloadDir, files the page offers are saved there without asking. */
+    private ChromeDriver newBrowser(Path downloadDir) throws IOException {
         Path profile = Files.createTempDirectory("cowscope-chromium-b-");
         otherProfiles.add(profile);
         ChromeOptions options = new ChromeOptions();
@@ -74,6 +79,12 @@ class ShareFrontBrowserTests extends BrowserSupport {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1600,1000", "--user-data-dir=" + profile,
                 "--force-prefers-reduced-motion");
+        if (downloadDir != null) {
+            options.setExperimentalOption("prefs", Map.of(
+                    "download.default_directory", downloadDir.toString(),
+                    "download.prompt_for_download", false,
+                    "safebrowsing.enabled", false));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         otherServices.add(service);
         ChromeDriver other = new ChromeDriver(service, options);
@@ -174,6 +185,23 @@ class ShareFrontBrowserTests extends BrowserSupport {
         assertThat(js("return document.getElementById('share-dialog').matches(':modal')")).isEqualTo(true);
         screenshot("share-dialog.png");
         assertThat(violations(driver)).as("CSP violations in the share dialog").isEmpty();
+        // Tab stays inside the modal dialog; Escape closes it and gives the focus back to the Share button
+        for (int i = 0; i < 25; i++) {
+            new Actions(driver).sendKeys(Keys.TAB).perform();
+            assertThat(js("return !!document.activeElement.closest('#share-dialog') || document.activeElement === document.body"))
+                    .as("focus after %d tabs", i + 1).isEqualTo(true);
+        }
+        js("document.getElementById('share-copy').focus()");
+        new Actions(driver).sendKeys(Keys.ARROW_RIGHT).perform();
+        new Actions(driver).sendKeys(Keys.ESCAPE).perform();
+        wait.until(d -> Boolean.FALSE.equals(js("return document.getElementById('share-dialog').open")));
+        assertThat(js("return document.activeElement.id")).isEqualTo("share-button");
+        try {
+            Thread.sleep(800); // a step, had → been taken by the explorer, would have come back by now
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(session(driver).get("step")).as("keys in the dialog do not step").isEqualTo(4L);
         Map<String, Object> here = session(driver);
 
         ChromeDriver fresh = newBrowser();
@@ -294,6 +322,11 @@ class ShareFrontBrowserTests extends BrowserSupport {
 
     @Test
     void exportsAreAValidSvgPngAndAnimatedGif() throws Exception {
+        Path downloads = Files.createTempDirectory("cowscope-downloads-");
+        otherProfiles.add(downloads);
+        driver.quit(); // this test uses a browser that saves downloads
+        driver = newBrowser(downloads);
+        wait = waitOn(driver);
         loadGalleryAt(CVE, "5.7", null, 6);
         recordViolations(driver);
         openShareDialog();
@@ -331,10 +364,34 @@ class ShareFrontBrowserTests extends BrowserSupport {
         // back where it was, and nothing the policy refused on the way
         waitForStep(driver, 6);
         assertThat(violations(driver)).as("CSP violations while exporting").isEmpty();
+        // the page really offered them as files: the browser saved the same bytes
+        for (byte[] bytes : List.of(svg, png, gif)) {
+            waitOn(driver).until(d -> {
+                try (Stream<Path> files = Files.list(downloads)) {
+                    return files.filter(f -> !f.toString().endsWith(".crdownload")).anyMatch(f -> sameBytes(f, bytes));
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+        try (Stream<Path> files = Files.list(downloads)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).containsExactly(
+                    "cve-2020-29374-vmsplice-after-fork-leaks-5.7-step6.png",
+                    "cve-2020-29374-vmsplice-after-fork-leaks-5.7-step6.svg",
+                    "cve-2020-29374-vmsplice-after-fork-leaks-5.7-steps2-4.gif");
+        }
         Files.createDirectories(Path.of("target", "screenshots"));
         Files.write(Path.of("target", "screenshots", "export.png"), png);
         Files.write(Path.of("target", "screenshots", "export.gif"), gif);
         Files.write(Path.of("target", "screenshots", "export.svg"), svg);
+    }
+
+    private static boolean sameBytes(Path file, byte[] bytes) {
+        try {
+            return java.util.Arrays.equals(Files.readAllBytes(file), bytes);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Counts the image descriptors of a GIF by walking its blocks (a wrong length would throw). */

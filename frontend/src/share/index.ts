@@ -233,7 +233,10 @@ export function installShare(app: ShareApp): void {
 
   function showQr(link: string): void {
     try {
-      qrBox.replaceChildren(qrSvg(document, link, `QR code of ${link.length > 60 ? 'the link' : link}`));
+      qrBox.replaceChildren(
+        qrSvg(document, link, `QR code of ${link.length > 60 ? 'the link' : link}`),
+        ...(link.length > 300 ? [h('p', { class: 'muted' }, 'A long link makes a dense code: a short link is easier to scan from a projector.')] : []),
+      );
     } catch {
       qrBox.replaceChildren(h('p', { class: 'muted' }, 'This link is too long for a QR code: create a short link.'));
     }

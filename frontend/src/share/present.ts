@@ -1,10 +1,13 @@
-import { ApiError, createRoom, createShortLink, fetchShortLink, findRoom } from './api';
+import { ApiError, createRoom, type CreatedRoom, createShortLink, fetchShortLink, findRoom } from './api';
 import { copyText, h } from './dom';
 import type { LinkContent } from './link';
 import { qrSvg } from './qr';
 import { newer, plan, RoomConnection, type RoomState, type RoomUpdate, stompUrl } from './room';
 import { type ClientRequest, request } from '../model/protocol';
 import type { Store } from '../model/store';
+
+/** sessionStorage key of the room this tab presents (with its key), so a reload keeps presenting */
+const PRESENTING = 'cowscope.presenting';
 
 /** What present / follow needs from the page. */
 export interface PresentApp {
@@ -102,6 +105,7 @@ export function installPresent(app: PresentApp): Rooms {
   }
 
   function stopAll(): void {
+    if (presenting) sessionStorage.removeItem(PRESENTING);
     presenting?.connection.stop();
     following?.connection.stop();
     presenting = null;
@@ -146,36 +150,42 @@ export function installPresent(app: PresentApp): Rooms {
     }
     presentStart.disabled = true;
     try {
-      const room = await createRoom();
-      stopAll();
-      const connection = new RoomConnection(stompUrl(location), room.room, room.presenterKey, {
-        onConnected: (up) => {
-          presentStatus.textContent = up ? 'Connected to the room.' : 'Room connection lost, reconnecting…';
-          if (up && presenting) {
-            presenting.published = '';
-            void presenterSync();
-          }
-        },
-        onError: (message) => (presentError.textContent = message),
-      });
-      presenting = { connection, code: room.code, link: null, linkedText: null, creating: false, published: '' };
-      connection.start();
-      const join = `${location.origin}/?room=${room.room}`;
-      joinInput.value = join;
-      codeShown.textContent = room.code;
-      joinQr.replaceChildren(qrSvg(document, join, 'QR code of the join link'));
-      presentInfo.hidden = false;
-      presentStart.hidden = true;
-      presentStop.hidden = false;
-      root.dataset.presenting = room.code;
-      showBanner();
-      void presenterSync();
+      present(await createRoom());
     } catch (e) {
       presentError.textContent = e instanceof ApiError ? e.message : `The room could not be opened: ${String(e)}`;
     } finally {
       presentStart.disabled = false;
     }
   });
+
+  /** Presents in a room: connects with its key, shows code and join link, publishes on every change. */
+  function present(room: CreatedRoom): void {
+    stopAll();
+    const connection = new RoomConnection(stompUrl(location), room.room, room.presenterKey, {
+      onConnected: (up) => {
+        presentStatus.textContent = up ? 'Connected to the room.' : 'Room connection lost, reconnecting…';
+        if (up && presenting) {
+          presenting.published = '';
+          void presenterSync();
+        }
+      },
+      onError: (message) => (presentError.textContent = message),
+    });
+    presenting = { connection, code: room.code, link: null, linkedText: null, creating: false, published: '' };
+    // a reload of this tab keeps presenting the same room (the key never leaves the tab)
+    sessionStorage.setItem(PRESENTING, JSON.stringify(room));
+    connection.start();
+    const join = `${location.origin}/?room=${room.room}`;
+    joinInput.value = join;
+    codeShown.textContent = room.code;
+    joinQr.replaceChildren(qrSvg(document, join, 'QR code of the join link'));
+    presentInfo.hidden = false;
+    presentStart.hidden = true;
+    presentStop.hidden = false;
+    root.dataset.presenting = room.code;
+    showBanner();
+    void presenterSync();
+  }
   presentStop.addEventListener('click', () => {
     stopAll();
     delete root.dataset.presenting;
@@ -276,6 +286,13 @@ export function installPresent(app: PresentApp): Rooms {
     stopAll();
     delete root.dataset.presenting;
   });
+
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(PRESENTING) ?? 'null') as CreatedRoom | null;
+    if (saved && !root.dataset.embed && !new URLSearchParams(location.search).has('room')) present(saved);
+  } catch {
+    sessionStorage.removeItem(PRESENTING);
+  }
 
   return {
     showDialog: () => {

@@ -484,5 +484,15 @@ class ShareFrontBrowserTests extends BrowserSupport {
         assertThat(session(follower).get("kernel")).isEqualTo("6.18");
         assertThat(session(follower).get("compare")).isEqualTo("5.7");
         assertThat(session(follower).get("text")).isEqualTo(session(driver).get("text"));
+
+        // the presenter reloads the tab: still presenting the same room, and the follower still follows
+        driver.navigate().refresh();
+        wait.until(d -> code.equals(js("return document.documentElement.dataset.presenting || ''")));
+        waitForStep(driver, end);
+        js("document.activeElement.blur()");
+        new Actions(driver).sendKeys(Keys.HOME).perform();
+        waitForStep(driver, 0);
+        waitForStep(follower, 0);
+        assertThat(driver.findElement(By.id("follow-banner")).getText()).contains("Presenting", code);
     }
 }

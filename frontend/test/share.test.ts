@@ -126,6 +126,17 @@ describe('follow', () => {
     expect(plan(null, shown)).toEqual({ kind: 'none' });
   });
 
+  it('follows the kernel steps within a step: into one at a time, out to start again or to the whole step', () => {
+    const at = (kernelStep: number) => ({ ...shown, kernelStep });
+    expect(plan({ ...state, kernelStep: 2 }, at(-1))).toEqual({ kind: 'into' });
+    expect(plan({ ...state, kernelStep: 2 }, at(1))).toEqual({ kind: 'into' });
+    expect(plan({ ...state, kernelStep: 2 }, at(2))).toEqual({ kind: 'none' });
+    expect(plan({ ...state, kernelStep: 0 }, at(2))).toEqual({ kind: 'out' });
+    expect(plan({ ...state, kernelStep: -1 }, at(1))).toEqual({ kind: 'out' });
+    expect(plan(state, at(1))).toEqual({ kind: 'none' }); // a presenter that says nothing about kernel steps
+    expect(plan({ ...state, kernelStep: 1 }, { ...at(0), step: 3 })).toEqual({ kind: 'goto', step: 4 });
+  });
+
   it('recognises the scenario by hash, and says so when neither link nor hash matches', () => {
     expect(plan({ step: 1, kernel: '5.7', hash: 'h1' }, { ...shown, link: null, hash: 'h1', compare: null, step: 1 })).toEqual({ kind: 'none' });
     expect(plan({ step: 1, kernel: '5.7', hash: 'h1' }, { ...shown, hash: 'h2' })).toEqual({ kind: 'missing' });

@@ -220,7 +220,7 @@ export function installPresent(app: PresentApp): Rooms {
     const f = following;
     if (!f || !f.attached || app.shown().busy || store.state.status !== 'connected') return;
     const session = store.state.session;
-    const shown = session ? { link: app.shown().link, hash: null, kernel: session.kernel, compare: session.compare, step: session.step } : null;
+    const shown = session ? { link: app.shown().link, hash: null, kernel: session.kernel, compare: session.compare, step: session.step, kernelStep: session.kernelStep } : null;
     const next = plan(f.latest?.state ?? null, shown);
     const key = `${JSON.stringify(next)}@${session?.version ?? 0}`;
     if (next.kind === 'none') {
@@ -250,6 +250,12 @@ export function installPresent(app: PresentApp): Rooms {
         return;
       case 'goto':
         app.send(request.goto(next.step));
+        return;
+      case 'into':
+        app.send(request.into());
+        return;
+      case 'out':
+        app.send(request.out());
         return;
       case 'missing':
         f.problem = "the presenter's scenario is not available here";

@@ -29,6 +29,8 @@ export interface Shown {
   readonly kernel: string;
   readonly compare: string | null;
   readonly step: number;
+  /** index into the step's kernel steps, -1 for the whole step */
+  readonly kernelStep?: number;
 }
 
 export type FollowStep =
@@ -36,6 +38,8 @@ export type FollowStep =
   | { readonly kind: 'kernel'; readonly version: string }
   | { readonly kind: 'compare'; readonly kernel: string | null }
   | { readonly kind: 'goto'; readonly step: number }
+  | { readonly kind: 'into' }
+  | { readonly kind: 'out' }
   | { readonly kind: 'missing' }
   | { readonly kind: 'none' };
 
@@ -47,7 +51,12 @@ export function plan(state: RoomState | null, shown: Shown | null): FollowStep {
   if (shown.kernel !== state.kernel) return { kind: 'kernel', version: state.kernel };
   if ((shown.compare ?? null) !== (state.compare ?? null)) return { kind: 'compare', kernel: state.compare ?? null };
   if (shown.step !== state.step) return { kind: 'goto', step: state.step };
-  return { kind: 'none' };
+  // within the step: `into` moves one kernel step on, `out` back to the whole step
+  const want = state.kernelStep;
+  const at = shown.kernelStep ?? -1;
+  if (want === undefined || want === at) return { kind: 'none' };
+  if (want < 0 || at > want) return { kind: 'out' };
+  return { kind: 'into' };
 }
 
 /** Keeps the update with the highest seq (the topic and the one-off last state may arrive in any order). */

@@ -451,6 +451,10 @@ class ShareFrontBrowserTests extends BrowserSupport {
             waitForStep(driver, i);
         }
         waitForStep(follower, 3);
+        // into the step's kernel steps
+        new Actions(driver).keyDown(Keys.SHIFT).sendKeys(Keys.ARROW_RIGHT).sendKeys(Keys.ARROW_RIGHT).keyUp(Keys.SHIFT).perform();
+        wait.until(d -> Long.valueOf(1).equals(js("return window.cowscope.store.state.session.kernelStep")));
+        waitOn(follower).until(d -> Long.valueOf(1).equals(js(follower, "return window.cowscope.store.state.session.kernelStep")));
         // another kernel and compare mode
         new Select(driver.findElement(By.id("kernel-picker"))).selectByValue("6.18");
         waitOn(follower).until(d -> "6.18".equals(session(follower).get("kernel")));

@@ -34,8 +34,18 @@ const motion2 = new Motion();
 const stage = new Stage(byId<HTMLElement>('stage') as unknown as SVGSVGElement, motion);
 const stage2 = new Stage(byId<HTMLElement>('stage2') as unknown as SVGSVGElement, motion2);
 
+/** requests answered by a delta, sent and not yet answered (to ask for a full state only at the latest position) */
+const MOVES = new Set(['step', 'goto', 'into', 'out', 'run', 'append']);
+let pendingMoves = 0;
+/** a delta on the way lacked structure (a fork, a new mapping) and was not followed by a full state */
+let staleState = false;
+
 function send(message: ClientRequest): void {
-  if (!connection.send(message)) store.dispatch({ kind: 'received', message: { type: 'error', code: 'offline', message: 'not connected' } });
+  if (!connection.send(message)) {
+    store.dispatch({ kind: 'received', message: { type: 'error', code: 'offline', message: 'not connected' } });
+    return;
+  }
+  if (MOVES.has(message.type)) pendingMoves++;
 }
 
 let editTimer: ReturnType<typeof setTimeout> | null = null;
@@ -347,6 +357,11 @@ const connection = new Connection({
     if (event.kind !== 'received') return;
     const message = event.message;
     const state = store.state;
+    if (message.type === 'error' || message.type === 'diagnostics') pendingMoves = Math.max(0, pendingMoves - 1);
+    if (message.type === 'hello' || message.type === 'session') {
+      pendingMoves = 0;
+      staleState = false;
+    }
     if (message.type === 'hello' && state.session) send(request.resume(state.session.token));
     else if (message.type === 'hello' && initial.gallery && !autoloaded) {
       autoloaded = true;
@@ -384,8 +399,14 @@ const connection = new Connection({
         editor.setText(state.session.text);
         byId<HTMLInputElement>('append-input').value = '';
       }
-      const incomplete = needsFullState(message) || (message.compare !== null && needsFullState(message.compare));
-      if (incomplete) send(request.goto(message.step));
+      pendingMoves = Math.max(0, pendingMoves - 1);
+      staleState ||= needsFullState(message) || (message.compare !== null && needsFullState(message.compare));
+      // only the answer to the latest move asks for the full state: an earlier goto would undo later moves
+      const incomplete = staleState;
+      if (staleState && pendingMoves === 0) {
+        staleState = false;
+        send(request.goto(message.step));
+      }
       if (state.ui.playing && !incomplete) {
         const types = eventTypes(message);
         const hit = state.ui.breakpoints.includes(message.step) || types.some((t) => state.ui.eventBreaks.includes(t));

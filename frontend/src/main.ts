@@ -117,11 +117,12 @@ const controller: Controller = {
 let playTimer: ReturnType<typeof setTimeout> | null = null;
 function playNext(): void {
   if (playTimer) clearTimeout(playTimer);
-  const asked = store.state.session?.version;
+  // the position this wait is for (markers and strips may bump the version meanwhile)
+  const asked = store.state.session?.step;
   playTimer = setTimeout(() => {
     void Promise.all([motion.finished(), motion2.finished()]).then(() => {
       const { session, ui } = store.state;
-      if (!ui.playing || !session || session.version !== asked) return;
+      if (!ui.playing || !session || session.step !== asked) return;
       if (session.step >= session.steps) {
         controller.setPlaying(false);
         return;

@@ -21,7 +21,7 @@ import {
   renderTimeline,
 } from './render/panels';
 import { Stage } from './render/stage';
-import { scanTimeline } from './transport/scan';
+import { mappedPages, scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
 
 // Wiring only: the model holds state, transport feeds it, render draws it, actions change it.
@@ -377,7 +377,7 @@ const connection = new Connection({
       stopScan();
       const token = message.token;
       const scenario = lastLoad && lastLoad.type === 'load' ? lastLoad.scenario : { text: message.text };
-      if (!params.has('noscan')) {
+      if (!params.has('noscan') && mappedPages(message.text) <= 16_384) {
         stopScan = scanTimeline({
           url: socketUrl(window.location),
           load: request.load(scenario, message.kernel),

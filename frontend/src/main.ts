@@ -227,6 +227,18 @@ for (const action of actions) {
   dd.textContent = action.label;
   helpList.append(dt, dd);
 }
+for (const [keys, label] of [
+  ['Tab, Enter', 'select a PTE row or a page card (the inspector shows it)'],
+  ['Enter, ← →', 'on a strip: zoom into 64 pages, move the window'],
+  ['Ctrl+Enter', 'in the editor: load the text'],
+  ['Esc', 'close the gallery or this help'],
+]) {
+  const dt = document.createElement('dt');
+  dt.textContent = keys!;
+  const dd = document.createElement('dd');
+  dd.textContent = label!;
+  helpList.append(dt, dd);
+}
 
 // ---- paint: one per animation frame, whatever arrived ----
 let paintedVersion = -1;
@@ -249,7 +261,13 @@ function paint(): void {
   const root = document.documentElement;
   if (root.dataset.theme !== ui.theme) root.dataset.theme = ui.theme;
   byId('gallery').hidden = !ui.gallery;
-  byId('help').hidden = !ui.help;
+  const help = byId('help');
+  if (help.hidden === ui.help) {
+    help.hidden = !ui.help;
+    // a dialog takes the focus while open and gives it back to the page when closed
+    if (ui.help) help.querySelector<HTMLElement>('button')?.focus();
+    else byId('stage-area').focus();
+  }
   byId('speed').textContent = `${Number((1000 / ui.speed).toFixed(1))} steps/s`;
   const play = byId('play-button');
   play.textContent = ui.playing ? "❚❚ Pause" : "▶ Play";

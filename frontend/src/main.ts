@@ -21,7 +21,7 @@ import {
   renderTimeline,
 } from './render/panels';
 import { Stage } from './render/stage';
-import { scanTimeline } from './transport/scan';
+import { mappedPages, scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
 import { installShare } from './share';
 
@@ -35,8 +35,18 @@ const motion2 = new Motion();
 const stage = new Stage(byId<HTMLElement>('stage') as unknown as SVGSVGElement, motion);
 const stage2 = new Stage(byId<HTMLElement>('stage2') as unknown as SVGSVGElement, motion2);
 
+/** requests answered by a delta, sent and not yet answered (to ask for a full state only at the latest position) */
+const MOVES = new Set(['step', 'goto', 'into', 'out', 'run', 'append']);
+let pendingMoves = 0;
+/** a delta on the way lacked structure (a fork, a new mapping) and was not followed by a full state */
+let staleState = false;
+
 function send(message: ClientRequest): void {
-  if (!connection.send(message)) store.dispatch({ kind: 'received', message: { type: 'error', code: 'offline', message: 'not connected' } });
+  if (!connection.send(message)) {
+    store.dispatch({ kind: 'received', message: { type: 'error', code: 'offline', message: 'not connected' } });
+    return;
+  }
+  if (MOVES.has(message.type)) pendingMoves++;
 }
 
 let editTimer: ReturnType<typeof setTimeout> | null = null;
@@ -108,11 +118,12 @@ const controller: Controller = {
 let playTimer: ReturnType<typeof setTimeout> | null = null;
 function playNext(): void {
   if (playTimer) clearTimeout(playTimer);
-  const asked = store.state.session?.version;
+  // the position this wait is for (markers and strips may bump the version meanwhile)
+  const asked = store.state.session?.step;
   playTimer = setTimeout(() => {
     void Promise.all([motion.finished(), motion2.finished()]).then(() => {
       const { session, ui } = store.state;
-      if (!ui.playing || !session || session.version !== asked) return;
+      if (!ui.playing || !session || session.step !== asked) return;
       if (session.step >= session.steps) {
         controller.setPlaying(false);
         return;
@@ -217,6 +228,18 @@ for (const action of actions) {
   dd.textContent = action.label;
   helpList.append(dt, dd);
 }
+for (const [keys, label] of [
+  ['Tab, Enter', 'select a PTE row or a page card (the inspector shows it)'],
+  ['Enter, ← →', 'on a strip: zoom into 64 pages, move the window'],
+  ['Ctrl+Enter', 'in the editor: load the text'],
+  ['Esc', 'close the gallery or this help'],
+]) {
+  const dt = document.createElement('dt');
+  dt.textContent = keys!;
+  const dd = document.createElement('dd');
+  dd.textContent = label!;
+  helpList.append(dt, dd);
+}
 
 // ---- paint: one per animation frame, whatever arrived ----
 // the session object itself: a new session (after load, kernel or compare) starts again at version 1
@@ -240,7 +263,13 @@ function paint(): void {
   const root = document.documentElement;
   if (root.dataset.theme !== ui.theme) root.dataset.theme = ui.theme;
   byId('gallery').hidden = !ui.gallery;
-  byId('help').hidden = !ui.help;
+  const help = byId('help');
+  if (help.hidden === ui.help) {
+    help.hidden = !ui.help;
+    // a dialog takes the focus while open and gives it back to the page when closed
+    if (ui.help) help.querySelector<HTMLElement>('button')?.focus();
+    else byId('stage-area').focus();
+  }
   byId('speed').textContent = `${Number((1000 / ui.speed).toFixed(1))} steps/s`;
   const play = byId('play-button');
   play.textContent = ui.playing ? "❚❚ Pause" : "▶ Play";
@@ -350,6 +379,11 @@ const connection = new Connection({
     if (event.kind !== 'received') return;
     const message = event.message;
     const state = store.state;
+    if (message.type === 'error' || message.type === 'diagnostics') pendingMoves = Math.max(0, pendingMoves - 1);
+    if (message.type === 'hello' || message.type === 'session') {
+      pendingMoves = 0;
+      staleState = false;
+    }
     if (message.type === 'hello' && state.session) send(request.resume(state.session.token));
     else if (message.type === 'hello' && initial.gallery && !autoloaded) {
       autoloaded = true;
@@ -364,7 +398,7 @@ const connection = new Connection({
       stopScan();
       const token = message.token;
       const scenario = lastLoad && lastLoad.type === 'load' ? lastLoad.scenario : { text: message.text };
-      if (!params.has('noscan')) {
+      if (!params.has('noscan') && mappedPages(message.text) <= 16_384) {
         stopScan = scanTimeline({
           url: socketUrl(window.location),
           load: request.load(scenario, message.kernel),
@@ -387,8 +421,14 @@ const connection = new Connection({
         editor.setText(state.session.text);
         byId<HTMLInputElement>('append-input').value = '';
       }
-      const incomplete = needsFullState(message) || (message.compare !== null && needsFullState(message.compare));
-      if (incomplete) send(request.goto(message.step));
+      pendingMoves = Math.max(0, pendingMoves - 1);
+      staleState ||= needsFullState(message) || (message.compare !== null && needsFullState(message.compare));
+      // only the answer to the latest move asks for the full state: an earlier goto would undo later moves
+      const incomplete = staleState;
+      if (staleState && pendingMoves === 0) {
+        staleState = false;
+        send(request.goto(message.step));
+      }
       if (state.ui.playing && !incomplete) {
         const types = eventTypes(message);
         const hit = state.ui.breakpoints.includes(message.step) || types.some((t) => state.ui.eventBreaks.includes(t));

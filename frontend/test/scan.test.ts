@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { request } from '../src/model/protocol';
-import { scanTimeline } from '../src/transport/scan';
+import { mappedPages, scanTimeline } from '../src/transport/scan';
 import type { SocketLike } from '../src/transport/socket';
 
 class FakeSocket implements SocketLike {
@@ -45,5 +45,12 @@ describe('timeline scan', () => {
     let created = false;
     scanTimeline({ url: 'ws://x/ws', load: request.load({ gallery: 'g' }), steps: 1000, onStep: () => {}, createSocket: () => ((created = true), new FakeSocket()) });
     expect(created).toBe(false);
+  });
+});
+
+describe('scan size', () => {
+  it('counts the pages a scenario maps', () => {
+    expect(mappedPages('p: a = mmap 4\np: b = mmap 2M hugepage\np: c = mmap 1G\n')).toBe(4 + 512 + 262_144);
+    expect(mappedPages('p: a = mmap 16K')).toBe(4);
   });
 });

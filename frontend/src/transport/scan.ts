@@ -2,6 +2,17 @@ import { type ClientRequest, parseServerMessage, request } from '../model/protoc
 import { eventTypes } from '../model/session';
 import type { SocketFactory } from './socket';
 
+/** Pages a scenario maps, from its text (mmap sizes): a scan of a huge scenario would double the server's work. */
+export function mappedPages(text: string): number {
+  let pages = 0;
+  for (const m of text.matchAll(/\bmmap\s+(\d+)([KMG]?)\b/g)) {
+    const n = Number(m[1]);
+    const unit = m[2] === 'G' ? 262_144 : m[2] === 'M' ? 256 : m[2] === 'K' ? 1 / 4 : 1;
+    pages += n * unit;
+  }
+  return pages;
+}
+
 export interface ScanOptions {
   readonly url: string;
   /** the same load the page sent (same scenario, same kernel) */

@@ -139,8 +139,11 @@ export function installShare(app: ShareApp): void {
   if (embed.embed) {
     document.body.classList.add('embed');
     document.body.dataset.controls = embed.controls ? '1' : '0';
-    const theme = embed.theme === 'dark' ? 'dark' : embed.theme === 'light' ? 'projector' : matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'projector';
-    store.dispatch({ kind: 'ui', change: { theme } });
+    const dark = matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => store.dispatch({ kind: 'ui', change: { theme: embed.theme === 'dark' ? 'dark' : embed.theme === 'light' ? 'projector' : dark.matches ? 'dark' : 'projector' } });
+    apply();
+    // theme=auto follows the reader's system setting as it changes
+    if (embed.theme !== 'light' && embed.theme !== 'dark') dark.addEventListener('change', apply);
   }
 
   // ---------- the share dialog ----------

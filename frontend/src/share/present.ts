@@ -77,7 +77,7 @@ export function installPresent(app: PresentApp): Rooms {
   presentDialog.addEventListener('keydown', (event) => event.stopPropagation());
   closePresent.addEventListener('click', () => presentDialog.close());
 
-  let presenting: { connection: RoomConnection; code: string; link: string | null; linkedText: string | null; creating: boolean; published: string } | null = null;
+  let presenting: { connection: RoomConnection; code: string; link: string | null; linkedText: string | null; creating: boolean; retryAt: number; published: string } | null = null;
   let following: { connection: RoomConnection; code: string | null; latest: RoomUpdate | null; attached: boolean; busy: string | null; problem: string | null } | null = null;
 
   function showBanner(): void {
@@ -121,13 +121,18 @@ export function installPresent(app: PresentApp): Rooms {
     const session = store.state.session;
     if (!p || !session) return;
     if (p.linkedText !== session.text) {
-      if (p.creating) return;
+      if (p.creating || Date.now() < p.retryAt) return;
       p.creating = true;
       try {
         p.link = (await createShortLink({ text: session.text, kernel: session.kernel })).id;
         p.linkedText = session.text;
+        presentError.textContent = '';
       } catch (e) {
         presentError.textContent = `The scenario could not be shared with the room: ${e instanceof Error ? e.message : String(e)}`;
+        // not again on every change of the page: after the server's Retry-After, or 5 s
+        const delay = e instanceof ApiError && e.retryAfter ? e.retryAfter * 1000 : 5000;
+        p.retryAt = Date.now() + delay;
+        setTimeout(() => void presenterSync(), delay + 50);
         return;
       } finally {
         p.creating = false;
@@ -171,7 +176,7 @@ export function installPresent(app: PresentApp): Rooms {
       },
       onError: (message) => (presentError.textContent = message),
     });
-    presenting = { connection, code: room.code, link: null, linkedText: null, creating: false, published: '' };
+    presenting = { connection, code: room.code, link: null, linkedText: null, creating: false, retryAt: 0, published: '' };
     // a reload of this tab keeps presenting the same room (the key never leaves the tab)
     sessionStorage.setItem(PRESENTING, JSON.stringify(room));
     connection.start();

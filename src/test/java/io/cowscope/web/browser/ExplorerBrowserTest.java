@@ -39,8 +39,11 @@ class ExplorerBrowserTest extends BrowserSupport {
     private void waitForSessionAt(long step) {
         wait.until(d -> Boolean.TRUE.equals(js(
                 "const s = window.cowscope && window.cowscope.store.state.session; return !!s && s.step === arguments[0];", step)));
+        // and painted: the position line and the stage are drawn in the same frame
         wait.until(d -> Boolean.TRUE.equals(js(
-                "const s = window.cowscope.store.state.session; return document.getElementById('stage').getAttribute('data-pages') == s.snapshot.pages.length;")));
+                "const s = window.cowscope.store.state.session;"
+                        + " return document.getElementById('position').textContent.startsWith('step ' + arguments[0] + ' /')"
+                        + " && document.getElementById('stage').getAttribute('data-pages') == s.snapshot.pages.length;", step)));
     }
 
     private long steps() {

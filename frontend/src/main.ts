@@ -1,26 +1,456 @@
 import './style.css';
-import { type Action, bindButtons, bindKeys } from './actions/actions';
+import { bindButtons, bindKeys } from './actions/actions';
+import { createActions, type Controller } from './actions/session-actions';
+import { GALLERY } from './gallery-data';
+import { compareVersions, eraOf, VERSIONS } from './model/kernels';
+import { type ClientRequest, type Diagnostic, parseServerMessage, request } from './model/protocol';
+import { currentLine, differences, eventTypes, needsFullState, type SessionState, stripsWanted } from './model/session';
 import { Store } from './model/store';
+import type { Selection } from './model/state';
+import { Motion } from './render/anim';
+import { createEditor } from './render/editor';
 import { frameScheduler } from './render/frame';
 import { findHeader, renderHeader } from './render/header';
+import {
+  involvedKeys,
+  renderBanner,
+  renderInspector,
+  renderKernelEra,
+  renderLegend,
+  renderNarration,
+  renderTimeline,
+} from './render/panels';
+import { Stage } from './render/stage';
+import { mappedPages, scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
+import { installShare } from './share';
 
 // Wiring only: the model holds state, transport feeds it, render draws it, actions change it.
 const store = new Store();
 const header = findHeader(document);
-const paint = frameScheduler(() => renderHeader(header, store.state));
-store.subscribe(paint);
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const connection = new Connection({
-  url: socketUrl(window.location),
-  onEvent: (event) => store.dispatch(event),
+const motion = new Motion();
+const motion2 = new Motion();
+const stage = new Stage(byId<HTMLElement>('stage') as unknown as SVGSVGElement, motion);
+const stage2 = new Stage(byId<HTMLElement>('stage2') as unknown as SVGSVGElement, motion2);
+
+/** requests answered by a delta, sent and not yet answered (to ask for a full state only at the latest position) */
+const MOVES = new Set(['step', 'goto', 'into', 'out', 'run', 'append']);
+let pendingMoves = 0;
+/** a delta on the way lacked structure (a fork, a new mapping) and was not followed by a full state */
+let staleState = false;
+
+function send(message: ClientRequest): void {
+  if (!connection.send(message)) {
+    store.dispatch({ kind: 'received', message: { type: 'error', code: 'offline', message: 'not connected' } });
+    return;
+  }
+  if (MOVES.has(message.type)) pendingMoves++;
+}
+
+let editTimer: ReturnType<typeof setTimeout> | null = null;
+/** the gallery scenario shown, while its text is unedited: the address bar then links to the view */
+let currentGallery: string | null = null;
+/** the step to return to after a load caused by editing the text */
+let keepStep: number | null = null;
+const editor = createEditor(
+  byId('editor'),
+  (text) => {
+    if (editTimer) clearTimeout(editTimer);
+    editTimer = setTimeout(() => loadText(text), 800);
+  },
+  () => loadText(editor.text()),
+);
+
+/** the last load sent, so that a background scan can load the same */
+let lastLoad: ClientRequest | null = null;
+let stopScan: () => void = () => {};
+function sendLoad(load: ClientRequest): void {
+  lastLoad = load;
+  send(load);
+}
+
+function loadText(text: string): void {
+  currentGallery = null;
+  keepStep = store.state.session?.step ?? null;
+  sendLoad(request.load({ text }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
+}
+
+function select(key: string): void {
+  let selection: Selection | null = null;
+  if (key.startsWith('page:')) selection = { kind: 'page', pfn: Number(key.slice(5)) };
+  const pte = /^pte:(.+)\.([^.[]+)\[(\d+)\]$/.exec(key);
+  if (pte) selection = { kind: 'pte', proc: pte[1]!, var: pte[2]!, index: Number(pte[3]) };
+  const strip = /^strip:(.+)\.([^.:]+):(\d+)$/.exec(key);
+  if (strip) {
+    const page = Number(strip[3]);
+    const pages = store.state.session?.snapshot.processes.find((p) => p.name === strip[1])?.vmas.find((v) => v.var === strip[2])?.pages ?? page + 32;
+    const first = Math.max(0, Math.min(page - 32, pages - 64));
+    send(request.window(strip[1]!, strip[2]!, first, Math.min(pages - 1, first + 63)));
+    selection = { kind: 'pte', proc: strip[1]!, var: strip[2]!, index: page };
+  }
+  const current = store.state.ui.selection;
+  const same = current && selection && JSON.stringify(current) === JSON.stringify(selection);
+  store.dispatch({ kind: 'ui', change: { selection: same ? null : selection } });
+}
+
+const controller: Controller = {
+  store,
+  send,
+  stepAnimations: () => {
+    motion.skip();
+    motion2.skip();
+  },
+  connection: () => connection.reconnect(),
+  focusGallery: () => byId('gallery-list').querySelector<HTMLElement>('button')?.focus(),
+  setPlaying: (on) => {
+    store.dispatch({ kind: 'ui', change: { playing: on } });
+    if (on) playNext();
+    else if (playTimer) clearTimeout(playTimer);
+  },
+};
+
+/**
+ * Playing is paced by the page: the next step is asked for once the speed's delay has passed
+ * and the current step's animations have finished (and a full state, when one was needed, came).
+ */
+let playTimer: ReturnType<typeof setTimeout> | null = null;
+function playNext(): void {
+  if (playTimer) clearTimeout(playTimer);
+  // the position this wait is for (markers and strips may bump the version meanwhile)
+  const asked = store.state.session?.step;
+  playTimer = setTimeout(() => {
+    void Promise.all([motion.finished(), motion2.finished()]).then(() => {
+      const { session, ui } = store.state;
+      if (!ui.playing || !session || session.step !== asked) return;
+      if (session.step >= session.steps) {
+        controller.setPlaying(false);
+        return;
+      }
+      send(request.step('forward'));
+    });
+  }, store.state.ui.speed);
+}
+const actions = createActions(controller);
+
+// ---- kernel pickers ----
+const kernelPicker = byId<HTMLSelectElement>('kernel-picker');
+const comparePicker = byId<HTMLSelectElement>('compare-picker');
+for (const version of [...VERSIONS].sort((a, b) => compareVersions(b, a))) {
+  const era = eraOf(version);
+  kernelPicker.add(new Option(`${version} · ${era.id} ${era.name}`, version));
+  comparePicker.add(new Option(`${version} · ${era.id}`, version));
+}
+kernelPicker.value = store.state.ui.kernel;
+kernelPicker.addEventListener('change', () => {
+  const version = kernelPicker.value;
+  store.dispatch({ kind: 'ui', change: { kernel: version } });
+  if (store.state.session) send(request.kernel(version));
+});
+comparePicker.addEventListener('change', () => {
+  const version = comparePicker.value || null;
+  store.dispatch({ kind: 'ui', change: { compareKernel: version } });
+  if (store.state.session) send(request.compare(version));
 });
 
-const actions: readonly Action[] = [
-  { name: 'reconnect', label: 'Reconnect', key: 'r', perform: () => connection.reconnect() },
-];
+// ---- gallery ----
+const galleryList = byId('gallery-list');
+for (const item of GALLERY) {
+  const li = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'gallery-item';
+  button.dataset.gallery = item.id;
+  button.innerHTML = '';
+  const title = document.createElement('strong');
+  title.textContent = item.title;
+  const meta = document.createElement('span');
+  meta.className = 'muted';
+  meta.textContent = ` ${item.id}${item.kernel ? ' · kernel ' + item.kernel : ''}${item.tags.length ? ' · ' + item.tags.join(', ') : ''}`;
+  button.append(title, meta);
+  button.addEventListener('click', () => {
+    currentGallery = item.id;
+    editor.setText(item.text);
+    keepStep = null;
+    sendLoad(request.load({ gallery: item.id }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
+    store.dispatch({ kind: 'ui', change: { gallery: false } });
+  });
+  li.appendChild(button);
+  galleryList.appendChild(li);
+}
+
+// ---- timeline controls ----
+const scrubber = byId<HTMLInputElement>('scrubber');
+scrubber.addEventListener('change', () => send(request.goto(Number(scrubber.value))));
+byId('markers').addEventListener('click', (event) => {
+  const step = (event.target as HTMLElement).dataset.step;
+  if (step !== undefined) send(request.goto(Number(step)));
+});
+byId<HTMLSelectElement>('run-event').addEventListener('change', (event) => {
+  const select = event.target as HTMLSelectElement;
+  if (select.value) send(request.run('forward', { event: select.value }));
+  select.value = '';
+});
+byId<HTMLFormElement>('run-condition').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const target = /^(\w+)\.(\w+)\[(\d+)\]$/.exec(byId<HTMLInputElement>('cond-target').value.trim());
+  if (!target) {
+    store.dispatch({ kind: 'received', message: { type: 'error', code: 'condition', message: 'write the page as proc.var[i]' } });
+    return;
+  }
+  const op = byId<HTMLSelectElement>('cond-op').value as '==' | '!=' | 'changes';
+  const raw = byId<HTMLInputElement>('cond-value').value.trim();
+  const value = raw === '' ? undefined : raw === 'true' ? true : raw === 'false' ? false : Number.isNaN(Number(raw)) ? raw : Number(raw);
+  send(
+    request.run('forward', {
+      condition: { proc: target[1]!, var: target[2]!, page: Number(target[3]), field: byId<HTMLSelectElement>('cond-field').value, op, ...(op === 'changes' ? {} : { value }) },
+    }),
+  );
+});
+
+byId<HTMLFormElement>('append-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = byId<HTMLInputElement>('append-input');
+  if (input.value.trim() && store.state.session) {
+    currentGallery = null;
+    send(request.append(input.value.trim()));
+  }
+});
+
+// ---- help sheet ----
+const helpList = byId('help-list');
+for (const action of actions) {
+  if (!action.key) continue;
+  const dt = document.createElement('dt');
+  dt.textContent = [action.key, ...(action.keys ?? [])].map((k) => k.replace('ArrowRight', '→').replace('ArrowLeft', '←').replace(/^ $/, 'Space')).join(' / ');
+  const dd = document.createElement('dd');
+  dd.textContent = action.label;
+  helpList.append(dt, dd);
+}
+for (const [keys, label] of [
+  ['Tab, Enter', 'select a PTE row or a page card (the inspector shows it)'],
+  ['Enter, ← →', 'on a strip: zoom into 64 pages, move the window'],
+  ['Ctrl+Enter', 'in the editor: load the text'],
+  ['Esc', 'close the gallery or this help'],
+]) {
+  const dt = document.createElement('dt');
+  dt.textContent = keys!;
+  const dd = document.createElement('dd');
+  dd.textContent = label!;
+  helpList.append(dt, dd);
+}
+
+// ---- paint: one per animation frame, whatever arrived ----
+// the session object itself: a new session (after load, kernel or compare) starts again at version 1
+let paintedSession: SessionState | null = null;
+let paintedDiagnostics: readonly Diagnostic[] | null = null;
+function paintDiagnostics(list: readonly Diagnostic[]): void {
+  byId('diagnostics').replaceChildren(
+    ...list.map((d) => {
+      const li = document.createElement('li');
+      li.textContent = `line ${d.line}:${d.column}: ${d.message}${d.code ? ` [${d.code}]` : ''}`;
+      return li;
+    }),
+  );
+  editor.showDiagnostics(list);
+}
+let paintedUi: unknown = null;
+function paint(): void {
+  const state = store.state;
+  renderHeader(header, state);
+  const ui = state.ui;
+  const root = document.documentElement;
+  if (root.dataset.theme !== ui.theme) root.dataset.theme = ui.theme;
+  byId('gallery').hidden = !ui.gallery;
+  const help = byId('help');
+  if (help.hidden === ui.help) {
+    help.hidden = !ui.help;
+    // a dialog takes the focus while open and gives it back to the page when closed
+    if (ui.help) help.querySelector<HTMLElement>('button')?.focus();
+    else byId('stage-area').focus();
+  }
+  byId('speed').textContent = `${Number((1000 / ui.speed).toFixed(1))} steps/s`;
+  const play = byId('play-button');
+  play.textContent = ui.playing ? "❚❚ Pause" : "▶ Play";
+  play.setAttribute('aria-pressed', String(ui.playing));
+  motion.duration = motion2.duration = Math.min(900, ui.speed * 0.8);
+  if (kernelPicker.value !== ui.kernel) kernelPicker.value = ui.kernel;
+  if (comparePicker.value !== (ui.compareKernel ?? '')) comparePicker.value = ui.compareKernel ?? '';
+  renderKernelEra(document, ui.kernel);
+  renderLegend(document, ui.eventBreaks, (event) => store.dispatch({ kind: 'toggle-event-break', event }));
+  if (state.diagnostics !== paintedDiagnostics) {
+    paintedDiagnostics = state.diagnostics;
+    paintDiagnostics(state.diagnostics);
+  }
+
+
+  const session = state.session;
+  const uiKey = JSON.stringify([ui.selection, ui.breakpoints]);
+  if (session && session === paintedSession && uiKey === paintedUi) return;
+  const moved = session !== paintedSession;
+  paintedSession = session;
+  paintedUi = uiKey;
+  if (session && currentGallery) {
+    const link = new URLSearchParams({ gallery: currentGallery, kernel: session.kernel, step: String(session.step) });
+    if (session.compare) link.set('compare', session.compare);
+    if (ui.theme === 'dark') link.set('theme', 'dark');
+    const next = `?${link.toString()}`;
+    if (window.location.search !== next) history.replaceState(null, '', next);
+  } else if (session && window.location.search && !document.documentElement.dataset.embed && !window.location.search.includes('room=')) {
+    // (an embed's options and a follower's room stay in the address bar)
+    history.replaceState(null, '', window.location.pathname);
+  }
+  byId('scenario-title').textContent = session ? session.title || 'Scenario' : 'No scenario loaded — open the gallery (G)';
+  renderTimeline(document, session, ui.breakpoints);
+  renderNarration(document, session, moved);
+  renderBanner(document, session?.snapshot ?? null, session?.compareSnapshot ?? null);
+  renderInspector(document, session?.snapshot ?? null, ui.selection);
+  editor.highlightLine(session ? currentLine(session) : null);
+  const selected = ui.selection ? (ui.selection.kind === 'page' ? `page:${ui.selection.pfn}` : `pte:${ui.selection.proc}.${ui.selection.var}[${ui.selection.index}]`) : null;
+  if (!session) return;
+  const differs = differences(session.diff, session.snapshot);
+  byId('stage-main-kernel').textContent = `kernel ${session.kernel} · ${eraOf(session.kernel).name}`;
+  stage.render(session.snapshot, { report: moved ? session.report : null, selected, involved: involvedKeys(session.snapshot), differs, onSelect: select, strips: session.strips });
+  attachCompare(session);
+  const compare = session.compareSnapshot;
+  byId('stage-compare').hidden = !compare;
+  byId('stages').classList.toggle('comparing', !!compare);
+  if (compare && session.compare) {
+    byId('stage-compare-kernel').textContent = `kernel ${session.compare} · ${eraOf(session.compare).name}`;
+    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select, strips: session.compareStrips });
+  }
+}
+function attachCompare(session: SessionState): void {
+  document.body.dataset.compare = session.compareSnapshot ? 'on' : 'off';
+}
+const timing = { lastPaintMs: 0, maxPaintMs: 0, paints: 0 };
+function safePaint(): void {
+  try {
+    const t0 = performance.now();
+    paint();
+    timing.lastPaintMs = performance.now() - t0;
+    timing.maxPaintMs = Math.max(timing.maxPaintMs, timing.lastPaintMs);
+    timing.paints++;
+  } catch (error) {
+    console.error(error);
+    const shown = byId('conn-error');
+    shown.hidden = false;
+    shown.textContent = `page error: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+const schedule = frameScheduler(safePaint);
+store.subscribe(schedule);
+
+/** Large mappings are drawn from the server's strips: ask once per mapping and step. */
+const stripsAsked = new Set<string>();
+let stripsAskedAt = '';
+function askForStrips(session: SessionState): void {
+  const at = `${session.token}:${session.step}:${session.report?.kernelStep ?? -1}:${session.report === null ? 'load' : ''}`;
+  if (at !== stripsAskedAt) {
+    stripsAsked.clear();
+    stripsAskedAt = at;
+  }
+  for (const [proc, variable, pages] of stripsWanted(session, 512)) {
+    const key = `${proc}.${variable}`;
+    if (stripsAsked.has(key)) continue;
+    stripsAsked.add(key);
+    send(request.strip(proc, variable, 0, pages - 1));
+  }
+}
+
+// ---- a link may name what to show: ?gallery=ID&kernel=5.7&compare=6.18&step=end&theme=dark ----
+const params = new URLSearchParams(window.location.search);
+const initial = {
+  gallery: params.get('gallery'),
+  kernel: params.get('kernel'),
+  compare: params.get('compare'),
+  step: params.get('step') as string | null,
+};
+let autoloaded = false;
+if (initial.kernel) store.dispatch({ kind: 'ui', change: { kernel: initial.kernel } });
+if (params.get('theme') === 'dark') store.dispatch({ kind: 'ui', change: { theme: 'dark' } });
+
+// ---- transport: what arrives may need an answer ----
+const connection = new Connection({
+  url: socketUrl(window.location),
+  onEvent: (event) => {
+    store.dispatch(event);
+    if (event.kind !== 'received') return;
+    const message = event.message;
+    const state = store.state;
+    if (message.type === 'error' || message.type === 'diagnostics') pendingMoves = Math.max(0, pendingMoves - 1);
+    if (message.type === 'hello' || message.type === 'session') {
+      pendingMoves = 0;
+      staleState = false;
+    }
+    if (message.type === 'hello' && state.session) send(request.resume(state.session.token));
+    else if (message.type === 'hello' && initial.gallery && !autoloaded) {
+      autoloaded = true;
+      currentGallery = initial.gallery;
+      const item = GALLERY.find((g) => g.id === initial.gallery);
+      if (item) editor.setText(item.text);
+      sendLoad(request.load({ gallery: initial.gallery }, initial.kernel ?? state.ui.kernel, initial.compare ?? undefined));
+    }
+    if (message.type === 'session') {
+      editor.setText(message.text);
+      // fill the timeline's markers in the background (same scenario, same kernel, no compare)
+      stopScan();
+      const token = message.token;
+      const scenario = lastLoad && lastLoad.type === 'load' ? lastLoad.scenario : { text: message.text };
+      if (!params.has('noscan') && mappedPages(message.text) <= 16_384) {
+        stopScan = scanTimeline({
+          url: socketUrl(window.location),
+          load: request.load(scenario, message.kernel),
+          steps: message.steps,
+          onStep: (step, types) => store.dispatch({ kind: 'scanned', token, step, types }),
+        });
+      }
+      if (initial.step !== null) {
+        send(request.goto(initial.step === 'end' ? message.steps : Math.min(Number(initial.step), message.steps)));
+        initial.step = null;
+      }
+      if (keepStep !== null && keepStep > 0) send(request.goto(Math.min(keepStep, message.steps)));
+      keepStep = null;
+    }
+    if ((message.type === 'delta' || message.type === 'session' || message.type === 'window') && store.state.session) {
+      askForStrips(store.state.session);
+    }
+    if (message.type === 'delta') {
+      if (message.appended.length && state.session) {
+        editor.setText(state.session.text);
+        byId<HTMLInputElement>('append-input').value = '';
+      }
+      pendingMoves = Math.max(0, pendingMoves - 1);
+      staleState ||= needsFullState(message) || (message.compare !== null && needsFullState(message.compare));
+      // only the answer to the latest move asks for the full state: an earlier goto would undo later moves
+      const incomplete = staleState;
+      if (staleState && pendingMoves === 0) {
+        staleState = false;
+        send(request.goto(message.step));
+      }
+      if (state.ui.playing && !incomplete) {
+        const types = eventTypes(message);
+        const hit = state.ui.breakpoints.includes(message.step) || types.some((t) => state.ui.eventBreaks.includes(t));
+        if (hit || message.step >= message.steps) controller.setPlaying(false);
+        else playNext();
+      }
+    }
+  },
+});
+
 bindKeys(document, actions);
 bindButtons(document, actions);
-
-renderHeader(header, store.state);
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && (store.state.ui.gallery || store.state.ui.help)) {
+    store.dispatch({ kind: 'ui', change: { gallery: false, help: false } });
+  }
+});
+document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
+// issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
+installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
+paint();
 connection.open();
+
+// for tests and the benchmark page: read-only access to the state
+(window as unknown as { cowscope: unknown }).cowscope = { store, stage, stage2, send, parse: parseServerMessage, timing };

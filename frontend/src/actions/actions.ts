@@ -5,8 +5,10 @@
 export interface Action {
   readonly name: string;
   readonly label: string;
-  /** KeyboardEvent.key that triggers it, if any */
+  /** KeyboardEvent.key that triggers it, if any; "Shift+ArrowRight" for a shifted named key */
   readonly key?: string;
+  /** more keys for the same action (e.g. "=" for "+") */
+  readonly keys?: readonly string[];
   perform(): void;
 }
 
@@ -15,6 +17,7 @@ export interface KeyLike {
   readonly ctrlKey: boolean;
   readonly metaKey: boolean;
   readonly altKey: boolean;
+  readonly shiftKey?: boolean;
   readonly target: unknown;
 }
 
@@ -28,7 +31,27 @@ function typingInto(target: unknown): boolean {
 /** The action a key press triggers, or undefined; ignores modified keys and typing in fields. */
 export function actionForKey(actions: readonly Action[], event: KeyLike): Action | undefined {
   if (event.ctrlKey || event.metaKey || event.altKey || typingInto(event.target)) return undefined;
-  return actions.find((action) => action.key !== undefined && action.key === event.key);
+  return actions.find((action) => [action.key, ...(action.keys ?? [])].some((key) => key !== undefined && keyMatches(key, event)));
+}
+
+/**
+ * "Shift+ArrowRight" needs Shift; a named key ("ArrowRight", "Home") needs no Shift; a printed
+ * character ("+", "?", "b") matches whatever Shift it took to type it.
+ */
+export function keyMatches(key: string, event: KeyLike): boolean {
+  const shift = event.shiftKey === true;
+  if (key.startsWith('Shift+')) return shift && event.key === key.slice(6);
+  if (key.length > 1 && key !== ' ') return !shift && event.key === key;
+  return event.key === key || (key.length === 1 && event.key.toLowerCase() === key && /[a-z]/.test(key) && !shift);
+}
+
+/** How a key is shown in the help sheet. */
+export function keyLabel(key: string): string {
+  return key
+    .replace('ArrowRight', '→')
+    .replace('ArrowLeft', '←')
+    .replace(/^ $/, 'Space')
+    .replace('Escape', 'Esc');
 }
 
 /** Listens for keys on target; returns a function that stops listening. */

@@ -1,3 +1,13 @@
+import {
+  type Delta,
+  type EngineEvent,
+  type Hazard,
+  type KernelStep,
+  normalizeSnapshot,
+  type Snapshot,
+  versionText,
+} from './snapshot';
+
 /**
  * The messages exchanged with the server over /ws. Every message is a JSON object with a
  * `type`; the protocol version travels as `v` in the hello. No DOM and no socket here.
@@ -23,10 +33,138 @@ export interface ErrorMessage {
   /** stable, machine-readable: malformed, unknown-type, unsupported-version… */
   readonly code: string;
   readonly message: string;
+  readonly id?: unknown;
+}
+
+export interface Diagnostic {
+  readonly code: string;
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+  readonly length: number;
+  readonly severity: string;
+}
+
+export interface DiagnosticsMessage {
+  readonly type: 'diagnostics';
+  readonly diagnostics: readonly Diagnostic[];
+  readonly id?: unknown;
+}
+
+export interface Statement {
+  readonly index: number;
+  readonly line: number;
+  readonly text: string;
+  readonly kind: string;
+}
+
+export interface ExpectationResult {
+  readonly line: number;
+  readonly text: string;
+  readonly passed: boolean;
+  readonly expected?: unknown;
+  readonly actual?: unknown;
+  readonly skipped?: boolean;
+}
+
+export interface Position {
+  readonly step: number;
+  readonly kernelStep: number;
+}
+
+/** The answer to load / resume: everything about the session and the state at its position. */
+export interface SessionMessage {
+  readonly type: 'session';
+  readonly token: string;
+  readonly kernel: string;
+  readonly compare?: string | null;
+  readonly title: string;
+  readonly description: string;
+  readonly text: string;
+  readonly statements: readonly Statement[];
+  readonly steps: number;
+  readonly position: Position;
+  readonly state: Snapshot;
+  readonly compareState?: Snapshot | null;
+  readonly expectations: readonly ExpectationResult[];
+  readonly id?: unknown;
+}
+
+/** What one side (the main kernel or the compared one) says about a step. */
+export interface StepReport {
+  readonly step: number;
+  readonly kernelStep: number;
+  readonly steps: number;
+  readonly op: string | null;
+  readonly line: number;
+  readonly say: string | null;
+  readonly kernelSteps: readonly KernelStep[];
+  readonly events: readonly EngineEvent[];
+  readonly eventCounts: Readonly<Record<string, number>>;
+  readonly summary: string | null;
+  readonly value: unknown;
+  readonly warnings: readonly string[];
+  readonly hazards: readonly Hazard[];
+  readonly expectations: readonly ExpectationResult[];
+  readonly delta: Delta | null;
+  readonly state: Snapshot | null;
+}
+
+export interface DiffEntry {
+  readonly what: string;
+  readonly key: string;
+  readonly left: unknown;
+  readonly right: unknown;
+}
+
+export interface DeltaMessage extends StepReport {
+  readonly type: 'delta';
+  readonly compare: StepReport | null;
+  readonly diff: readonly DiffEntry[];
+  /** after `append`: the statements added to the scenario */
+  readonly appended: readonly Statement[];
+  readonly id?: unknown;
+}
+
+export interface WindowMessage {
+  readonly type: 'window';
+  readonly proc: string | null;
+  readonly var: string | null;
+  readonly first: number;
+  readonly last: number;
+  readonly state: Snapshot | null;
+  readonly compareState?: Snapshot | null;
+}
+
+/** One character per page of a mapping (Observer.pteStrip): x . z r w h H s S */
+export interface StripMessage {
+  readonly type: 'strip';
+  readonly step: number;
+  readonly proc: string;
+  readonly var: string;
+  readonly first: number;
+  readonly last: number;
+  readonly pages: number;
+  readonly strip: string;
+  readonly compareStrip: string | null;
+}
+
+export interface NoticeMessage {
+  readonly type: 'playing' | 'paused' | 'ended' | 'closed' | 'expired';
+  readonly step?: number;
+  readonly reason?: string;
 }
 
 /** A message the client understands. */
-export type ServerMessage = HelloMessage | ErrorMessage;
+export type ServerMessage =
+  | HelloMessage
+  | ErrorMessage
+  | DiagnosticsMessage
+  | SessionMessage
+  | DeltaMessage
+  | WindowMessage
+  | StripMessage
+  | NoticeMessage;
 
 /** What came in but is not a message the client understands; kept to report it. */
 export interface UnreadableMessage {
@@ -64,8 +202,173 @@ export function parseServerMessage(text: string): ServerMessage | UnreadableMess
         type: 'error',
         code: typeof data.code === 'string' ? data.code : 'unknown',
         message: typeof data.message === 'string' ? data.message : '',
+        id: data.id,
       };
+    case 'diagnostics':
+      return { type: 'diagnostics', diagnostics: list(data.diagnostics) as Diagnostic[], id: data.id };
+    case 'session':
+      if (!isObject(data.state)) return { type: 'unreadable', reason: 'session without state' };
+      return {
+        type: 'session',
+        token: String(data.token ?? ''),
+        kernel: versionText(data.kernel),
+        compare: data.compare == null ? null : versionText(data.compare),
+        title: str(data.title) ?? '',
+        description: str(data.description) ?? '',
+        text: str(data.text) ?? '',
+        statements: list(data.statements) as Statement[],
+        steps: num(data.steps, 0),
+        position: readPosition(data.position),
+        state: normalizeSnapshot(data.state),
+        compareState: isObject(data.compareState) ? normalizeSnapshot(data.compareState) : null,
+        expectations: list(data.expectations) as ExpectationResult[],
+        id: data.id,
+      };
+    case 'delta':
+      return {
+        type: 'delta',
+        ...readReport(data),
+        compare: isObject(data.compare) ? readReport(data.compare) : null,
+        diff: list(data.diff) as DiffEntry[],
+        appended: list(data.appended) as Statement[],
+        id: data.id,
+      };
+    case 'window':
+      return {
+        type: 'window',
+        proc: str(data.proc),
+        var: str(data.var),
+        first: num(data.first, 0),
+        last: num(data.last, 0),
+        state: isObject(data.state) ? normalizeSnapshot(data.state) : null,
+        compareState: isObject(data.compareState) ? normalizeSnapshot(data.compareState) : null,
+      };
+    case 'strip':
+      return {
+        type: 'strip',
+        step: num(data.step, 0),
+        proc: str(data.proc) ?? '',
+        var: str(data.var) ?? '',
+        first: num(data.first, 0),
+        last: num(data.last, 0),
+        pages: num(data.pages, 0),
+        strip: str(data.strip) ?? '',
+        compareStrip: str(data.compareStrip),
+      };
+    case 'playing':
+    case 'paused':
+    case 'ended':
+    case 'closed':
+    case 'expired':
+      return { type: data.type, step: typeof data.step === 'number' ? data.step : undefined, reason: str(data.reason) ?? undefined };
     default:
       return { type: 'unreadable', reason: `unknown message type "${data.type}"` };
   }
 }
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+function num(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+function readPosition(value: unknown): Position {
+  const p = isObject(value) ? value : {};
+  return { step: num(p.step, 0), kernelStep: num(p.kernelStep, -1) };
+}
+
+/** The fields a delta message (or its compare part) carries about one step. */
+function readReport(data: Record<string, unknown>): StepReport {
+  return {
+    step: num(data.step, 0),
+    kernelStep: num(data.kernelStep, -1),
+    steps: num(data.steps, 0),
+    op: str(data.op),
+    line: num(data.line, 0),
+    say: str(data.say),
+    kernelSteps: list(data.kernelSteps) as KernelStep[],
+    events: list(data.events) as EngineEvent[],
+    eventCounts: isObject(data.eventCounts) ? (data.eventCounts as Record<string, number>) : {},
+    summary: str(data.summary),
+    value: data.value ?? null,
+    warnings: list(data.warnings).map(String),
+    hazards: list(data.hazards) as Hazard[],
+    expectations: list(data.expectations) as ExpectationResult[],
+    delta: isObject(data.delta) ? (data.delta as unknown as Delta) : null,
+    state: isObject(data.state) ? normalizeSnapshot(data.state) : null,
+  };
+}
+
+// ---- client requests (session protocol v1) ----
+export type LoadSource = { readonly text: string } | { readonly gallery: string };
+export type RunUntil =
+  | { readonly event: string }
+  | {
+      readonly condition: {
+        readonly proc: string;
+        readonly var: string;
+        readonly page: number;
+        readonly field: string;
+        readonly op: '==' | '!=' | 'changes';
+        readonly value?: unknown;
+      };
+    };
+
+export type ClientRequest =
+  | { type: 'load'; v: 1; scenario: LoadSource; kernel?: string; compare?: string }
+  | { type: 'step'; v: 1; dir: 'forward' | 'back' }
+  | { type: 'goto'; v: 1; step: number }
+  | { type: 'into'; v: 1 }
+  | { type: 'out'; v: 1 }
+  | { type: 'run'; v: 1; dir: 'forward' | 'back'; until: RunUntil }
+  | { type: 'play'; v: 1; speed: number }
+  | { type: 'pause'; v: 1 }
+  | { type: 'append'; v: 1; statement: string }
+  | { type: 'kernel'; v: 1; version: string }
+  | { type: 'compare'; v: 1; kernel: string | null }
+  | { type: 'window'; v: 1; proc: string; var: string; first: number; last: number }
+  | { type: 'strip'; v: 1; proc: string; var: string; first: number; last: number }
+  | { type: 'resume'; v: 1; token: string }
+  | { type: 'close'; v: 1 };
+
+/** Builds the requests, so callers never spell a message by hand. */
+export const request = {
+  load: (scenario: LoadSource, kernel?: string, compare?: string): ClientRequest => ({
+    type: 'load',
+    v: 1,
+    scenario,
+    ...(kernel ? { kernel } : {}),
+    ...(compare ? { compare } : {}),
+  }),
+  step: (dir: 'forward' | 'back'): ClientRequest => ({ type: 'step', v: 1, dir }),
+  goto: (step: number): ClientRequest => ({ type: 'goto', v: 1, step }),
+  into: (): ClientRequest => ({ type: 'into', v: 1 }),
+  out: (): ClientRequest => ({ type: 'out', v: 1 }),
+  run: (dir: 'forward' | 'back', until: RunUntil): ClientRequest => ({ type: 'run', v: 1, dir, until }),
+  play: (speed: number): ClientRequest => ({ type: 'play', v: 1, speed }),
+  pause: (): ClientRequest => ({ type: 'pause', v: 1 }),
+  append: (statement: string): ClientRequest => ({ type: 'append', v: 1, statement }),
+  kernel: (version: string): ClientRequest => ({ type: 'kernel', v: 1, version }),
+  compare: (kernel: string | null): ClientRequest => ({ type: 'compare', v: 1, kernel }),
+  window: (proc: string, variable: string, first: number, last: number): ClientRequest => ({
+    type: 'window',
+    v: 1,
+    proc,
+    var: variable,
+    first,
+    last,
+  }),
+  strip: (proc: string, variable: string, first: number, last: number): ClientRequest => ({
+    type: 'strip',
+    v: 1,
+    proc,
+    var: variable,
+    first,
+    last,
+  }),
+  resume: (token: string): ClientRequest => ({ type: 'resume', v: 1, token }),
+  close: (): ClientRequest => ({ type: 'close', v: 1 }),
+};

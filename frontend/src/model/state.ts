@@ -1,4 +1,5 @@
-import type { ServerMessage, UnreadableMessage } from './protocol';
+import type { Diagnostic, ServerMessage, UnreadableMessage } from './protocol';
+import { receiveDelta, receiveStrip, receiveWindow, type SessionState, startSession } from './session';
 
 /**
  * What the page knows. `connected` means the server answered our hello, not merely that the
@@ -15,7 +16,37 @@ export interface AppState {
   readonly lastError: string | null;
   /** how many times the socket has been (re)opened */
   readonly connects: number;
+  readonly session: SessionState | null;
+  /** the last load's diagnostics (empty when it loaded) */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly ui: UiState;
 }
+
+export type Selection =
+  | { readonly kind: 'page'; readonly pfn: number }
+  | { readonly kind: 'pte'; readonly proc: string; readonly var: string; readonly index: number };
+
+export type Theme = 'projector' | 'dark';
+
+/** What the page itself decides: not from the server. */
+export interface UiState {
+  readonly playing: boolean;
+  /** milliseconds per step while playing */
+  readonly speed: number;
+  /** steps to stop at while playing */
+  readonly breakpoints: readonly number[];
+  /** event types to stop at while playing (fault, cow, pin, hazard…) */
+  readonly eventBreaks: readonly string[];
+  readonly selection: Selection | null;
+  readonly theme: Theme;
+  readonly help: boolean;
+  readonly gallery: boolean;
+  /** the kernel asked for in the picker (the session's kernel once loaded) */
+  readonly kernel: string;
+  readonly compareKernel: string | null;
+}
+
+export const SPEEDS: readonly number[] = [2000, 1200, 800, 400, 200, 100];
 
 export const initialState: AppState = {
   status: 'connecting',
@@ -24,6 +55,20 @@ export const initialState: AppState = {
   protocol: null,
   lastError: null,
   connects: 0,
+  session: null,
+  diagnostics: [],
+  ui: {
+    playing: false,
+    speed: 800,
+    breakpoints: [],
+    eventBreaks: [],
+    selection: null,
+    theme: 'projector',
+    help: false,
+    gallery: false,
+    kernel: '5.7',
+    compareKernel: null,
+  },
 };
 
 /** Everything that can change the state, as plain data. */
@@ -31,7 +76,25 @@ export type AppEvent =
   | { readonly kind: 'socket-opening' }
   | { readonly kind: 'socket-open' }
   | { readonly kind: 'socket-closed'; readonly willRetry: boolean }
-  | { readonly kind: 'received'; readonly message: ServerMessage | UnreadableMessage };
+  | { readonly kind: 'received'; readonly message: ServerMessage | UnreadableMessage }
+  | { readonly kind: 'ui'; readonly change: Partial<UiState> }
+  | { readonly kind: 'toggle-breakpoint'; readonly step: number }
+  | { readonly kind: 'toggle-event-break'; readonly event: string }
+  | { readonly kind: 'speed'; readonly faster: boolean }
+  /** a background scan learned the event types of a step of the session with this token */
+  | { readonly kind: 'scanned'; readonly token: string; readonly step: number; readonly types: readonly string[] };
+
+/** One notch faster or slower on the SPEEDS scale. */
+export function nextSpeed(speed: number, faster: boolean): number {
+  let i = SPEEDS.findIndex((s) => s <= speed);
+  if (i < 0) i = SPEEDS.length - 1;
+  const j = Math.max(0, Math.min(SPEEDS.length - 1, i + (faster ? 1 : -1)));
+  return SPEEDS[j]!;
+}
+
+function toggle<T>(list: readonly T[], item: T): T[] {
+  return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
+}
 
 export function reduce(state: AppState, event: AppEvent): AppState {
   switch (event.kind) {
@@ -44,6 +107,19 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, status: event.willRetry ? 'reconnecting' : 'offline' };
     case 'received':
       return receive(state, event.message);
+    case 'ui':
+      return { ...state, ui: { ...state.ui, ...event.change } };
+    case 'toggle-breakpoint':
+      return { ...state, ui: { ...state.ui, breakpoints: toggle(state.ui.breakpoints, event.step) } };
+    case 'toggle-event-break':
+      return { ...state, ui: { ...state.ui, eventBreaks: toggle(state.ui.eventBreaks, event.event) } };
+    case 'speed':
+      return { ...state, ui: { ...state.ui, speed: nextSpeed(state.ui.speed, event.faster) } };
+    case 'scanned': {
+      const s = state.session;
+      if (!s || s.token !== event.token || s.markers[event.step]) return state;
+      return { ...state, session: { ...s, markers: { ...s.markers, [event.step]: event.types }, version: s.version + 1 } };
+    }
   }
 }
 
@@ -60,6 +136,30 @@ function receive(state: AppState, message: ServerMessage | UnreadableMessage): A
       };
     case 'error':
       return { ...state, lastError: `${message.code}: ${message.message}` };
+    case 'diagnostics':
+      return { ...state, diagnostics: message.diagnostics, ui: { ...state.ui, playing: false } };
+    case 'session':
+      return {
+        ...state,
+        lastError: null,
+        diagnostics: [],
+        session: startSession(message),
+        ui: { ...state.ui, playing: false, kernel: message.kernel || state.ui.kernel, compareKernel: message.compare ?? null, selection: null },
+      };
+    case 'delta':
+      return state.session ? { ...state, session: receiveDelta(state.session, message) } : state;
+    case 'window':
+      return state.session ? { ...state, session: receiveWindow(state.session, message) } : state;
+    case 'strip':
+      return state.session ? { ...state, session: receiveStrip(state.session, message) } : state;
+    case 'playing':
+      return { ...state, ui: { ...state.ui, playing: true } };
+    case 'paused':
+    case 'ended':
+      return { ...state, ui: { ...state.ui, playing: false } };
+    case 'closed':
+    case 'expired':
+      return { ...state, session: null, lastError: `session ${message.type}${message.reason ? ': ' + message.reason : ''}`, ui: { ...state.ui, playing: false } };
     case 'unreadable':
       return { ...state, lastError: `unreadable message from server (${message.reason})` };
   }

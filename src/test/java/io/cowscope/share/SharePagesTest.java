@@ -96,13 +96,23 @@ class SharePagesTest {
     }
 
     @Test
+    void theStyleNonceIsNewForEveryResponseAndThePageCarriesIt() throws Exception {
+        MvcResult first = mvc.perform(get("/")).andReturn();
+        MvcResult second = mvc.perform(get("/")).andReturn();
+        String nonce = first.getResponse().getHeader("Content-Security-Policy").replaceAll(".*'nonce-([^']+)'.*", "$1");
+        assertThat(second.getResponse().getHeader("Content-Security-Policy")).doesNotContain(nonce);
+        assertThat(first.getResponse().getContentAsString()).contains("<meta name=\"csp-nonce\" content=\"" + nonce + "\">");
+    }
+
+    @Test
     void everyOtherPageRefusesFramingAndHasAStrictPolicy() throws Exception {
         for (String path : new String[] {"/", "/api/links/zzzzzz", "/s/zzzzzz", "/no-such-page", "/embedded"}) {
             MvcResult result = mvc.perform(get(path)).andReturn();
             String policy = result.getResponse().getHeader("Content-Security-Policy");
             assertThat(result.getResponse().getHeader("X-Frame-Options")).as(path).isEqualTo("DENY");
             assertThat(policy).as(path).contains("script-src 'self';", "frame-ancestors 'none'",
-                    "connect-src 'self' ws://localhost:80 wss://localhost:80").doesNotContain("unsafe");
+                    "connect-src 'self' ws://localhost:80 wss://localhost:80").doesNotContain("unsafe")
+                    .containsPattern("style-src 'self' 'nonce-[A-Za-z0-9+/]{22}==';");
             assertThat(result.getResponse().getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
             assertThat(result.getResponse().getHeader("Referrer-Policy")).isEqualTo("no-referrer");
         }

@@ -1,0 +1,368 @@
+import {
+  type PageView,
+  type ProcessView,
+  type PteView,
+  pteKey,
+  type Snapshot,
+  type VmaView,
+} from './snapshot';
+
+/** Sizes of the stage; the projector theme scales the whole SVG, not these numbers. */
+export interface StageConfig {
+  readonly laneX: number;
+  readonly laneWidth: number;
+  readonly laneHeader: number;
+  readonly vmaHeader: number;
+  readonly row: number;
+  readonly gap: number;
+  readonly cardX: number;
+  readonly cardWidth: number;
+  readonly cardHeight: number;
+  readonly holderWidth: number;
+  /** a VMA with more pages than this is drawn as a canvas strip, one cell per page */
+  readonly stripThreshold: number;
+  readonly stripHeight: number;
+  /** page cards drawn at most; the rest are counted */
+  readonly maxCards: number;
+  /** a strip whose window holds at most this many PTEs shows them as rows (zoom) */
+  readonly zoomRows: number;
+}
+
+export const defaultConfig: StageConfig = {
+  laneX: 8,
+  laneWidth: 470,
+  laneHeader: 34,
+  vmaHeader: 40,
+  row: 26,
+  gap: 14,
+  cardX: 640,
+  cardWidth: 330,
+  cardHeight: 96,
+  holderWidth: 230,
+  stripThreshold: 512,
+  stripHeight: 56,
+  maxCards: 600,
+  zoomRows: 64,
+};
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface LaneBox {
+  readonly key: string;
+  readonly proc: ProcessView;
+  readonly colour: number;
+  readonly y: number;
+  readonly height: number;
+}
+export interface VmaBox {
+  readonly key: string;
+  readonly proc: string;
+  readonly vma: VmaView;
+  readonly y: number;
+  readonly height: number;
+  readonly strip: boolean;
+}
+export interface RowBox {
+  readonly key: string;
+  readonly proc: string;
+  readonly var: string;
+  readonly pte: PteView;
+  readonly colour: number;
+  readonly y: number;
+  /** the last index of a folded run of THP PTEs (same folio, same bits); = pte.index when single */
+  readonly last: number;
+}
+export interface CardBox {
+  readonly key: string;
+  readonly page: PageView;
+  /** tail pages of this THP head drawn on its card instead of their own */
+  readonly folded: number;
+  readonly x: number;
+  readonly y: number;
+}
+export interface ArrowBox {
+  readonly key: string;
+  readonly colour: number;
+  readonly from: Point;
+  readonly to: Point;
+  /** a holder's reference (dashed) rather than a PTE's */
+  readonly holder: boolean;
+}
+export interface HolderBox {
+  readonly key: string;
+  readonly kind: 'pipe' | 'handle' | 'lru' | 'swap' | 'file' | 'ksm';
+  readonly title: string;
+  readonly lines: readonly string[];
+  readonly pfns: readonly number[];
+  readonly x: number;
+  readonly y: number;
+  readonly height: number;
+}
+
+export interface StageLayout {
+  readonly lanes: readonly LaneBox[];
+  readonly vmas: readonly VmaBox[];
+  readonly rows: readonly RowBox[];
+  readonly cards: readonly CardBox[];
+  readonly arrows: readonly ArrowBox[];
+  readonly holders: readonly HolderBox[];
+  readonly hiddenCards: number;
+  readonly width: number;
+  readonly height: number;
+  /** y of the swap area's top, where swapped-out cards go */
+  readonly swapY: number;
+}
+
+/** Colour index per process: the order they appear in (parent first), stable across steps. */
+export function processColours(snapshot: Snapshot): Map<string, number> {
+  const colours = new Map<string, number>();
+  [...snapshot.processes].sort((a, b) => a.pid - b.pid).forEach((p, i) => colours.set(p.name, i));
+  return colours;
+}
+
+export function isStrip(vma: VmaView, config: StageConfig): boolean {
+  return vma.pages > config.stripThreshold;
+}
+
+const hex = (n: number) => '0x' + n.toString(16);
+
+function holderBoxes(snapshot: Snapshot): Omit<HolderBox, 'x' | 'y'>[] {
+  const boxes: Omit<HolderBox, 'x' | 'y'>[] = [];
+  const content = new Map(snapshot.pages.map((p) => [p.pfn, p.content]));
+  for (const pipe of snapshot.pipes) {
+    const lines = pipe.buffers.length
+      ? pipe.buffers.map((pfn, i) => `buf ${i} → pfn ${hex(pfn)} "${pipe.contents[i] ?? content.get(pfn) ?? ''}"`)
+      : ['(empty)'];
+    boxes.push({ key: `pipe:${pipe.name}`, kind: 'pipe', title: `pipe ${pipe.name}`, lines, pfns: pipe.buffers, height: 0 });
+  }
+  for (const h of snapshot.handles) {
+    const lock = h.kind === 'pin' ? 'PIN' : 'GET';
+    const lines = [
+      `${h.device ? 'device ' + h.device : 'no device'}${h.owner ? ' · by ' + h.owner : ''}`,
+      `${h.pfns.length} page(s)${h.flags.length ? ' · ' + h.flags.join(' ') : ''}`,
+      `${h.live ? (h.coherent ? 'coherent' : '✕ NOT coherent') : 'released'}`,
+    ];
+    boxes.push({ key: `handle:${h.name}`, kind: 'handle', title: `${lock} ${h.name}`, lines, pfns: h.live ? h.pfns : [], height: 0 });
+  }
+  for (const b of snapshot.lruBatches) {
+    boxes.push({
+      key: `lru:${b.cpu}`,
+      kind: 'lru',
+      title: `LRU batch cpu${b.cpu}`,
+      lines: [`${b.pfns.length}/${b.capacity} pages`, b.pfns.slice(0, 6).map(hex).join(' ') || '(empty)'],
+      pfns: b.pfns,
+      height: 0,
+    });
+  }
+  if (snapshot.swapSlots.length) {
+    boxes.push({
+      key: 'swap',
+      kind: 'swap',
+      title: `swap (${snapshot.swapSlots.length} slot${snapshot.swapSlots.length === 1 ? '' : 's'})`,
+      lines: snapshot.swapSlots.slice(0, 6).map(
+        (s) => `#${s.slot} ×${s.swapCount} "${s.content}"${s.cachedPfn >= 0 ? ' cache ' + hex(s.cachedPfn) : ''}`,
+      ),
+      pfns: snapshot.swapSlots.filter((s) => s.cachedPfn >= 0).map((s) => s.cachedPfn),
+      height: 0,
+    });
+  }
+  for (const f of snapshot.files) {
+    boxes.push({
+      key: `file:${f.name}`,
+      kind: 'file',
+      title: `file ${f.name} (${f.pages} p)`,
+      lines: f.contents.slice(0, 4).map((c, i) => `[${i}] "${c}"${f.cachedPfns[i] !== undefined && f.cachedPfns[i]! >= 0 ? ' ' + hex(f.cachedPfns[i]!) : ''}`),
+      pfns: f.cachedPfns.filter((p) => p >= 0),
+      height: 0,
+    });
+  }
+  if (snapshot.ksmStable.length) {
+    boxes.push({
+      key: 'ksm',
+      kind: 'ksm',
+      title: 'KSM stable tree',
+      lines: snapshot.ksmStable.slice(0, 6).map((pfn) => `stable ${hex(pfn)}`),
+      pfns: snapshot.ksmStable,
+      height: 0,
+    });
+  }
+  return boxes.map((b) => ({ ...b, height: 34 + 18 * b.lines.length }));
+}
+
+/**
+ * Pages of one THP folio that look alike (never written, mapped and referenced as often as each
+ * other) are drawn on one card, the lowest pfn's: pfn → that pfn. A written page keeps its card.
+ */
+export function foldedTails(snapshot: Snapshot): Map<number, number> {
+  const groups = new Map<number, PageView[]>();
+  for (const page of snapshot.pages) {
+    if (!page.thp || page.content !== '') continue;
+    const list = groups.get(page.folioHead) ?? [];
+    list.push(page);
+    groups.set(page.folioHead, list);
+  }
+  const folded = new Map<number, number>();
+  for (const list of groups.values()) {
+    list.sort((a, b) => a.pfn - b.pfn);
+    const rep = list[0]!;
+    for (const page of list.slice(1)) {
+      if (page.mapcount === rep.mapcount && page.refcount === rep.refcount) folded.set(page.pfn, rep.pfn);
+    }
+  }
+  return folded;
+}
+
+const BITS: readonly (keyof PteView)[] = ['present', 'write', 'dirty', 'young', 'softDirty', 'uffdWp', 'swap', 'pmd', 'zero'];
+
+/** Where everything goes: lanes left, page cards right, holders along the bottom. Pure. */
+export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig): StageLayout {
+  const colours = processColours(snapshot);
+  const folded = foldedTails(snapshot);
+  const target = (pfn: number) => folded.get(pfn) ?? pfn;
+  const foldGroups = new Set(folded.values());
+  const lanes: LaneBox[] = [];
+  const vmas: VmaBox[] = [];
+  const rows: RowBox[] = [];
+  const pteRowsByPfn = new Map<number, RowBox[]>();
+  const pageOrder: number[] = [];
+  const seen = new Set<number>();
+  let y = config.gap;
+  for (const proc of snapshot.processes) {
+    const colour = colours.get(proc.name) ?? 0;
+    const laneTop = y;
+    y += config.laneHeader;
+    for (const vma of proc.vmas) {
+      const strip = isStrip(vma, config);
+      const vmaTop = y;
+      y += config.vmaHeader;
+      if (strip) {
+        y += config.stripHeight;
+      }
+      // a strip shows the whole mapping; a zoomed window (a few PTEs) is drawn as rows below it
+      const zoomed = strip && vma.ptes.length <= config.zoomRows;
+      const ptes = strip && !zoomed ? [] : vma.ptes;
+      for (let i = 0; i < ptes.length; i++) {
+        const pte = ptes[i]!;
+        // a run of alike PTEs is one row: into one folded THP group with the same bits, or empty
+        const groupOf = (x: PteView) => (x.present ? (foldGroups.has(target(x.pfn)) ? target(x.pfn) : null) : !x.swap ? -1 : null);
+        let last = i;
+        const group = groupOf(pte);
+        if (group !== null) {
+          while (last + 1 < ptes.length) {
+            const next = ptes[last + 1]!;
+            const same = next.index === ptes[last]!.index + 1 && groupOf(next) === group && next.vma === pte.vma && BITS.every((b) => next[b] === pte[b]);
+            if (!same) break;
+            last++;
+          }
+        }
+        const row: RowBox = { key: pteKey(proc.name, vma.var, pte.index), proc: proc.name, var: vma.var, pte, colour, y, last: ptes[last]!.index };
+        i = last;
+        rows.push(row);
+        if (pte.present && pte.pfn >= 0) {
+          const pfn = target(pte.pfn);
+          const list = pteRowsByPfn.get(pfn) ?? [];
+          list.push(row);
+          pteRowsByPfn.set(pfn, list);
+          if (!seen.has(pfn)) {
+            seen.add(pfn);
+            pageOrder.push(pfn);
+          }
+        }
+        y += config.row;
+      }
+      vmas.push({ key: `${proc.name}.${vma.var}`, proc: proc.name, vma, y: vmaTop, height: y - vmaTop, strip });
+      y += 6;
+    }
+    y += 8;
+    lanes.push({ key: proc.name, proc, colour, y: laneTop, height: y - laneTop });
+    y += config.gap;
+  }
+  const leftBottom = y;
+
+  const byPfn = new Map(snapshot.pages.map((p) => [p.pfn, p]));
+  const foldedCount = new Map<number, number>();
+  for (const [, head] of folded) foldedCount.set(head, (foldedCount.get(head) ?? 0) + 1);
+  for (const p of [...snapshot.pages].sort((a, b) => a.pfn - b.pfn)) {
+    if (folded.has(p.pfn)) continue;
+    if (!seen.has(p.pfn)) {
+      seen.add(p.pfn);
+      pageOrder.push(p.pfn);
+    }
+  }
+  const cards: CardBox[] = [];
+  let cy = config.gap;
+  let hidden = 0;
+  for (const pfn of pageOrder) {
+    const page = byPfn.get(pfn);
+    if (!page) continue;
+    if (cards.length >= config.maxCards) {
+      hidden++;
+      continue;
+    }
+    // align a card with its first PTE row when there is room: arrows stay short and flat
+    const rowsOfPage = pteRowsByPfn.get(pfn);
+    const want = rowsOfPage?.[0] ? rowsOfPage[0].y - config.cardHeight / 2 + config.row / 2 : cy;
+    const cardY = Math.max(cy, want);
+    cards.push({ key: String(pfn), page, x: config.cardX, y: cardY, folded: foldedCount.get(pfn) ?? 0 });
+    cy = cardY + config.cardHeight + config.gap;
+  }
+  const cardAt = new Map(cards.map((c) => [c.page.pfn, c]));
+
+  const arrows: ArrowBox[] = [];
+  for (const row of rows) {
+    const card = row.pte.present ? cardAt.get(target(row.pte.pfn)) : undefined;
+    if (!card) continue;
+    arrows.push({
+      key: row.key,
+      colour: row.colour,
+      from: { x: config.laneX + config.laneWidth, y: row.y + config.row / 2 },
+      to: { x: card.x, y: card.y + config.cardHeight / 2 },
+      holder: false,
+    });
+  }
+
+  const holderTop = Math.max(leftBottom, cy) + 30;
+  const holders: HolderBox[] = [];
+  let hx = config.laneX;
+  let hy = holderTop;
+  let rowHeight = 0;
+  const maxX = config.cardX + config.cardWidth;
+  for (const box of holderBoxes(snapshot)) {
+    if (hx + config.holderWidth > maxX + 1 && hx > config.laneX) {
+      hx = config.laneX;
+      hy += rowHeight + config.gap;
+      rowHeight = 0;
+    }
+    const placed: HolderBox = { ...box, x: hx, y: hy };
+    holders.push(placed);
+    for (const pfn of new Set(box.pfns.map(target))) {
+      const card = cardAt.get(pfn);
+      if (!card) continue;
+      arrows.push({
+        key: `${box.key}->${pfn}`,
+        colour: -1,
+        from: { x: hx + config.holderWidth / 2, y: hy },
+        to: { x: card.x + config.cardWidth / 2, y: card.y + config.cardHeight },
+        holder: true,
+      });
+    }
+    hx += config.holderWidth + config.gap;
+    rowHeight = Math.max(rowHeight, box.height);
+  }
+  const height = hy + rowHeight + 40;
+  return {
+    lanes,
+    vmas,
+    rows,
+    cards,
+    arrows,
+    holders,
+    hiddenCards: hidden,
+    width: maxX + config.gap,
+    height,
+    swapY: holderTop,
+  };
+}

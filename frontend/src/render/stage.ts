@@ -1,0 +1,508 @@
+import {
+  type ArrowBox,
+  type CardBox,
+  defaultConfig,
+  type HolderBox,
+  type LaneBox,
+  layout,
+  type RowBox,
+  type StageConfig,
+  type StageLayout,
+  type VmaBox,
+} from '../model/layout';
+import { segments, segmentSum } from '../model/refbar';
+import { type EngineEvent, type PageView, type PteView, pteKey, type Snapshot, word } from '../model/snapshot';
+import type { StepReport } from '../model/protocol';
+import type { Motion } from './anim';
+import { attr, join, svg } from './join';
+import { drawStrip } from './strip';
+
+/** What besides the snapshot decides the look: selection, outlines, differences. */
+export interface StageContext {
+  readonly report: StepReport | null;
+  readonly selected: string | null;
+  /** keys to outline red: hazard pfns ("page:N"), PTEs ("proc.var[i]"), holders ("pipe:p") */
+  readonly involved: ReadonlySet<string>;
+  /** keys that differ from the other kernel in compare mode */
+  readonly differs: ReadonlySet<string>;
+  readonly onSelect: (key: string) => void;
+  /** whole-mapping strips from the server: "proc.var" → one char per page */
+  readonly strips?: Readonly<Record<string, string>>;
+}
+
+const hex = (n: number) => '0x' + n.toString(16);
+const BADGES: readonly [string, keyof PteView, string][] = [
+  ['P', 'present', 'present'],
+  ['W', 'write', 'writable'],
+  ['D', 'dirty', 'dirty'],
+  ['A', 'young', 'accessed'],
+  ['SD', 'softDirty', 'soft-dirty'],
+  ['UW', 'uffdWp', 'uffd write-protected'],
+];
+
+function pageChips(page: PageView): string[] {
+  const chips: string[] = [];
+  if (page.anon) chips.push('anon');
+  if (page.anonExclusive) chips.push('AE');
+  if (page.ksm) chips.push('ksm');
+  if (page.swapcache) chips.push('swapcache');
+  if (page.lru) chips.push('lru');
+  if (page.thp) chips.push(page.thpHead ? 'thp head' : 'thp tail');
+  if (page.zero) chips.push('zero');
+  if (page.file) chips.push('file');
+  if (page.locked) chips.push('locked');
+  if (page.dirty) chips.push('dirty');
+  return chips;
+}
+
+function pteLabel(pte: PteView): string {
+  if (pte.swap) return `swap #${pte.slot}${pte.swpExclusive ? ' (excl)' : ''}`;
+  if (!pte.present) return pte.vma ? 'none' : 'no vma';
+  if (pte.zero) return '⓪ zero page';
+  return `→ ${hex(pte.pfn)}${pte.pmd ? ' PMD' : ''}`;
+}
+
+export function pteDescription(key: string, pte: PteView): string {
+  const bits = BADGES.filter(([, field]) => pte[field] === true).map(([, , name]) => name);
+  return `PTE ${key}: ${pteLabel(pte)}${bits.length ? ', ' + bits.join(', ') : ''}`;
+}
+
+export function pageDescription(page: PageView): string {
+  return `page ${hex(page.pfn)} "${page.content}", ${pageChips(page).join(', ') || 'no flags'}, mapcount ${page.mapcount}, refcount ${page.refcount}`;
+}
+
+/** One stage: an SVG with keyed layers. Rendering twice with the same snapshot changes nothing. */
+export class Stage {
+  private readonly layers: Record<'lanes' | 'vmas' | 'rows' | 'arrows' | 'cards' | 'holders' | 'fx', SVGGElement>;
+  private last: StageLayout | null = null;
+  private colours = new Map<string, number>();
+  private readonly signatures = new WeakMap<Element, string>();
+
+  constructor(
+    readonly root: SVGSVGElement,
+    private readonly motion: Motion,
+    private readonly config: StageConfig = defaultConfig,
+  ) {
+    root.replaceChildren();
+    root.appendChild(defs());
+    const layer = (name: string) => root.appendChild(svg('g', { class: `layer layer-${name}` }));
+    this.layers = {
+      lanes: layer('lanes'),
+      vmas: layer('vmas'),
+      rows: layer('rows'),
+      arrows: layer('arrows'),
+      cards: layer('cards'),
+      holders: layer('holders'),
+      fx: layer('fx'),
+    };
+  }
+
+  get layout(): StageLayout | null {
+    return this.last;
+  }
+
+  render(snapshot: Snapshot, context: StageContext): StageLayout {
+    const previous = this.last;
+    this.motion.beginPaint();
+    const next = layout(snapshot, this.config);
+    this.last = next;
+    this.colours = new Map(next.lanes.map((l) => [l.key, l.colour]));
+    attr(this.root, 'viewBox', `0 0 ${next.width} ${next.height}`);
+    attr(this.root, 'width', next.width);
+    attr(this.root, 'height', next.height);
+    attr(this.root, 'data-cards', next.cards.length);
+    attr(this.root, 'data-pages', snapshot.pages.length);
+
+    const events = context.report?.events ?? [];
+    const copied = events.some((e) => ['cow', 'unshare', 'fork_copy'].includes(word(e.type)));
+    const oldCardAt = new Map(previous?.cards.map((c) => [c.key, c]) ?? []);
+    const sourceCard = (() => {
+      for (const e of events) {
+        if (['cow', 'unshare', 'fork_copy'].includes(word(e.type))) {
+          for (const pfn of candidatePfns(e)) {
+            const card = oldCardAt.get(String(pfn));
+            if (card) return card;
+          }
+        }
+      }
+      return null;
+    })();
+    const swappedOut = events.some((e) => word(e.type) === 'swap_out');
+    const swappedIn = events.some((e) => word(e.type) === 'swap_in');
+
+    join(this.layers.lanes, next.lanes, {
+      key: (d) => d.key,
+      create: () => svg('g', { class: 'lane' }),
+      update: (el, d, entering) => this.updateLane(el, d, entering),
+      exit: (el) => this.motion.play(el, [{ opacity: 1 }, { opacity: 0 }]).then(() => undefined),
+    });
+    join(this.layers.vmas, next.vmas, {
+      key: (d) => d.key,
+      create: () => svg('g', { class: 'vma' }),
+      update: (el, d, entering) => this.updateVma(el, d, entering, context),
+      exit: (el) => this.motion.play(el, [{ opacity: 1 }, { opacity: 0 }]),
+    });
+    join(this.layers.rows, next.rows, {
+      key: (d) => d.key,
+      create: (d) => {
+        const g = svg('g', { class: 'pte', tabindex: 0, role: 'button' });
+        g.addEventListener('click', () => context.onSelect(`pte:${d.key}`));
+        g.addEventListener('keydown', (ev) => {
+          if ((ev as KeyboardEvent).key === 'Enter') context.onSelect(`pte:${d.key}`);
+        });
+        return g;
+      },
+      update: (el, d, entering) => this.updateRow(el, d, entering, context),
+      exit: (el) => this.motion.play(el, [{ opacity: 1 }, { opacity: 0 }]),
+    });
+    join(this.layers.cards, next.cards, {
+      key: (d) => d.key,
+      create: (d) => {
+        const g = svg('g', { class: 'card', tabindex: 0, role: 'button' });
+        g.addEventListener('click', () => context.onSelect(`page:${d.key}`));
+        g.addEventListener('keydown', (ev) => {
+          if ((ev as KeyboardEvent).key === 'Enter') context.onSelect(`page:${d.key}`);
+        });
+        return g;
+      },
+      update: (el, d, entering) => {
+        this.updateCard(el, d, context);
+        if (entering) {
+          // a COW copy slides out of the page it copies; a swap-in rises from the swap area
+          const from = copied && sourceCard
+            ? { x: sourceCard.x, y: sourceCard.y }
+            : swappedIn
+              ? { x: this.config.cardX, y: next.swapY }
+              : { x: d.x + 60, y: d.y };
+          this.motion.play(el, [
+            { transform: `translate(${from.x}px, ${from.y}px)`, opacity: copied ? 0.6 : 0 },
+            { transform: `translate(${d.x}px, ${d.y}px)`, opacity: 1 },
+          ]);
+        }
+      },
+      exit: (el) => {
+        const to = swappedOut ? `translate(${this.config.cardX}px, ${next.swapY}px)` : (el as SVGGElement).style.transform;
+        return this.motion.play(el, [{ opacity: 1, transform: (el as SVGGElement).style.transform }, { opacity: 0, transform: to }]);
+      },
+    });
+    join(this.layers.arrows, next.arrows, {
+      key: (d) => d.key,
+      create: (d) => svg('path', { class: d.holder ? 'arrow holder-arrow' : 'arrow' }),
+      update: (el, d, entering) => this.updateArrow(el, d, entering),
+      exit: (el) => this.motion.play(el, [{ opacity: 1 }, { opacity: 0 }]),
+    });
+    join(this.layers.holders, next.holders, {
+      key: (d) => d.key,
+      create: () => svg('g', { class: 'holder' }),
+      update: (el, d, entering) => this.updateHolder(el, d, entering, context),
+      exit: (el) => this.motion.play(el, [{ opacity: 1 }, { opacity: 0 }]),
+    });
+    this.animateEvents(events, next);
+    return next;
+  }
+
+  private move(el: Element, x: number, y: number, entering: boolean): void {
+    const g = el as SVGGElement;
+    const to = `translate(${x}px, ${y}px)`;
+    const from = g.style.transform;
+    if (from === to) return;
+    g.style.transform = to;
+    if (!entering && from) this.motion.play(g, [{ transform: from }, { transform: to }]);
+  }
+
+  /** Rebuilds an element's content only when its signature changed; says whether it did. */
+  private changed(el: Element, signature: string): boolean {
+    if (this.signatures.get(el) === signature) return false;
+    this.signatures.set(el, signature);
+    return true;
+  }
+
+  private updateLane(el: Element, d: LaneBox, entering: boolean): void {
+    this.move(el, this.config.laneX, d.y, entering);
+    const p = d.proc;
+    const state = p.blocked ? 'blocked' : word(p.state) || 'alive';
+    el.setAttribute('class', `lane proc-${d.colour % 8} state-${state}`);
+    el.setAttribute('data-proc', p.name);
+    if (!this.changed(el, JSON.stringify([d.height, p.name, p.pid, p.cpu, state, p.blockedOn, p.hasPinned, p.parent]))) return;
+    const icon = state === 'killed' ? '✕' : state === 'exited' ? '⏹' : state === 'blocked' ? '⏸' : '▶';
+    el.replaceChildren(
+      svg('rect', { class: 'lane-box', width: this.config.laneWidth, height: d.height, rx: 8 }),
+      svg('rect', { class: 'lane-tab', width: 8, height: d.height, rx: 3 }),
+      svg('text', { class: 'lane-title', x: 16, y: 22 }, `${p.name}`),
+      svg(
+        'text',
+        { class: 'lane-meta', x: 28 + Math.max(60, p.name.length * 11), y: 22 },
+        `pid ${p.pid} · cpu${p.cpu} · ${icon} ${state}${p.blockedOn ? ' on ' + p.blockedOn : ''}${p.hasPinned ? ' · has_pinned' : ''}${p.parent ? ' · child of ' + p.parent : ''}`,
+      ),
+    );
+    if (entering) this.motion.play(el, [{ opacity: 0, transform: `translate(${this.config.laneX - 40}px, ${d.y}px)` }, { opacity: 1, transform: `translate(${this.config.laneX}px, ${d.y}px)` }]);
+  }
+
+  private updateVma(el: Element, d: VmaBox, entering: boolean, context: StageContext): void {
+    this.move(el, this.config.laneX + 14, d.y, entering);
+    const v = d.vma;
+    const range = v.ranges.map((r) => `[${r.first}..${r.last}] ${r.mapped ? r.prot : 'unmapped'}${r.flags.length ? ' ' + r.flags.join(' ') : ''}`).join(' · ');
+    const end = v.start + v.pages * 4096;
+    const stripText = d.strip ? context.strips?.[`${d.proc}.${v.var}`] : undefined;
+    const signature = JSON.stringify([d.height, v.var, v.start, v.pages, v.shared, v.file, range, v.counts, d.strip ? v.ptes : null, d.strip ? v.ptesFirst : 0, stripText?.length ?? -1, stripText ? hashText(stripText) : 0]);
+    if (!this.changed(el, signature)) return;
+    const head = svg('text', { class: 'vma-title', x: 0, y: 16 }, `${v.var}  ${hex(v.start)}–${hex(end)}  ${v.pages} page${v.pages === 1 ? '' : 's'} · ${v.shared ? 'shared' : 'private'}${v.file ? ' file ' + v.file : ' anon'}`);
+    const loaded = !d.strip && v.ptes.length < v.pages && v.ptes.length > 0
+      ? ` · PTEs ${v.ptes[0]!.index}..${v.ptes[v.ptes.length - 1]!.index} of ${v.pages} shown`
+      : '';
+    const flags = svg('text', { class: 'vma-flags', x: 0, y: 32 }, range + loaded);
+    const children: Element[] = [svg('rect', { class: 'vma-box', x: -6, y: 0, width: this.config.laneWidth - 22, height: d.height, rx: 4 }), head, flags];
+    if (d.strip) {
+      const fo = svg('foreignObject', { x: 0, y: this.config.vmaHeader - 2, width: this.config.laneWidth - 34, height: this.config.stripHeight });
+      const canvas = document.createElement('canvas');
+      canvas.className = 'strip';
+      canvas.width = this.config.laneWidth - 34;
+      canvas.height = this.config.stripHeight - 16;
+      canvas.setAttribute('role', 'img');
+      const c = v.counts;
+      canvas.setAttribute(
+        'aria-label',
+        `${v.var}: ${v.pages} pages${c ? `, ${c.present} present, ${c.writable} writable, ${c.swapped} swapped, ${c.zero} zero, ${c.none} none` : ''}`,
+      );
+      canvas.tabIndex = 0;
+      canvas.title = 'click (or Enter, then ← →) to zoom into a window of 64 pages';
+      canvas.addEventListener('keydown', (ev) => {
+        const key = (ev as KeyboardEvent).key;
+        const at = v.ptes.length <= this.config.zoomRows && v.ptes[0] ? v.ptes[0].index : -64;
+        const to = key === 'Enter' ? Math.max(0, at) : key === 'ArrowRight' ? at + 64 : key === 'ArrowLeft' ? at - 64 : null;
+        if (to === null) return;
+        ev.preventDefault();
+        ev.stopPropagation();
+        context.onSelect(`strip:${d.proc}.${v.var}:${Math.max(0, Math.min(v.pages - 1, to)) + 32}`);
+      });
+      canvas.addEventListener('click', (ev) => {
+        const rect = canvas.getBoundingClientRect();
+        const page = Math.floor(((ev.clientX - rect.left) / rect.width) * v.pages);
+        context.onSelect(`strip:${d.proc}.${v.var}:${page}`);
+      });
+      fo.appendChild(canvas);
+      children.push(fo);
+      children.push(svg('text', { class: 'strip-legend', x: 0, y: this.config.vmaHeader + this.config.stripHeight - 4 }, 'W writable (solid) · R read-only (—) · S swapped (hatched) · 0 zero (dots) · none (blank) — click to zoom'));
+      el.replaceChildren(...children);
+      drawStrip(canvas, v, stripText);
+      return;
+    }
+    el.replaceChildren(...children);
+  }
+
+  private updateRow(el: Element, d: RowBox, entering: boolean, context: StageContext): void {
+    this.move(el, this.config.laneX + 22, d.y, entering);
+    const pte = d.pte;
+    const classes = ['pte', `proc-${d.colour % 8}`];
+    if (context.selected === `pte:${d.key}`) classes.push('selected');
+    if (context.involved.has(d.key)) classes.push('involved');
+    if (context.differs.has(d.key)) classes.push('differs');
+    el.setAttribute('class', classes.join(' '));
+    el.setAttribute('data-pte', d.key);
+    el.setAttribute('aria-label', pteDescription(d.key, pte) + (d.last > pte.index ? `; the same for pages ${pte.index} to ${d.last} of the folio` : ''));
+    const before = this.signatures.get(el);
+    const signature = JSON.stringify([pte, context.differs.has(d.key), d.last]);
+    if (!this.changed(el, signature)) return;
+    const old: PteView | null = before ? (JSON.parse(before) as [PteView])[0] : null;
+    const children: Element[] = [
+      svg('rect', { class: 'pte-box', x: 0, y: 1, width: this.config.laneWidth - 40, height: this.config.row - 3, rx: 3 }),
+      svg('text', { class: 'pte-index', x: 6, y: 17 }, `[${pte.index}]`),
+    ];
+    let x = 44;
+    const turned: Element[] = [];
+    if (!pte.swap) {
+      for (const [letter, field, name] of BADGES) {
+        const on = pte[field] === true;
+        const badge = svg('g', { class: `badge ${on ? 'on' : 'off'} badge-${letter}`, transform: `translate(${x},4)` });
+        const w = letter.length * 9 + 8;
+        badge.append(svg('rect', { width: w, height: 17, rx: 3 }), svg('text', { x: w / 2, y: 13, 'text-anchor': 'middle' }, letter));
+        const title = svg('title', {}, `${name}: ${on ? 'set' : 'clear'}`);
+        badge.appendChild(title);
+        children.push(badge);
+        if (old && old[field] !== pte[field]) turned.push(badge);
+        x += w + 3;
+      }
+    } else {
+      for (const [letter, field] of BADGES.slice(4)) {
+        if (pte[field] !== true) continue;
+        const w = letter.length * 9 + 8;
+        const badge = svg('g', { class: `badge on badge-${letter}`, transform: `translate(${x},4)` });
+        badge.append(svg('rect', { width: w, height: 17, rx: 3 }), svg('text', { x: w / 2, y: 13, 'text-anchor': 'middle' }, letter));
+        children.push(badge);
+        x += w + 3;
+      }
+    }
+    const label = d.last > pte.index ? `${pteLabel(pte)} ·· [${pte.index}..${d.last}]` : pteLabel(pte);
+    children.push(svg('text', { class: `pte-target${pte.swap ? ' swap' : ''}${pte.zero ? ' zero' : ''}`, x: Math.max(x + 6, 210), y: 17 }, label));
+    if (context.differs.has(d.key)) children.push(svg('text', { class: 'differs-mark', x: this.config.laneWidth - 60, y: 17 }, 'Δ'));
+    el.replaceChildren(...children);
+    for (const badge of turned) this.motion.play(badge, [{ opacity: 0.1 }, { opacity: 1 }]);
+  }
+
+  private updateCard(el: Element, d: CardBox, context: StageContext): void {
+    const page = d.page;
+    const g = el as SVGGElement;
+    const to = `translate(${d.x}px, ${d.y}px)`;
+    if (g.style.transform && g.style.transform !== to) this.motion.play(g, [{ transform: g.style.transform }, { transform: to }]);
+    g.style.transform = to;
+    const classes = ['card'];
+    if (context.selected === `page:${d.key}`) classes.push('selected');
+    if (context.involved.has(`page:${d.key}`)) classes.push('involved');
+    if (context.differs.has(`page:${d.key}`) || context.differs.has(d.key)) classes.push('differs');
+    if (page.zero) classes.push('zero');
+    el.setAttribute('class', classes.join(' '));
+    el.setAttribute('data-pfn', String(page.pfn));
+    el.setAttribute('aria-label', pageDescription(page));
+    const oldSignature = this.signatures.get(el);
+    if (!this.changed(el, JSON.stringify([page, classes.includes('differs'), d.folded]))) return;
+    const oldSegments = new Set<string>(oldSignature ? segments((JSON.parse(oldSignature) as [PageView])[0]).map((s) => s.key) : []);
+    const W = this.config.cardWidth;
+    const children: Element[] = [
+      svg('rect', { class: 'card-box', width: W, height: this.config.cardHeight, rx: 8 }),
+      svg('text', { class: 'card-pfn', x: 10, y: 20 }, `pfn ${hex(page.pfn)}`),
+      svg('text', { class: 'card-content', x: 110, y: 20 }, page.zero ? '⓪ zero page' : `"${truncate(page.content, 22)}"`),
+    ];
+    let x = 10;
+    for (const chip of [...pageChips(page), ...(d.folded ? [`+${d.folded} alike`] : [])]) {
+      const w = chip.length * 7.5 + 10;
+      const c = svg('g', { class: `chip chip-${chip.replace(/\s/g, '-')}`, transform: `translate(${x},28)` });
+      c.append(svg('rect', { width: w, height: 17, rx: 8 }), svg('text', { x: w / 2, y: 13, 'text-anchor': 'middle' }, chip));
+      children.push(c);
+      x += w + 4;
+    }
+    const list = segments(page);
+    const sum = segmentSum(list);
+    const agree = page.zero || sum === page.refcount;
+    children.push(
+      svg('text', { class: 'card-counts', x: 10, y: 63 }, `map ${page.mapcount}${page.pincount ? ' · pin ' + page.pincount : ''} · ref ${page.refcount}${page.zero ? '' : agree ? ` = Σ ${sum}` : ` ≠ Σ ${sum} !`}`),
+    );
+    const bar = svg('g', { class: 'refbar', transform: 'translate(10,70)' });
+    const units = list.reduce((n, s) => n + s.units, 0);
+    const unit = units ? Math.min(44, (W - 20) / units) : 0;
+    let sx = 0;
+    const entered: Element[] = [];
+    for (const s of list) {
+      const w = s.units * unit;
+      const seg = svg('g', { class: `seg seg-${s.kind}`, transform: `translate(${sx},0)`, 'data-seg': s.kind });
+      if (s.proc) seg.setAttribute('data-proc', s.proc);
+      seg.append(
+        svg('rect', { width: Math.max(1, w - 2), height: 20, rx: 2, class: s.proc ? `fill-proc` : '' }),
+        svg('text', { x: w / 2 - 1, y: 14, 'text-anchor': 'middle' }, w > 14 ? s.label : ''),
+        svg('title', {}, s.title),
+      );
+      bar.appendChild(seg);
+      if (!oldSegments.has(s.key) && oldSignature) entered.push(seg);
+      sx += w;
+    }
+    children.push(bar);
+    if (classes.includes('differs')) children.push(svg('text', { class: 'differs-mark', x: W - 24, y: 20 }, 'Δ'));
+    el.replaceChildren(...children);
+    // colour mapping segments by their process: the lane's class carries the colour index
+    for (const seg of bar.querySelectorAll('[data-proc]')) {
+      const colour = this.colours.get(seg.getAttribute('data-proc') ?? '');
+      if (colour !== undefined) seg.classList.add(`proc-${colour % 8}`);
+    }
+    for (const seg of entered) {
+      const drop = seg.getAttribute('data-seg') === 'pin';
+      this.motion.play(seg, drop ? [{ transform: 'translateY(-30px)', opacity: 0 }, { transform: 'translateY(0)', opacity: 1 }] : [{ opacity: 0 }, { opacity: 1 }]);
+    }
+  }
+
+  private updateArrow(el: Element, d: ArrowBox, entering: boolean): void {
+    const { from, to } = d;
+    const mid = (from.x + to.x) / 2;
+    const path = d.holder
+      ? `M${from.x},${from.y} C${from.x},${from.y - 40} ${to.x},${to.y + 40} ${to.x},${to.y}`
+      : `M${from.x},${from.y} C${mid},${from.y} ${mid},${to.y} ${to.x - 6},${to.y}`;
+    el.setAttribute('class', d.holder ? 'arrow holder-arrow' : `arrow proc-${d.colour % 8}`);
+    const old = el.getAttribute('d');
+    attr(el, 'd', path);
+    if (!d.holder) attr(el, 'marker-end', `url(#arrowhead-${d.colour % 8})`);
+    if (entering) this.motion.play(el, [{ opacity: 0 }, { opacity: 1 }]);
+    else if (old && old !== path) this.motion.play(el, [{ d: `path("${old}")` }, { d: `path("${path}")` }]);
+  }
+
+  private updateHolder(el: Element, d: HolderBox, entering: boolean, context: StageContext): void {
+    this.move(el, d.x, d.y, entering);
+    const name = d.key.split(':')[1] ?? d.key;
+    const classes = ['holder', `holder-${d.kind}`];
+    if (context.involved.has(d.key) || context.involved.has(name)) classes.push('involved');
+    el.setAttribute('class', classes.join(' '));
+    if (!this.changed(el, JSON.stringify([d.title, d.lines, d.height]))) return;
+    el.replaceChildren(
+      svg('rect', { class: 'holder-box', width: this.config.holderWidth, height: d.height, rx: 6 }),
+      svg('text', { class: 'holder-title', x: 10, y: 20 }, d.title),
+      ...d.lines.map((line, i) => svg('text', { class: 'holder-line', x: 10, y: 40 + i * 18 }, truncate(line, 30))),
+    );
+    if (entering) this.motion.play(el, [{ opacity: 0 }, { opacity: 1 }]);
+  }
+
+  /** The step's events in kernel-step order: flashes, pulses and labels over the joined stage. */
+  private animateEvents(events: readonly EngineEvent[], now: StageLayout): void {
+    this.layers.fx.replaceChildren();
+    const rows = new Map(now.rows.map((r) => [r.key, r]));
+    const cards = new Map(now.cards.map((c) => [c.key, c]));
+    const slot = this.motion.duration / Math.max(1, Math.min(events.length, 48));
+    // a bulk step's first events are animated; the rest are in the counts and the narration
+    events.slice(0, 48).forEach((event, i) => {
+      const type = word(event.type);
+      const delay = i * slot * 0.5;
+      const rowKey = event.proc && event.var && event.page >= 0 ? pteKey(event.proc, event.var, event.page) : null;
+      const row = rowKey ? rows.get(rowKey) : undefined;
+      if (type === 'fault' && row) {
+        const label = svg('g', { class: 'fx-fault', transform: `translate(${this.config.laneX + this.config.laneWidth - 120},${row.y})` });
+        label.append(svg('rect', { width: 110, height: this.config.row - 3, rx: 4 }), svg('text', { x: 55, y: 17, 'text-anchor': 'middle' }, `⚡ ${event.kind ?? ''} fault`));
+        this.layers.fx.appendChild(label);
+        this.motion.play(label, [{ opacity: 0 }, { opacity: 1, offset: 0.2 }, { opacity: 1, offset: 0.8 }, { opacity: 0.85 }], { delay, duration: this.motion.duration * 1.5 });
+        const el = this.layers.rows.querySelector(`[data-key="${cssEscape(rowKey!)}"]`);
+        if (el) this.motion.play(el, [{ opacity: 1 }, { opacity: 0.3 }, { opacity: 1 }], { delay });
+      }
+      if (type === 'reuse' || type === 'ksm_merge' || type === 'dma') {
+        for (const pfn of candidatePfns(event)) {
+          const card = cards.get(String(pfn));
+          const el = card && this.layers.cards.querySelector(`[data-key="${pfn}"] .card-box`);
+          if (el) this.motion.play(el, [{ strokeWidth: '2px' }, { strokeWidth: '8px' }, { strokeWidth: '2px' }], { delay });
+        }
+      }
+    });
+  }
+}
+
+function candidatePfns(event: EngineEvent): number[] {
+  const list: number[] = [];
+  if (event.pfn >= 0) list.push(event.pfn);
+  const values = event.values ?? {};
+  for (const name of ['oldPfn', 'old', 'from', 'pfn', 'newPfn']) {
+    const v = values[name];
+    if (typeof v === 'number') list.push(v);
+  }
+  return list;
+}
+
+/** A cheap hash, so a changed strip repaints and an unchanged one does not. */
+function hashText(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+function truncate(text: string, n: number): string {
+  return text.length > n ? text.slice(0, n - 1) + '…' : text;
+}
+
+function cssEscape(value: string): string {
+  return typeof CSS !== 'undefined' && CSS.escape ? CSS.escape(value) : value.replace(/["\\\]\[.]/g, '\\$&');
+}
+
+function defs(): SVGDefsElement {
+  const d = svg('defs');
+  for (let i = 0; i < 8; i++) {
+    const marker = svg('marker', { id: `arrowhead-${i}`, viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
+    marker.appendChild(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: `arrowhead proc-${i}` }));
+    d.appendChild(marker);
+  }
+  const hatch = svg('pattern', { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
+  hatch.appendChild(svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, class: 'hatch-line' }));
+  d.appendChild(hatch);
+  return d;
+}

@@ -67,12 +67,7 @@ class ScenarioController {
     }
 
     private static Map<String, Object> diagnostic(Diagnostic d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("code", d.code());
-        m.put("message", d.message());
-        m.put("line", d.line());
-        m.put("column", d.column());
-        m.put("length", d.length());
+        Map<String, Object> m = JsonTree.diagnostic(d);
         m.put("docs", d.docsAnchor());
         return m;
     }

@@ -28,22 +28,22 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.io.ClassPathResource;
 
 /**
- * The foundation's browser setup (see io.cowscope.web.BrowserTests) for the explorer's tests:
+ * The browser setup shared by the page's Selenium tests (io.cowscope.web.BrowserTests, the explorer's and the share front end's):
  * Debian's headless Chromium and ChromeDriver by explicit path, so Selenium Manager never looks
  * for a browser; skipped with the reason when they or the bundle are missing, failed under CI.
  */
 @ExtendWith(BrowserSupport.NeedsBrowser.class)
-abstract class BrowserSupport {
+public abstract class BrowserSupport {
     static final Path CHROMIUM = Path.of(System.getProperty("cowscope.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("cowscope.chromedriver", "/usr/bin/chromedriver"));
     static final Duration WAIT = Duration.ofSeconds(30);
 
     @LocalServerPort
-    int port;
+    protected int port;
 
-    ChromeDriverService service;
-    WebDriver driver;
-    WebDriverWait wait;
+    protected ChromeDriverService service;
+    protected WebDriver driver;
+    protected WebDriverWait wait;
     private Path profile;
 
     static String missing() {
@@ -75,7 +75,7 @@ abstract class BrowserSupport {
     }
 
     @BeforeAll
-    static void failWhenRequiredAndMissing() {
+    protected static void failWhenRequiredAndMissing() {
         String missing = missing();
         if (missing != null) {
             fail(missing + " (required: CI=true or -Dcowscope.browser.required=true)");
@@ -83,7 +83,7 @@ abstract class BrowserSupport {
     }
 
     @BeforeEach
-    void startBrowser() throws IOException {
+    protected void startBrowser() throws IOException {
         profile = Files.createTempDirectory("cowscope-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -99,7 +99,7 @@ abstract class BrowserSupport {
     }
 
     @AfterEach
-    void stopBrowser() throws IOException {
+    protected void stopBrowser() throws IOException {
         try {
             if (driver != null) {
                 driver.quit();
@@ -112,7 +112,7 @@ abstract class BrowserSupport {
         }
     }
 
-    String url(String query) {
+    protected String url(String query) {
         return "http://localhost:" + port + "/" + query;
     }
 
@@ -125,7 +125,7 @@ abstract class BrowserSupport {
     }
 
     /** Kept under target/screenshots/ for a person to look at. */
-    void screenshot(String name) throws IOException {
+    protected void screenshot(String name) throws IOException {
         File shot = ((ChromeDriver) driver).getScreenshotAs(OutputType.FILE);
         Path dir = Files.createDirectories(Path.of("target", "screenshots"));
         Files.copy(shot.toPath(), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);

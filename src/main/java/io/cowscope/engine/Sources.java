@@ -10,43 +10,10 @@ final class Sources {
     private Sources() {
     }
 
+    /** the sources of one page (of its folio, for a THP member) */
     static List<RefSource> of(Machine M, int pfn) {
-        List<RefSource> out = new ArrayList<>();
-        if (pfn <= 0 || pfn >= M.npfn || M.has(pfn, PG_FREE)) return out;
-        int h = M.head(pfn);
-        boolean thp = M.isThp(h);
-        int lo = h, hi = thp ? h + HPAGE : h + 1;
-        for (Proc p : M.procs) {
-            for (Mapping m : p.maps.values()) {
-                for (int i = 0; i < m.n; i++) {
-                    long v = m.pte(i);
-                    if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
-                    int f = (int) (v & PFN_MASK);
-                    if (f < lo || f >= hi) continue;
-                    if ((v & P_PMD) != 0) {
-                        if ((f & (HPAGE - 1)) == 0) out.add(new RefSource("pmd_mapping", 1, p.name, m.name, i, null, -1));
-                    } else out.add(new RefSource("mapping", 1, p.name, m.name, i, null, -1));
-                }
-            }
-        }
-        for (Handle hd : M.handles.values()) {
-            if (!hd.live) continue;
-            boolean pin = (hd.gupFlags & FOLL_PIN) != 0;
-            for (int k = 0; k < hd.pfns.length; k++) {
-                int f = hd.pfns[k];
-                if (f == ZERO_PFN || f < lo || f >= hi) continue;
-                out.add(new RefSource(pin ? "pin" : "get", hd.refsPerPage(thp), hd.owner.name, hd.m.name, hd.first + k, hd.name, -1));
-            }
-        }
-        for (Pipe p : M.pipes.values())
-            for (int k = 0; k < p.pfns.size(); k++) {
-                int f = p.pfns.get(k);
-                if (f != ZERO_PFN && f >= lo && f < hi) out.add(new RefSource("pipe", 1, p.fillers.get(k).name, null, k, p.name, -1));
-            }
-        if (M.has(h, PG_SWAPCACHE)) out.add(new RefSource("swapcache", 1, null, null, M.swapSlotOf.getOrDefault(h, -1), null, -1));
-        if (M.has(h, PG_INBATCH)) out.add(new RefSource("lru_batch", 1, null, null, -1, null, batchCpu(M.fl(h))));
-        if (M.has(h, PG_FILE)) out.add(new RefSource("page_cache", 1, null, null, -1, M.fileName(h), -1));
-        return out;
+        if (pfn <= 0 || pfn >= M.npfn || M.has(pfn, PG_FREE)) return new ArrayList<>();
+        return ofMany(M, List.of(pfn)).get(M.head(pfn));
     }
 
     /** the sources of many pages in one walk of the page tables and holders (folio heads as keys) */

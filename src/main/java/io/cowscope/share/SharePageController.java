@@ -29,15 +29,7 @@ class SharePageController {
 
     @GetMapping("/s/{id}")
     String shortLink(@PathVariable String id, Model model, HttpServletResponse response) {
-        Optional<LinkContent> content = links.find(id);
-        if (content.isEmpty()) {
-            response.setStatus(HttpServletResponse.SC_NOT_FOUND);
-            model.addAttribute("problem", "There is no short link " + id + ".");
-            return describe(model, "Link not found", DEFAULT_DESCRIPTION, "share");
-        }
-        model.addAttribute("link", id);
-        ScenarioHeader header = content.get().header();
-        return describe(model, header.title().orElse("Shared scenario"), header.description().orElse(DEFAULT_DESCRIPTION), "share");
+        return linkPage(id, model, response, "share");
     }
 
     @GetMapping({"/embed", "/embed/"})
@@ -67,15 +59,20 @@ class SharePageController {
         if (id == null) {
             return describe(model, SITE, DEFAULT_DESCRIPTION, "embed");
         }
+        return linkPage(id, model, response, "embed");
+    }
+
+    /** The page ({@code view}) of a stored link, titled and described by its scenario, or a 404 page. */
+    private String linkPage(String id, Model model, HttpServletResponse response, String view) {
         Optional<LinkContent> content = links.find(id);
         if (content.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_NOT_FOUND);
             model.addAttribute("problem", "There is no short link " + id + ".");
-            return describe(model, "Link not found", DEFAULT_DESCRIPTION, "embed");
+            return describe(model, "Link not found", DEFAULT_DESCRIPTION, view);
         }
         model.addAttribute("link", id);
         ScenarioHeader header = content.get().header();
-        return describe(model, header.title().orElse("Shared scenario"), header.description().orElse(DEFAULT_DESCRIPTION), "embed");
+        return describe(model, header.title().orElse("Shared scenario"), header.description().orElse(DEFAULT_DESCRIPTION), view);
     }
 
     private static String describe(Model model, String title, String description, String view) {

@@ -26,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>a follower SUBSCRIBEs to {@code /topic/rooms.{room}} for updates and to
  *       {@code /app/rooms/{room}/state} for the last state once (answered by this server from
  *       the database, so it works the same behind the RabbitMQ relay);
+ *   <li>when the presenter's connection closes, followers get {@code {room, presenter: "left"}}
+ *       ({@link PresenterPresence});
  *   <li>refusals go to the sender only, at {@code /user/topic/errors}.
  * </ul>
  */
@@ -36,16 +38,18 @@ class RoomMessages {
 
     private final Rooms rooms;
     private final SimpMessagingTemplate broker;
+    private final PresenterPresence presence;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    RoomMessages(Rooms rooms, SimpMessagingTemplate broker) {
+    RoomMessages(Rooms rooms, SimpMessagingTemplate broker, PresenterPresence presence) {
         this.rooms = rooms;
         this.broker = broker;
+        this.presence = presence;
     }
 
     @MessageMapping("/rooms/{room}/state")
     void publish(@DestinationVariable String room, @Header(name = "presenter-key", required = false) String key,
-            @Payload JsonNode state) {
+            @Header(name = "simpSessionId", required = false) String sessionId, @Payload JsonNode state) {
         String checked = RoomState.check(state);
         Rooms.Result result = rooms.publish(room, key, checked);
         if (result.refusal() == Rooms.Refusal.NO_SUCH_ROOM) {
@@ -54,6 +58,7 @@ class RoomMessages {
         if (result.refusal() == Rooms.Refusal.WRONG_KEY) {
             throw new RoomException("forbidden", "presenter-key", "only the presenter may publish to this room");
         }
+        presence.presenting(sessionId, room);
         broker.convertAndSend(TOPIC + room, (Object) update(result.published()));
     }
 

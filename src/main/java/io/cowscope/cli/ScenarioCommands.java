@@ -13,11 +13,11 @@ import io.cowscope.scenario.ScenarioLanguage;
 
 /**
  * The scenario subcommands, run without a web server: {@code check}, {@code run}, {@code fmt},
- * {@code bisect}, {@code rules}, {@code gallery} (docs/cli.md). Exit codes: 0 success (valid / every expectation passed), 1 an
+ * {@code bisect}, {@code rules}, {@code gallery}, {@code practice} (docs/cli.md). Exit codes: 0 success (valid / every expectation passed), 1 an
  * expectation failed, 2 errors (usage, unreadable file, scenario errors, run-time errors).
  */
 public final class ScenarioCommands {
-    public static final List<String> NAMES = List.of("check", "run", "fmt", "bisect", "rules", "gallery");
+    public static final List<String> NAMES = List.of("check", "run", "fmt", "bisect", "rules", "gallery", "practice");
 
     static final int OK = 0, FAILED = 1, ERROR = 2;
 
@@ -39,6 +39,7 @@ public final class ScenarioCommands {
                 case "bisect": return BisectCommand.run(args, in, out, err);
                 case "rules": return RulesCommand.run(args, out, err);
                 case "gallery": return gallery(args, out, err);
+                case "practice": return PracticeCommand.run(args, in, out, err);
                 default:
                     err.println("cowscope: unknown command '" + name + "'; commands: " + String.join(", ", NAMES));
                     return ERROR;

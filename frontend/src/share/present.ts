@@ -84,9 +84,8 @@ export function installPresent(app: PresentApp): Rooms {
     if (following) {
       const state = following.latest?.state;
       const where = state ? `step ${state.step} · kernel ${state.kernel}${state.compare ? ' vs ' + state.compare : ''}` : 'waiting for the presenter';
-      const room = following.code ? 'room ' + following.code : 'by link';
       bannerText.textContent = following.presenterLeft
-        ? `The presenter has left (${room}); the page stays where they were${state ? ` (${where})` : ''} and follows again if they come back`
+        ? `The presenter has left${following.code ? ' room ' + following.code : ''}; this page stays where they were${state ? ` (${where})` : ''} and follows again if they come back`
         : following.attached
         ? `Following the presenter (${following.code ? 'room ' + following.code : 'by link'}) — ${where}${following.problem ? ' · ' + following.problem : ''}`
         : `Detached from the presenter (${following.code ? 'room ' + following.code : 'by link'}), who is at ${where}`;

@@ -1,5 +1,7 @@
 package io.cowscope.engine;
 
+import java.util.Map;
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +14,7 @@ final class Sources {
 
     /** the sources of one page (of its folio, for a THP member) */
     static List<RefSource> of(Machine M, int pfn) {
-        if (pfn <= 0 || pfn >= M.npfn || M.has(pfn, PG_FREE)) return new ArrayList<>();
+        if (pfn <= 0 || pfn >= M.pages.npfn || M.has(pfn, PG_FREE)) return new ArrayList<>();
         return ofMany(M, List.of(pfn)).get(M.head(pfn));
     }
 
@@ -20,12 +22,12 @@ final class Sources {
     static java.util.Map<Integer, List<RefSource>> ofMany(Machine M, java.util.Collection<Integer> pfns) {
         java.util.HashMap<Integer, List<RefSource>> out = new java.util.HashMap<>();
         for (int pfn : pfns) {
-            if (pfn <= 0 || pfn >= M.npfn || M.has(pfn, PG_FREE)) continue;
+            if (pfn <= 0 || pfn >= M.pages.npfn || M.has(pfn, PG_FREE)) continue;
             out.putIfAbsent(M.head(pfn), new ArrayList<>());
         }
         if (out.isEmpty()) return out;
         for (Proc p : M.procs) {
-            for (Mapping m : p.maps.values()) {
+            for (Vma m : p.maps.values()) {
                 for (int i = 0; i < m.n; i++) {
                     long v = m.pte(i);
                     if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
@@ -58,9 +60,9 @@ final class Sources {
         for (var e : out.entrySet()) {
             int h = e.getKey();
             List<RefSource> l = e.getValue();
-            if (M.has(h, PG_SWAPCACHE)) l.add(new RefSource("swapcache", 1, null, null, M.swapSlotOf.getOrDefault(h, -1), null, -1));
-            if (M.has(h, PG_INBATCH)) l.add(new RefSource("lru_batch", 1, null, null, -1, null, batchCpu(M.fl(h))));
-            if (M.has(h, PG_FILE)) l.add(new RefSource("page_cache", 1, null, null, -1, M.fileName(h), -1));
+            if (M.has(h, PG_SWAPCACHE)) l.add(new RefSource("swapcache", 1, null, null, M.swapInfo.swapSlotOf.getOrDefault(h, -1), null, -1));
+            if (M.has(h, PG_INBATCH)) l.add(new RefSource("lru_batch", 1, null, null, -1, null, LruBatches.batchCpu(M.fl(h))));
+            if (M.has(h, PG_FILE)) l.add(new RefSource("page_cache", 1, null, null, -1, Filemap.fileName(M, h), -1));
         }
         return out;
     }
@@ -78,7 +80,7 @@ final class Sources {
         boolean zero = pfn == ZERO_PFN;
         boolean thp = (f & PG_THP) != 0;
         int h = M.head(pfn);
-        Folio fo = thp ? M.folios.get(h) : null;
+        Folio fo = thp ? M.pages.folios.get(h) : null;
         int pincount;
         if (thp) pincount = fo == null ? 0 : fo.pincount;
         else {
@@ -109,8 +111,47 @@ final class Sources {
         return new PageView(pfn, M.ct.text(ver), (f & PG_ANON) != 0, (f & PG_EXCL) != 0, (f & PG_KSM) != 0,
                 (M.fl(h) & PG_SWAPCACHE) != 0, (M.fl(h) & PG_LRU) != 0, (f & PG_LOCKED) != 0, (f & PG_DIRTY) != 0,
                 thp, (f & PG_HEAD) != 0, zero, (f & PG_FILE) != 0, (f & PG_FREE) != 0, zero ? 1 : M.rc(h),
-                zero ? 0 : M.pageMapcount(pfn), pincount, fo == null ? 0 : fo.entire, h,
-                M.swapSlotOf.getOrDefault(h, -1), batchCpu(M.fl(h)), fileName, fileIndex,
+                zero ? 0 : Rmap.pageMapcount(M, pfn), pincount, fo == null ? 0 : fo.entire, h,
+                M.swapInfo.swapSlotOf.getOrDefault(h, -1), LruBatches.batchCpu(M.fl(h)), fileName, fileIndex,
                 given != null ? List.copyOf(given) : withSources && !zero ? of(M, pfn) : List.of(), writer, M.ct.vStep[ver]);
+    }
+
+    /** "1 mapping + 1 pipe + 1 lru batch (cpu0)": a short breakdown without walking page tables */
+    static String breakdown(Machine M, int pfn) {
+        int h = M.head(pfn);
+        boolean thp = M.isThp(h);
+        StringBuilder sb = new StringBuilder();
+        int maps;
+        if (thp) {
+            Folio f = M.pages.folios.get(h);
+            int ptes = 0;
+            for (int k = 0; k < HPAGE; k++) ptes += M.mc(h + k);
+            maps = ptes + (f == null ? 0 : f.entire);
+        } else maps = M.mc(h);
+        add(sb, maps, "mapping");
+        int pins = 0, gets = 0, pipeRefs = 0;
+        for (Handle hd : M.handles.values()) {
+            if (!hd.live) continue;
+            for (int p : hd.pfns)
+                if (p != ZERO_PFN && M.head(p) == h) {
+                    if ((hd.gupFlags & FOLL_PIN) != 0) pins++;
+                    else gets++;
+                }
+        }
+        for (Pipe p : M.pipes.values())
+            for (int i = 0; i < p.pfns.size(); i++) if (p.pfns.get(i) != ZERO_PFN && M.head(p.pfns.get(i)) == h) pipeRefs++;
+        if (pins > 0) sb.append(sb.length() > 0 ? " + " : "").append(pins).append(thp ? " pin" : " pin × 1024");
+        add(sb, gets, "get");
+        add(sb, pipeRefs, "pipe");
+        if (M.has(h, PG_SWAPCACHE)) add(sb, 1, "swap cache");
+        if (M.has(h, PG_INBATCH)) add(sb, 1, "LRU batch cpu" + LruBatches.batchCpu(M.fl(h)));
+        if (M.has(h, PG_FILE)) add(sb, 1, "page cache");
+        return sb.length() == 0 ? "nothing" : sb.toString();
+    }
+
+    static void add(StringBuilder sb, int n, String what) {
+        if (n == 0) return;
+        if (sb.length() > 0) sb.append(" + ");
+        sb.append(n).append(' ').append(what).append(n > 1 && what.equals("mapping") ? "s" : "");
     }
 }

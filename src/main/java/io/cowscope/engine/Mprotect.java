@@ -1,0 +1,69 @@
+package io.cowscope.engine;
+
+import io.cowscope.engine.op.Prot;
+
+import static io.cowscope.engine.Machine.*;
+
+/** mm/mprotect.c: {@code mprotect} / {@code change_protection}, and when a PTE may be made writable
+ * right away ({@code can_change_pte_writable}), §3.6. */
+final class Mprotect {
+    private Mprotect() {
+    }
+
+    static String mprotect(Machine M, Proc p, Vma m, int[] r, Prot prot) {
+        int d = M.log.enter("mprotect_fixup", m.name + " → " + prot.word);
+        HugeMemory.splitPartialPmds(M, p, m, r[0], r[1]);
+        changeProtection(M, p, m, r[0], r[1], prot);
+        M.log.depth = d;
+        return p.name + " mprotect " + m.name + " " + prot.word;
+    }
+
+    /** change_protection / change_pte_range: new VMA prot on [a, b]; write-protect, or (6.0+) make exclusive PTEs writable */
+    static void changeProtection(Machine M, Proc p, Vma m, int a, int b, Prot prot) {
+        int[] r = {a, b};
+        int d2 = M.log.enter("change_protection", null);
+        boolean mkwriteRule = M.rules.inForce(Rule.MPROTECT_MKWRITE);
+        int made = 0, wp = 0, k = 0;
+        for (int i = r[0]; i <= r[1]; i++) {
+            long v = m.pte(i);
+            if ((v & V_MAPPED) == 0) continue;
+            long nv = (v & ~(V_READ | V_WRITE)) | (prot.readable() ? V_READ : 0) | (prot.writable() ? V_WRITE : 0);
+            if ((v & P_PRESENT) != 0) {
+                if (!prot.writable()) {
+                    if ((nv & P_WRITE) != 0) {
+                        nv &= ~P_WRITE;
+                        wp++;
+                    }
+                } else if ((v & P_WRITE) == 0 && canMkwrite(M, m, nv)) {
+                    nv |= P_WRITE;
+                    made++;
+                    M.log.page(k++);
+                    M.log.event(EventType.MKWRITE, "mprotect", p.name, m.name, i, nv & PFN_MASK, "change_pte_range", m.shared ? null : Rule.MPROTECT_MKWRITE,
+                            M.log.detail ? (m.shared ? "shared mapping: dirty PTE made writable" : "exclusive anon page: PTE made writable at once, no later fault · "
+                                    + (M.rules.inForce(Rule.MPROTECT_MKWRITE_CLEAN) ? Rule.MPROTECT_MKWRITE_CLEAN.cite() : Rule.MPROTECT_MKWRITE.cite())) : null, null);
+                }
+            }
+            M.setPte(m, i, nv);
+        }
+        M.log.detailOn();
+        if (wp > 0) {
+            M.log.counts[EventType.WRPROTECT.ordinal()] += wp - 1;
+            M.log.event(EventType.WRPROTECT, "mprotect", p.name, m.name, r[0], -1, "change_pte_range", null, wp + " PTE(s) write-protected", null);
+        }
+        if (prot.writable() && made == 0 && !mkwriteRule)
+            M.log.event(EventType.NOTE, null, p.name, m.name, r[0], -1, "change_pte_range", null,
+                    "PTEs stay read-only: the next write takes a write-protect fault (MPROTECT_MKWRITE only " + Rule.MPROTECT_MKWRITE.range() + ")", null);
+        M.log.depth = d2;
+    }
+
+    /** can_change_pte_writable (6.0+): exclusive anon (dirty before 6.2) and no soft-dirty / uffd-wp tracking; shared: dirty */
+    static boolean canMkwrite(Machine M, Vma m, long nv) {
+        if ((nv & V_WRITE) == 0 || (nv & P_PMD) != 0) return false;
+        if (m.shared) return (nv & P_DIRTY) != 0 && (nv & P_UFFD_WP) == 0 && !Memory.softDirtyWantsFault(M, nv);
+        if (!M.rules.inForce(Rule.MPROTECT_MKWRITE)) return false;
+        if ((nv & (P_UFFD_WP | P_ZERO)) != 0 || Memory.softDirtyWantsFault(M, nv)) return false;
+        int pfn = (int) (nv & PFN_MASK);
+        if (!M.has(pfn, PG_ANON) || !M.has(pfn, PG_EXCL)) return false;
+        return M.rules.inForce(Rule.MPROTECT_MKWRITE_CLEAN) || (nv & P_DIRTY) != 0;
+    }
+}

@@ -126,7 +126,16 @@ final class HugeMemory {
 
     /** a range operation that covers part of a PMD splits it first (the kernel splits the VMA and the PMD) */
     static void splitPartialPmds(Machine M, Proc p, Vma m, int a, int b) {
+        splitPartialPmds(M, p, m, a, b, true, true);
+    }
+
+    /**
+     * vma_adjust_trans_huge: a VMA split at a (atA) or after b (atB) splits a PMD that straddles that edge.
+     * An edge whose VMA keeps its flags is not split (VMA_FLAGS_UNCHANGED), so neither is its PMD.
+     */
+    static void splitPartialPmds(Machine M, Proc p, Vma m, int a, int b, boolean atA, boolean atB) {
         for (int edge : new int[]{a, b}) {
+            if (edge == a ? !atA : !atB) continue;
             int blk = edge & ~(HPAGE - 1);
             if ((m.pte(edge) & (P_PRESENT | P_PMD)) != (P_PRESENT | P_PMD)) continue;
             if (blk >= a && blk + HPAGE - 1 <= b) continue;

@@ -12,22 +12,49 @@ final class Mprotect {
 
     static String mprotect(Machine M, Proc p, Vma m, int[] r, Prot prot) {
         int d = M.log.enter("mprotect_fixup", m.name + " → " + prot.word);
-        HugeMemory.splitPartialPmds(M, p, m, r[0], r[1]);
-        changeProtection(M, p, m, r[0], r[1], prot);
-        M.log.depth = d;
-        return p.name + " mprotect " + m.name + " " + prot.word;
+        try {
+            long want = vmProt(prot);
+            // mprotect_fixup returns at once for a VMA whose flags stay the same: no split_vma (so no PMD split),
+            // no change_protection (so no PTE is write-protected or made writable)
+            boolean changes = false;
+            for (int i = r[0]; i <= r[1] && !changes; i++) changes = changesProt(m.pte(i), want);
+            if (!changes) {
+                M.log.event(EventType.NOTE, "noop", p.name, m.name, r[0], -1, "mprotect_fixup", Rule.VMA_FLAGS_UNCHANGED,
+                        m.name + "[" + r[0] + ".." + r[1] + "] is already " + prot.word + ": newflags == oldflags, nothing is split or changed · "
+                                + Rule.VMA_FLAGS_UNCHANGED.cite(), null);
+                return p.name + " mprotect " + m.name + " " + prot.word + " (no change)";
+            }
+            HugeMemory.splitPartialPmds(M, p, m, r[0], r[1], changesProt(m.pte(r[0]), want), changesProt(m.pte(r[1]), want));
+            changeProtection(M, p, m, r[0], r[1], prot);
+            return p.name + " mprotect " + m.name + " " + prot.word;
+        } finally {
+            M.log.depth = d;
+        }
     }
 
-    /** change_protection / change_pte_range: new VMA prot on [a, b]; write-protect, or (6.0+) make exclusive PTEs writable */
+    static long vmProt(Prot prot) {
+        return (prot.readable() ? V_READ : 0) | (prot.writable() ? V_WRITE : 0);
+    }
+
+    /** the page's VMA would change protection (an unmapped page has no VMA) */
+    static boolean changesProt(long v, long want) {
+        return (v & V_MAPPED) != 0 && (v & (V_READ | V_WRITE)) != want;
+    }
+
+    /**
+     * change_protection / change_pte_range: new VMA prot on the pages of [a, b] whose VMA changes; write-protect,
+     * or (6.0+) make exclusive PTEs writable
+     */
     static void changeProtection(Machine M, Proc p, Vma m, int a, int b, Prot prot) {
         int[] r = {a, b};
         int d2 = M.log.enter("change_protection", null);
         boolean mkwriteRule = M.rules.inForce(Rule.MPROTECT_MKWRITE);
         int made = 0, wp = 0, k = 0;
+        long want = vmProt(prot);
         for (int i = r[0]; i <= r[1]; i++) {
             long v = m.pte(i);
-            if ((v & V_MAPPED) == 0) continue;
-            long nv = (v & ~(V_READ | V_WRITE)) | (prot.readable() ? V_READ : 0) | (prot.writable() ? V_WRITE : 0);
+            if (!changesProt(v, want)) continue; // its VMA keeps its flags: mprotect_fixup left it alone
+            long nv = (v & ~(V_READ | V_WRITE)) | want;
             if ((v & P_PRESENT) != 0) {
                 if (!prot.writable()) {
                     if ((nv & P_WRITE) != 0) {

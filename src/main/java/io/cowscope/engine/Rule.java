@@ -60,6 +60,10 @@ public enum Rule {
     LARGE_FOLIO_REUSE("6.15", null, "1da190f4d0a6", "",
             "a PTE-mapped large folio is reused when only this mm maps it and refcount == large mapcount"),
 
+    // ---- VMA changes (kernel-model §10) ----
+    VMA_FLAGS_UNCHANGED(null, null, "1da177e4c3f4 (already in the first git tree: mprotect_fixup, madvise_behavior; madvise_update_vma since 9a10064f5625)", "",
+            "mprotect / madvise returns early for a VMA whose flags would not change (newflags == oldflags): no VMA split, no PMD split, no PTE touched"),
+
     // ---- operations a version lacks ----
     MADV_PAGEOUT("5.4", null, "1a4e58cce84e", "",
             "MADV_PAGEOUT exists; before, the engine emulates it by direct reclaim, with a warning"),

@@ -96,14 +96,39 @@ final class Memory {
         M.setPte(m, i, (m.pte(i) & VM_MASK) | pfn | P_PRESENT | bits);
     }
 
+    /**
+     * do_read_fault → finish_fault: the PTE gets the VMA's vm_page_prot, which is writable only in a shared
+     * writable VMA that wants no write-notify (shmem: SHMEM_NO_WRITENOTIFY). A private mapping, or a shared
+     * file mapping whose file tracks dirty pages, maps read-only and faults on the first write.
+     */
     static int doReadFault(Machine M, VmFault f) {
         int d = M.log.enter("do_read_fault", null);
         int pfn = Filemap.pageCachePage(M, f.m.file, f.idx);
-        mapPage(M, f.m, f.idx, pfn, P_YOUNG);
-        M.log.event(EventType.MAP, "file", f.proc.name, f.m.name, f.idx, pfn, "do_read_fault", null,
-                M.log.detail ? "page-cache page pfn " + pfn + " mapped read-only" : null, null);
+        long v = f.m.pte(f.idx);
+        boolean sharedWritable = f.m.shared && (v & V_WRITE) != 0;
+        boolean writable = sharedWritable && !vmaWantsWritenotify(M, f.m, v);
+        mapPage(M, f.m, f.idx, pfn, P_YOUNG | (writable ? P_WRITE : 0));
+        M.log.event(EventType.MAP, "file", f.proc.name, f.m.name, f.idx, pfn, "do_read_fault", sharedWritable ? Rule.SHMEM_NO_WRITENOTIFY : null,
+                !M.log.detail ? null : writable
+                        ? "shmem page pfn " + pfn + " mapped writable: shmem wants no write-notify, so the first write takes no fault · " + Rule.SHMEM_NO_WRITENOTIFY.cite()
+                        : sharedWritable
+                        ? "page-cache page pfn " + pfn + " mapped read-only: " + (f.m.file.shmem ? "soft-dirty tracking" : "the file tracks dirty pages")
+                                + " (write-notify), so the first write faults · " + Rule.SHMEM_NO_WRITENOTIFY.cite()
+                        : "page-cache page pfn " + pfn + " mapped read-only", null);
         M.log.depth = d;
         return VM_FAULT_DONE;
+    }
+
+    /**
+     * vma_wants_writenotify for a shared writable VMA: a file that tracks dirty pages (page_mkwrite or writeback)
+     * wants to hear of the first write; shmem only while soft-dirty tracking is on for the VMA (clear_refs cleared
+     * VM_SOFTDIRTY) or uffd-wp is armed. Private or read-only VMAs have no write bit to withhold.
+     */
+    static boolean vmaWantsWritenotify(Machine M, Vma m, long v) {
+        if (!m.shared || (v & V_WRITE) == 0) return false;
+        if (m.file == null || !m.file.shmem) return true;
+        if (M.config.softDirty() && (v & V_SOFTDIRTY) == 0) return true;
+        return (v & V_UFFD_WP) != 0;
     }
 
     static int doSharedFault(Machine M, VmFault f) {

@@ -65,8 +65,11 @@ final class Mprotect {
                     nv |= P_WRITE;
                     made++;
                     M.log.page(k++);
-                    M.log.event(EventType.MKWRITE, "mprotect", p.name, m.name, i, nv & PFN_MASK, "change_pte_range", m.shared ? null : Rule.MPROTECT_MKWRITE,
-                            M.log.detail ? (m.shared ? "shared mapping: dirty PTE made writable" : "exclusive anon page: PTE made writable at once, no later fault · "
+                    boolean noNotify = m.shared && !Memory.vmaWantsWritenotify(M, m, nv);
+                    M.log.event(EventType.MKWRITE, "mprotect", p.name, m.name, i, nv & PFN_MASK, "change_pte_range",
+                            noNotify ? Rule.SHMEM_NO_WRITENOTIFY : m.shared ? null : Rule.MPROTECT_MKWRITE,
+                            M.log.detail ? (noNotify ? "shmem: the new vm_page_prot is writable (no write-notify), PTE made writable · " + Rule.SHMEM_NO_WRITENOTIFY.cite()
+                                    : m.shared ? "shared mapping: dirty PTE made writable" : "exclusive anon page: PTE made writable at once, no later fault · "
                                     + (M.rules.inForce(Rule.MPROTECT_MKWRITE_CLEAN) ? Rule.MPROTECT_MKWRITE_CLEAN.cite() : Rule.MPROTECT_MKWRITE.cite())) : null, null);
                 }
             }
@@ -86,6 +89,8 @@ final class Mprotect {
     /** can_change_pte_writable (6.0+): exclusive anon (dirty before 6.2) and no soft-dirty / uffd-wp tracking; shared: dirty */
     static boolean canMkwrite(Machine M, Vma m, long nv) {
         if ((nv & V_WRITE) == 0 || (nv & P_PMD) != 0) return false;
+        // shmem without write-notify: the new vm_page_prot is writable, every present PTE gets it (SHMEM_NO_WRITENOTIFY)
+        if (m.shared && !Memory.vmaWantsWritenotify(M, m, nv)) return true;
         if (m.shared) return (nv & P_DIRTY) != 0 && (nv & P_UFFD_WP) == 0 && !Memory.softDirtyWantsFault(M, nv);
         if (!M.rules.inForce(Rule.MPROTECT_MKWRITE)) return false;
         if ((nv & (P_UFFD_WP | P_ZERO)) != 0 || Memory.softDirtyWantsFault(M, nv)) return false;

@@ -24,6 +24,15 @@ final class PageTable {
         this.chunks = chunks;
     }
 
+    /** chunks for a fast read-only walk: entry j of chunk c is PTE (c << TSHIFT) + j */
+    int chunkCount() {
+        return chunks.length;
+    }
+
+    long[] chunk(int c) {
+        return chunks[c];
+    }
+
     long get(int i) {
         return chunks[i >>> TSHIFT][i & TMASK];
     }

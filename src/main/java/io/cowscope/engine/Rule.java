@@ -61,11 +61,11 @@ public enum Rule {
             "a PTE-mapped large folio is reused when only this mm maps it and refcount == large mapcount"),
 
     // ---- shared mappings (kernel-model §10) ----
-    SHMEM_NO_WRITENOTIFY(null, null, "d08b3851da41 (vma_wants_writenotify; soft-dirty since 64e455079e1b)", "",
+    SHMEM_NO_WRITENOTIFY(null, null, "d08b3851da41 (vma_wants_writenotify, 2.6.19; soft-dirty 64e455079e1b, 3.18)", "",
             "shmem / shared anonymous memory wants no write-notify (no page_mkwrite, no dirty accounting): vm_page_prot is writable, so a read fault (and mprotect(RW)) maps the PTE writable and the first write takes no fault; shared mappings of ordinary files map read faults read-only and fault on the first write (wp_page_shared); soft-dirty tracking after clear_refs wants write-notify for shmem too"),
 
     // ---- VMA changes (kernel-model §10) ----
-    VMA_FLAGS_UNCHANGED(null, null, "1da177e4c3f4 (already in the first git tree: mprotect_fixup, madvise_behavior; madvise_update_vma since 9a10064f5625)", "",
+    VMA_FLAGS_UNCHANGED(null, null, "1da177e4c3f4 (already in the first git tree: mprotect_fixup, madvise_behavior; later madvise_update_vma)", "",
             "mprotect / madvise returns early for a VMA whose flags would not change (newflags == oldflags): no VMA split, no PMD split, no PTE touched"),
 
     // ---- operations a version lacks ----

@@ -57,7 +57,7 @@ export const defaultConfig: StageConfig = {
   cardHeight: 98,
   holderWidth: 232,
   stripThreshold: 512,
-  stripHeight: 56,
+  stripHeight: 80,
   maxCards: 600,
   zoomRows: 64,
 };

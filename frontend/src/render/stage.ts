@@ -318,7 +318,7 @@ export class Stage {
       const canvas = document.createElement('canvas');
       canvas.className = 'strip';
       canvas.width = this.config.laneWidth - 34;
-      canvas.height = this.config.stripHeight - 16;
+      canvas.height = this.config.stripHeight - 38;
       canvas.setAttribute('role', 'img');
       const c = v.counts;
       canvas.setAttribute(
@@ -343,7 +343,12 @@ export class Stage {
       });
       fo.appendChild(canvas);
       children.push(fo);
-      children.push(svg('text', { class: 'strip-legend', x: 0, y: this.config.vmaHeader + this.config.stripHeight - 4 }, 'W writable (solid) · R read-only (—) · S swapped (hatched) · 0 zero (dots) · none (blank) — click to zoom'));
+      // the legend in two lines that fit the mapping's box (the zoom hint is the canvas's title)
+      const legendY = this.config.vmaHeader - 2 + canvas.height + 18;
+      children.push(
+        svg('text', { class: 'strip-legend', x: 0, y: legendY }, 'W writable (solid) · R read-only (—)'),
+        svg('text', { class: 'strip-legend', x: 0, y: legendY + 18 }, 'S swapped (hatched) · 0 zero (dots) · · none'),
+      );
       el.replaceChildren(...children);
       drawStrip(canvas, v, stripText);
       return;

@@ -34,7 +34,8 @@ export function fit(content: Box, box: Box, labelUnits: number, floorPx: number,
   const w = Math.max(1, content.width);
   const h = Math.max(1, content.height);
   const all = Math.min(box.width / w, box.height / h);
-  const floor = floorPx / labelUnits;
+  // a hair above the floor: the browser's rounding of the box must not put the type under it
+  const floor = (floorPx / labelUnits) * 1.002;
   const ceiling = Math.max(floor, ceilingPx / labelUnits);
   const scale = Math.min(ceiling, Math.max(all, floor));
   const visible = Math.min(1, box.width / (w * scale)) * Math.min(1, box.height / (h * scale));

@@ -116,9 +116,10 @@ export class Stage {
 
   /** The box the SVG is shown in (CSS px); null when it has no size (not displayed, or a test DOM). */
   box(): Box | null {
-    const host = this.root.parentElement;
-    const width = host?.clientWidth ?? 0;
-    const height = host?.clientHeight ?? 0;
+    // fractional CSS px (clientWidth rounds, and a rounded-up box would shrink the type)
+    const rect = this.root.parentElement?.getBoundingClientRect();
+    const width = rect?.width ?? 0;
+    const height = rect?.height ?? 0;
     return width > 0 && height > 0 ? { width, height } : null;
   }
 

@@ -68,7 +68,9 @@ export class Viewport {
     const vb = viewBoxOf(this.content, this.box, this.scale, this.view);
     this.current = vb;
     const r = (n: number) => Math.round(n * 100) / 100;
-    attr(this.svg, 'viewBox', `${r(vb.x)} ${r(vb.y)} ${r(vb.width)} ${r(vb.height)}`);
+    // sizes rounded down: a rounded-up viewBox would draw the type a hair under the floor
+    const down = (n: number) => Math.floor(n * 100) / 100;
+    attr(this.svg, 'viewBox', `${r(vb.x)} ${r(vb.y)} ${down(vb.width)} ${down(vb.height)}`);
     attr(this.svg, 'data-scale', r(vb.scale));
     const whole = vb.width >= this.content.width - 0.5 && vb.height >= this.content.height - 0.5;
     attr(this.svg, 'data-whole', String(whole));

@@ -73,7 +73,7 @@ class StageLayoutBrowserTest extends BrowserSupport {
         wait.until(d -> Boolean.TRUE.equals(js(
                 "const s = window.cowscope && window.cowscope.store.state.session;"
                         + " return !!s && s.step === arguments[0] && document.getElementById('stage').getAttribute('data-pages') == s.snapshot.pages.length"
-                        + " && document.querySelectorAll('#stage .card').length > 0;", step)));
+                        + " && (s.snapshot.pages.length === 0 || document.querySelectorAll('#stage .card').length > 0);", step)));
         // two frames: the resize observer's paint has run
         ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(
                 "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)));");

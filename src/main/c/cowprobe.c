@@ -669,7 +669,7 @@ static void on_signal(int sig) {
 
 static void setup_swap(char *why, size_t n) {
     const char *bases[] = {getenv("COWSCOPE_PROBE_SWAPDIR"), "/var/tmp", dir, NULL};
-    long pages = 8192; /* 32 MiB */
+    long pages = 2048; /* 8 MiB */
     for (int b = 0; b < 3; b++) {
         if (!bases[b] || !bases[b][0]) continue;
         snprintf(swap_path, sizeof swap_path, "%s/cowprobe-swap.%d", bases[b], getpid());
@@ -679,10 +679,13 @@ static void setup_swap(char *why, size_t n) {
             swap_path[0] = 0;
             continue;
         }
-        static char buf[1 << 20];
-        memset(buf, 0, sizeof buf);
-        int ok = 1;
-        for (long i = 0; i < pages * PG && ok; i += (long)sizeof buf) ok = write_full(fd, buf, sizeof buf) == 0;
+        int ok = fallocate(fd, 0, 0, pages * PG) == 0;
+        if (!ok) { /* a file system without fallocate: write zeros */
+            static char buf[1 << 20];
+            memset(buf, 0, sizeof buf);
+            ok = 1;
+            for (long i = 0; i < pages * PG && ok; i += (long)sizeof buf) ok = write_full(fd, buf, sizeof buf) == 0;
+        }
         /* the swap header: version 1, last page, magic at the end of page 0 */
         char hdr[PG];
         memset(hdr, 0, sizeof hdr);

@@ -259,14 +259,22 @@ struct reply {
 };
 
 /* everything a worker writes while it runs an operation lives here or on the stack: touched first */
-static struct {
+struct wstate {
     struct cmd cmd;
     struct reply rep;
     struct rusage ru0, ru1;
     char page[PG];
     char pipebuf[PIPEPAGES * PG];
     char out[PIPEPAGES * PG + PIPEPAGES * 8];
-} W;
+};
+/*
+ * One wstate per process index, in a MAP_SHARED region the controller populates before it spawns
+ * anything: after a fork nothing in it is copied (shared memory is not COW), so the probe's own
+ * bookkeeping allocates no pages that would pass through the per-CPU LRU-add batches the scenario
+ * observes. Only one worker runs at a time, and each has its own slot.
+ */
+static struct wstate *wregion, *W;
+static int home_cpu = 0, aux_cpu = 0, ncpus = 1;
 
 static int me = -1; /* this worker's process index */
 static int ring_fd[MAXH];
@@ -280,10 +288,10 @@ static struct {
 #endif
 
 static __attribute__((noinline)) void touch(void) {
-    volatile char stack[64 * 1024];
+    volatile char stack[16 * 1024];
     for (size_t i = 0; i < sizeof stack; i += 512) stack[i] = 0;
-    volatile char *w = (volatile char *)&W;
-    for (size_t i = 0; i < sizeof W; i += PG) w[i] = w[i];
+    volatile char *w = (volatile char *)W;
+    for (size_t i = 0; i < sizeof *W; i += PG) w[i] = w[i];
     errno = 0;
 }
 
@@ -307,18 +315,33 @@ static void prefault_self(void) {
     fclose(f);
 }
 
+static void set_cpu(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    sched_setaffinity(0, sizeof set, &set);
+}
+
+/* the probe's own faults (after fork: COW of its stack and data) happen on another CPU than the scenario's */
+static void housekeeping(int after_fork) {
+    if (ncpus > 1) set_cpu(aux_cpu);
+    if (after_fork) prefault_self();
+    touch();
+    if (ncpus > 1) set_cpu(home_cpu);
+}
+
 static void reply_send(size_t outlen) {
-    write_full(rep_fd[me][1], &W.rep, sizeof W.rep);
-    if (outlen) write_full(rep_fd[me][1], W.out, outlen);
+    write_full(rep_fd[me][1], &W->rep, sizeof W->rep);
+    if (outlen) write_full(rep_fd[me][1], W->out, outlen);
 }
 
 static void on_segv(int sig) {
     (void)sig;
-    getrusage(RUSAGE_SELF, &W.ru1);
-    W.rep.status = -1;
-    W.rep.minflt = W.ru1.ru_minflt - W.ru0.ru_minflt;
-    W.rep.majflt = W.ru1.ru_majflt - W.ru0.ru_majflt;
-    W.rep.nvals = 0;
+    getrusage(RUSAGE_SELF, &W->ru1);
+    W->rep.status = -1;
+    W->rep.minflt = W->ru1.ru_minflt - W->ru0.ru_minflt;
+    W->rep.majflt = W->ru1.ru_majflt - W->ru0.ru_majflt;
+    W->rep.nvals = 0;
     reply_send(0);
     signal(SIGSEGV, SIG_DFL); /* returning re-runs the access: the process dies of SIGSEGV */
     signal(SIGBUS, SIG_DFL);
@@ -330,8 +353,8 @@ static int prot_of(int p) {
 
 static size_t out_val(size_t at, const char *s, size_t n) {
     int len = (int)n;
-    memcpy(W.out + at, &len, sizeof len);
-    memcpy(W.out + at + sizeof len, s, n);
+    memcpy(W->out + at, &len, sizeof len);
+    memcpy(W->out + at + sizeof len, s, n);
     return at + sizeof len + n;
 }
 
@@ -391,16 +414,16 @@ static int uring_setup(int h, unsigned long base, unsigned long len) {
 
 /* runs one command; the fault window is [ru0, ru1] around the operation itself */
 static void worker_op(void) {
-    struct cmd *c = &W.cmd;
+    struct cmd *c = &W->cmd;
     unsigned long a = c->slot >= 0 ? map_addr[c->slot] + (unsigned long)c->first * PG : 0;
     size_t len = (size_t)c->count * PG, outlen = 0;
     int st = 0, nvals = 0;
-    memset(&W.rep, 0, sizeof W.rep);
+    memset(&W->rep, 0, sizeof W->rep);
 #ifdef HAVE_URING
     if (c->op == C_URING && (st = uring_setup(c->a, a, len)) != 0) c->op = 0; /* ring memory is populated outside the window */
 #endif
-    touch();
-    getrusage(RUSAGE_SELF, &W.ru0);
+    housekeeping(0);
+    getrusage(RUSAGE_SELF, &W->ru0);
     switch (c->op) {
     case C_MMAP: {
         int flags = (c->b ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED_NOREPLACE, fd = -1;
@@ -434,20 +457,20 @@ static void worker_op(void) {
         for (long i = 0; i < c->count; i++) {
             const volatile char *p = (const volatile char *)a + i * PG;
             size_t n = 0;
-            while (n < PG && p[n]) W.page[n] = p[n], n++;
-            outlen = out_val(outlen, W.page, n);
+            while (n < PG && p[n]) W->page[n] = p[n], n++;
+            outlen = out_val(outlen, W->page, n);
             nvals++;
         }
         break;
     case C_READPIPE: {
-        ssize_t r = read(pipe_fd[c->a][0], W.pipebuf, sizeof W.pipebuf);
+        ssize_t r = read(pipe_fd[c->a][0], W->pipebuf, sizeof W->pipebuf);
         if (r < 0) {
             st = errno == EAGAIN ? 0 : errno;
             r = 0;
         }
         for (ssize_t at = 0; at < r; at += PG) {
-            size_t n = strnlen(W.pipebuf + at, (size_t)(r - at < PG ? r - at : PG));
-            outlen = out_val(outlen, W.pipebuf + at, n);
+            size_t n = strnlen(W->pipebuf + at, (size_t)(r - at < PG ? r - at : PG));
+            outlen = out_val(outlen, W->pipebuf + at, n);
             nvals++;
         }
         break;
@@ -460,20 +483,19 @@ static void worker_op(void) {
         }
         if (p == 0) {
             me = c->a;
-            prefault_self();
-            touch();
-            W.rep.status = 0;
-            W.rep.child = getpid();
+            W = wregion + me;
+            housekeeping(1);
+            W->rep.status = 0;
+            W->rep.child = getpid();
             reply_send(0); /* hello from the child on its own channel */
             return;
         }
-        W.rep.child = p;
-        prefault_self();
-        touch();
+        W->rep.child = p;
+        housekeeping(1);
         break;
     }
     case C_EXIT:
-        getrusage(RUSAGE_SELF, &W.ru1);
+        getrusage(RUSAGE_SELF, &W->ru1);
         reply_send(0);
         _exit(0);
     case C_CLEARREFS: {
@@ -527,10 +549,10 @@ static void worker_op(void) {
             st = errno;
             break;
         }
-        memset(W.page, 0, PG);
-        memcpy(W.page, c->text, (size_t)c->textlen);
+        memset(W->page, 0, PG);
+        memcpy(W->page, c->text, (size_t)c->textlen);
         for (long i = 0; i < c->count && !st; i++)
-            if (pwrite(fd, W.page, PG, (off_t)(a + (unsigned long)i * PG)) != PG) st = errno ? errno : EIO;
+            if (pwrite(fd, W->page, PG, (off_t)(a + (unsigned long)i * PG)) != PG) st = errno ? errno : EIO;
         close(fd);
         break;
     }
@@ -539,6 +561,10 @@ static void worker_op(void) {
         CPU_ZERO(&set);
         CPU_SET(c->a, &set);
         if (sched_setaffinity(0, sizeof set, &set) < 0) st = errno;
+        else {
+            home_cpu = c->a;
+            aux_cpu = ncpus > 1 ? (home_cpu + 1) % ncpus : home_cpu;
+        }
         break;
     }
     case C_DMAREAD: /* the device reads the pinned pages: io_uring WRITE_FIXED into a pipe */
@@ -553,10 +579,10 @@ static void worker_op(void) {
             st = -r;
             break;
         }
-        ssize_t n = read(scratch_pipe[0], W.pipebuf, (size_t)r);
+        ssize_t n = read(scratch_pipe[0], W->pipebuf, (size_t)r);
         for (ssize_t at = 0; at < n; at += PG) {
-            size_t k = strnlen(W.pipebuf + at, (size_t)(n - at < PG ? n - at : PG));
-            outlen = out_val(outlen, W.pipebuf + at, k);
+            size_t k = strnlen(W->pipebuf + at, (size_t)(n - at < PG ? n - at : PG));
+            outlen = out_val(outlen, W->pipebuf + at, k);
             nvals++;
         }
     }
@@ -572,9 +598,9 @@ static void worker_op(void) {
             break;
         }
         size_t total = ring[c->a].len;
-        memset(W.pipebuf, 0, total);
-        for (size_t at = 0; at < total; at += PG) memcpy(W.pipebuf + at, c->text, (size_t)c->textlen);
-        if (write_full(scratch_pipe[1], W.pipebuf, total) < 0) {
+        memset(W->pipebuf, 0, total);
+        for (size_t at = 0; at < total; at += PG) memcpy(W->pipebuf + at, c->text, (size_t)c->textlen);
+        if (write_full(scratch_pipe[1], W->pipebuf, total) < 0) {
             st = errno;
             break;
         }
@@ -590,17 +616,17 @@ static void worker_op(void) {
             if (!c->mask[i]) continue;
             const volatile char *p = (const volatile char *)a + i * PG;
             size_t n = 0;
-            while (n < PG && p[n]) W.page[n] = p[n], n++;
-            outlen = out_val(outlen, W.page, n);
+            while (n < PG && p[n]) W->page[n] = p[n], n++;
+            outlen = out_val(outlen, W->page, n);
             nvals++;
         }
         break;
     }
-    getrusage(RUSAGE_SELF, &W.ru1);
-    W.rep.status = st;
-    W.rep.minflt = W.ru1.ru_minflt - W.ru0.ru_minflt;
-    W.rep.majflt = W.ru1.ru_majflt - W.ru0.ru_majflt;
-    W.rep.nvals = nvals;
+    getrusage(RUSAGE_SELF, &W->ru1);
+    W->rep.status = st;
+    W->rep.minflt = W->ru1.ru_minflt - W->ru0.ru_minflt;
+    W->rep.majflt = W->ru1.ru_majflt - W->ru0.ru_majflt;
+    W->rep.nvals = nvals;
     reply_send(outlen);
 }
 
@@ -613,7 +639,7 @@ static void worker_loop(void) {
     signal(SIGPIPE, SIG_IGN);
     for (;;) {
         int who = me;
-        if (read_full(cmd_fd[who][0], &W.cmd, sizeof W.cmd) < 0) _exit(0);
+        if (read_full(cmd_fd[who][0], &W->cmd, sizeof W->cmd) < 0) _exit(0);
         worker_op();
     }
 }
@@ -675,7 +701,7 @@ static void setup_swap(char *why, size_t n) {
         snprintf(swap_path, sizeof swap_path, "%s/cowprobe-swap.%d", bases[b], getpid());
         int fd = open(swap_path, O_CREAT | O_EXCL | O_WRONLY, 0600);
         if (fd < 0) {
-            snprintf(why, n, "cannot create %s: %s", swap_path, strerror(errno));
+            snprintf(why, n, "cannot create %.200s: %s", swap_path, strerror(errno));
             swap_path[0] = 0;
             continue;
         }
@@ -696,13 +722,13 @@ static void setup_swap(char *why, size_t n) {
         ok = ok && pwrite(fd, hdr, PG, 0) == PG && fsync(fd) == 0;
         close(fd);
         if (!ok) {
-            snprintf(why, n, "cannot write %s", swap_path);
+            snprintf(why, n, "cannot write %.200s", swap_path);
             unlink(swap_path);
             swap_path[0] = 0;
             continue;
         }
         if (swapon(swap_path, SWAP_FLAG_PREFER | (32767 & SWAP_FLAG_PRIO_MASK)) < 0) {
-            snprintf(why, n, "swapon %s: %s", swap_path, strerror(errno));
+            snprintf(why, n, "swapon %.200s: %s", swap_path, strerror(errno));
             unlink(swap_path);
             swap_path[0] = 0;
             continue;
@@ -958,13 +984,11 @@ static pid_t spawn_worker(int p) {
     if (pid < 0) return -1;
     if (pid == 0) {
         me = p;
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(0, &set);
-        sched_setaffinity(0, sizeof set, &set);
+        W = wregion + me;
+        home_cpu = 0;
+        set_cpu(0);
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        prefault_self();
-        touch();
+        housekeeping(1);
         worker_loop();
         _exit(0);
     }
@@ -1253,12 +1277,26 @@ int main(int argc, char **argv) {
     }
     if (!buf) die("empty script");
     buf[len] = 0;
+    /* glibc's rseq area is written by the kernel on every migration: keep it out of the fault counts */
+    if (!getenv("COWPROBE_REEXEC")) {
+        setenv("COWPROBE_REEXEC", "1", 1);
+        setenv("GLIBC_TUNABLES", "glibc.pthread.rseq=0", 1);
+        /* stdin was consumed: hand the script over through a memfd */
+        int mfd = (int)syscall(SYS_memfd_create, "cowprobe-script", 0);
+        if (mfd >= 0 && write_full(mfd, buf, len) == 0 && lseek(mfd, 0, SEEK_SET) == 0 && dup2(mfd, 0) == 0) {
+            execv("/proc/self/exe", argv);
+        }
+    }
     for (char *s = strtok(buf, "\n"); s; s = strtok(NULL, "\n")) {
         if (nlines >= MAXLINES) die("too many lines (limit %d)", MAXLINES);
         lines[nlines++] = s;
     }
     if (nlines == 0 || strncmp(lines[0], "probe 1", 7)) die("the first line must be 'probe 1'");
 
+    ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (ncpus < 1) ncpus = 1;
+    aux_cpu = ncpus > 1 ? 1 : 0;
+    if (ncpus > 1) set_cpu(ncpus - 1); /* the controller stays off CPU 0, where the scenario runs */
     is_root = geteuid() == 0;
     kpc_fd = open("/proc/kpagecount", O_RDONLY);
     kpf_fd = open("/proc/kpageflags", O_RDONLY);
@@ -1321,6 +1359,8 @@ int main(int argc, char **argv) {
     }
     for (int p = 0; p < nprocs; p++)
         if (pipe(cmd_fd[p]) < 0 || pipe(rep_fd[p]) < 0) die("pipe: %s", strerror(errno));
+    wregion = mmap(NULL, sizeof(struct wstate) * (size_t)(nprocs ? nprocs : 1), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (wregion == MAP_FAILED) die("mmap: %s", strerror(errno));
     for (int x = 0; x < npipes; x++) {
         if (pipe2(pipe_fd[x], O_NONBLOCK) < 0) die("pipe: %s", strerror(errno));
         fcntl(pipe_fd[x][1], F_SETPIPE_SZ, PIPEPAGES * PG);

@@ -12,11 +12,11 @@ import io.cowscope.scenario.ScenarioLanguage;
 
 /**
  * The scenario subcommands, run without a web server: {@code check}, {@code run}, {@code fmt},
- * {@code bisect} (docs/cli.md). Exit codes: 0 success (valid / every expectation passed), 1 an
+ * {@code bisect}, {@code host} (docs/cli.md, docs/host.md). Exit codes: 0 success (valid / every expectation passed), 1 an
  * expectation failed, 2 errors (usage, unreadable file, scenario errors, run-time errors).
  */
 public final class ScenarioCommands {
-    public static final List<String> NAMES = List.of("check", "run", "fmt", "bisect");
+    public static final List<String> NAMES = List.of("check", "run", "fmt", "bisect", "host");
 
     static final int OK = 0, FAILED = 1, ERROR = 2;
 
@@ -36,6 +36,7 @@ public final class ScenarioCommands {
                 case "fmt": return fmt(args, in, out, err);
                 case "run": return RunCommand.run(args, in, out, err);
                 case "bisect": return BisectCommand.run(args, in, out, err);
+                case "host": return HostCommand.run(args, in, out, err);
                 default:
                     err.println("cowscope: unknown command '" + name + "'; commands: " + String.join(", ", NAMES));
                     return ERROR;

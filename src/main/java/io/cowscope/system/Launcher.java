@@ -89,6 +89,7 @@ public final class Launcher {
                   run      run a scenario and print what the kernel does, step by step
                   fmt      print scenario files in canonical form
                   bisect   find the kernel version at which a scenario's outcome changes
+                  host     run a scenario on this machine's own kernel and compare the model with it
 
                 Server options are Spring Boot properties, e.g. --server.port=9000 or
                 --cowscope.ws.allowed-origins=https://example.org

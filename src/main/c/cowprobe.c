@@ -275,6 +275,7 @@ struct wstate {
  */
 static struct wstate *wregion, *W;
 static int home_cpu = 0, aux_cpu = 0, ncpus = 1;
+static unsigned long slots_end = BASE; /* the scenario's address slots: [BASE, slots_end) */
 
 static int me = -1; /* this worker's process index */
 static int ring_fd[MAXH];
@@ -308,7 +309,7 @@ static void prefault_self(void) {
         unsigned long s, e;
         char perms[8];
         if (sscanf(line, "%lx-%lx %7s", &s, &e, perms) != 3) continue;
-        if (s >= BASE || strstr(line, "[vvar") || strstr(line, "[vsyscall]") || perms[0] != 'r') continue;
+        if ((s < slots_end && e > BASE) || strstr(line, "[vvar") || strstr(line, "[vsyscall]") || perms[0] != 'r') continue;
         int adv = perms[1] == 'w' ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
         madvise((void *)s, e - s, adv);
     }
@@ -831,7 +832,7 @@ static int read_maps(pid_t pid, struct vma *v, int max) {
     char line[1024];
     while (n < max && fgets(line, sizeof line, f)) {
         char perms[8];
-        if (sscanf(line, "%lx-%lx %7s", &v[n].s, &v[n].e, perms) == 3 && v[n].s >= BASE) {
+        if (sscanf(line, "%lx-%lx %7s", &v[n].s, &v[n].e, perms) == 3 && v[n].s < slots_end && v[n].e > BASE) {
             v[n].r = perms[0];
             v[n].w = perms[1];
             n++;
@@ -1053,7 +1054,14 @@ static void ksm_scans(int n, int *st) {
     write_file(path, "0");
 }
 
+/*
+ * Drains every CPU's LRU-add batch. migrate_pages(2) from node 0 to node 0 moves nothing but starts
+ * with lru_cache_disable(), which drains all CPUs (kernel/mm do_migrate_pages); without NUMA support,
+ * mlock(2) (which drained all CPUs in older kernels) is the fallback.
+ */
 static void lru_drain_all(int *st) {
+    unsigned long nodes = 1;
+    if (syscall(SYS_migrate_pages, 0, 8 * sizeof nodes, &nodes, &nodes) >= 0) return;
     static char page[PG] __attribute__((aligned(4096)));
     page[0] = 1;
     if (mlock(page, PG) < 0) *st = errno;
@@ -1330,6 +1338,7 @@ int main(int argc, char **argv) {
             map_addr[k] = next;
             next += ((unsigned long)map_pages[k] * PG + HUGE - 1) / HUGE * HUGE + HUGE;
             if (k + 1 > nmaps) nmaps = k + 1;
+            slots_end = next;
         }
     }
     if (nprocs > MAXP || npipes > MAXPIPE || nhandles > MAXH) die("too many processes, pipes or handles (limits %d, %d, %d)", MAXP, MAXPIPE, MAXH);

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Probe {
     private final Path binary;
+    private static final boolean DEBUG = System.getenv("COWSCOPE_HOST_DEBUG") != null;
 
     private Probe(Path binary) {
         this.binary = binary;
@@ -87,8 +88,37 @@ public final class Probe {
         throw new IOException("the probe's source (native/cowprobe.c) is missing from the classpath");
     }
 
+    /**
+     * Keeps this JVM's threads off CPU 0 while the probe runs there: the JVM's own page faults would
+     * otherwise fill and drain CPU 0's LRU-add batch, which the scenario observes (best effort, through
+     * taskset(1); nothing happens where it is missing or there is one CPU).
+     */
+    private static void jvmAffinity(boolean away) {
+        int n = Runtime.getRuntime().availableProcessors();
+        if (n < 2 || System.getenv("COWSCOPE_HOST_KEEP_AFFINITY") != null) return;
+        try {
+            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", (away ? "1" : "0") + "-" + (n - 1),
+                    String.valueOf(ProcessHandle.current().pid())).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // no taskset: the batch may be drained by the JVM's faults (docs/host.md)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Runs a script; the probe is killed (and cleans up: its SIGTERM handler removes the swapfile) after {@code wall}. */
     public Observations run(String script, Duration wall) throws IOException {
+        jvmAffinity(true);
+        try {
+            return runPinned(script, wall);
+        } finally {
+            jvmAffinity(false);
+        }
+    }
+
+    private Observations runPinned(String script, Duration wall) throws IOException {
+        long t0 = System.nanoTime();
         Process p = new ProcessBuilder(List.of(binary.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread reader = new Thread(() -> {
@@ -116,6 +146,7 @@ public final class Probe {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         }
+        if (DEBUG) System.err.printf("cowprobe: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         Observations o = Observations.parse(out.toString(StandardCharsets.UTF_8));
         if (o.error() != null) throw new IOException("probe: " + o.error());
         if (o.hello() == null) throw new IOException("the probe exited with status " + p.exitValue() + " and printed nothing");

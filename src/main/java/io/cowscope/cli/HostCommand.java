@@ -61,7 +61,7 @@ final class HostCommand {
             "examples:",
             "  sudo cowscope host src/main/resources/scenarios/basic-cow-after-fork.cow",
             "  sudo cowscope host scenarios/*.cow --format tap",
-            "  sudo cowscope host --random 200 --seed 1 --emit /tmp/repro",
+            "  sudo cowscope host --random 200 --seed 1 --emit repro",
             "");
 
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {

@@ -292,7 +292,7 @@ public final class RandomPrograms {
     String minimize(String text, String kind, int budget) throws IOException {
         List<String> header = new ArrayList<>(), ops = new ArrayList<>();
         for (String l : text.lines().toList()) {
-            if (l.startsWith("file ") || l.startsWith("process ")) header.add(l);
+            if (l.startsWith("file ") || l.startsWith("process ") || l.startsWith("cpus ")) header.add(l);
             else if (!l.isBlank()) ops.add(l);
         }
         int[] tests = {0};

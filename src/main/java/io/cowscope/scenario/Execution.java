@@ -206,6 +206,16 @@ public final class Execution {
         return result();
     }
 
+    /** The expectations evaluated so far (a live view): what a stepping caller needs, without the digest of {@link #result()}. */
+    public List<ExpectResult> expectations() {
+        return java.util.Collections.unmodifiableList(results);
+    }
+
+    /** The run-time error that stopped the run, or null. */
+    public RunError error() {
+        return error;
+    }
+
     public RunResult result() {
         return new RunResult(kernel, List.copyOf(steps), List.copyOf(results), error, Digest.of(machine.observe(), mappings, results),
                 java.util.Set.copyOf(rulesCited));

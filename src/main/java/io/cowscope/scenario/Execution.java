@@ -54,9 +54,14 @@ public final class Execution {
 
     /** @param keepSteps false keeps no step results (batch runs of big scenarios) */
     public Execution(Scenario scenario, KernelVersion kernel, boolean keepSteps) {
+        this(scenario, config(scenario.header(), kernel != null ? kernel : scenario.header().kernelVersion()), keepSteps);
+    }
+
+    /** A run on a machine configured by the caller (e.g. as a real host is: cowscope host). */
+    public Execution(Scenario scenario, MachineConfig config, boolean keepSteps) {
         this.scenario = scenario;
-        this.kernel = kernel != null ? kernel : scenario.header().kernelVersion();
-        this.machine = new Machine(config(scenario.header(), this.kernel));
+        this.kernel = config.kernel();
+        this.machine = new Machine(config);
         this.expectations = new Expectations(machine.observe());
         this.keepSteps = keepSteps;
     }

@@ -1,3 +1,4 @@
+import { nextTheme } from '../model/theme';
 import { type ClientRequest, request } from '../model/protocol';
 import type { Store } from '../model/store';
 import type { Action } from './actions';
@@ -94,9 +95,9 @@ export function createActions(c: Controller): Action[] {
     },
     {
       name: 'theme',
-      label: 'Projector / dark theme',
+      label: 'Theme: projector → dark → light',
       key: 't',
-      perform: () => c.store.dispatch({ kind: 'ui', change: { theme: c.store.state.ui.theme === 'projector' ? 'dark' : 'projector' } }),
+      perform: () => c.store.dispatch({ kind: 'ui', change: { theme: nextTheme(c.store.state.ui.theme) } }),
     },
     { name: 'help', label: 'This help', key: '?', perform: () => c.store.dispatch({ kind: 'ui', change: { help: !c.store.state.ui.help, gallery: false } }) },
     { name: 'reconnect', label: 'Reconnect', key: 'r', perform: () => c.connection() },

@@ -269,3 +269,27 @@ export function differences(diff: readonly DiffEntry[], snapshot: Snapshot): Set
 function appendLines(text: string, lines: readonly string[]): string {
   return (text.endsWith('\n') || text === '' ? text : text + '\n') + lines.join('\n') + '\n';
 }
+
+/**
+ * A session answer (after `kernel`, `compare` or `resume`) carries the state but not what the
+ * step did, so the narration would go blank mid-scenario: true when the page should ask for the
+ * current step again (a `goto` there answers with its report). Not at step 0 (the description
+ * is shown) and not when the page is about to jump anyway.
+ */
+export function reportWanted(message: SessionMessage, jumping: boolean): boolean {
+  return !jumping && message.position.step > 0;
+}
+
+/** What to tell the user when a `run` found no step that matches (the delta's `reason`). */
+export function runMiss(reason: string, step: number): string {
+  switch (reason) {
+    case 'at the end':
+      return `no later step matches — ran to the last step (${step})`;
+    case 'at the start':
+      return `no earlier step matches — ran back to step ${step}`;
+    case 'limit':
+      return `stopped at step ${step}: the work limit was reached before a match`;
+    default:
+      return `${reason} (step ${step})`;
+  }
+}

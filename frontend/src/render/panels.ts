@@ -14,8 +14,9 @@ export const EVENT_MARK: Record<string, string> = {
   unshare: 'U',
   fork_copy: 'K',
   fork: 'k',
-  pin: 'P',
-  unpin: 'p',
+  // N for piN: P is the PTE's present bit
+  pin: 'N',
+  unpin: 'n',
   get: 'G',
   put: 'g',
   swap_out: 'S',
@@ -28,6 +29,29 @@ export const EVENT_MARK: Record<string, string> = {
   soft_dirty_clear: 'd',
   sigsegv: '☠',
   blocked: 'B',
+};
+/** What each marker letter means, for the timeline's key (every letter of EVENT_MARK). */
+export const EVENT_MEANING: Record<string, string> = {
+  fault: 'page fault',
+  cow: 'copy-on-write: a new page',
+  reuse: 'write fault reuses the page',
+  unshare: 'unshare fault (GUP read)',
+  fork_copy: 'copied at fork',
+  fork: 'fork',
+  pin: 'pin (FOLL_PIN)',
+  unpin: 'unpin',
+  get: 'get (FOLL_GET reference)',
+  put: 'put (reference dropped)',
+  swap_out: 'swapped out',
+  swap_in: 'swapped in',
+  ksm_merge: 'KSM merge',
+  free: 'page freed',
+  hazard: 'hazard',
+  wrprotect: 'write-protected',
+  soft_dirty_set: 'soft-dirty set',
+  soft_dirty_clear: 'soft-dirty cleared',
+  sigsegv: 'SIGSEGV: process killed',
+  blocked: 'process blocked',
 };
 /** the marker shown for a step: the most telling of its events */
 const PRIORITY = ['hazard', 'sigsegv', 'cow', 'unshare', 'fork_copy', 'reuse', 'pin', 'unpin', 'swap_out', 'swap_in', 'ksm_merge', 'fault', 'fork', 'get', 'free'];
@@ -185,7 +209,8 @@ export function renderTimeline(root: Document, session: SessionState | null, bre
   const position = root.getElementById('position')!;
   const steps = session?.steps ?? 0;
   if (scrubber.max !== String(steps)) scrubber.max = String(steps);
-  if (document.activeElement !== scrubber || scrubber.value !== String(session?.step ?? 0)) scrubber.value = String(session?.step ?? 0);
+  // (while dragged, the thumb stays under the pointer; the stage follows it)
+  if (scrubber.dataset.dragging !== 'true' && scrubber.value !== String(session?.step ?? 0)) scrubber.value = String(session?.step ?? 0);
   scrubber.setAttribute('aria-valuetext', session ? `step ${session.step} of ${steps}` : 'no scenario');
   position.textContent = session ? `step ${session.step} / ${steps}${session.kernelStep >= 0 ? ` · kernel step ${session.kernelStep + 1}` : ''}` : '';
   const ticks: HTMLElement[] = [];
@@ -220,6 +245,18 @@ export function renderLegend(root: Document, eventBreaks: readonly string[], onT
       legend.appendChild(item);
     }
     legend.appendChild(el('span', { class: 'legend-item breakpoint-sample' }, '● = breakpoint on a step (B)'));
+    // the key of every marker letter, not only the ones that can be stops
+    const key = el('details', { class: 'marker-key' });
+    key.appendChild(el('summary', {}, `Marker letters (${Object.keys(EVENT_MARK).length})`));
+    const list = el('dl', { 'aria-label': 'timeline marker letters' });
+    for (const [type, letter] of Object.entries(EVENT_MARK)) {
+      const row = el('div', { class: `ev-${type}`, 'data-marker': type });
+      row.append(el('dt', {}), el('dd', {}, EVENT_MEANING[type] ?? type.replace('_', ' ')));
+      row.firstElementChild!.appendChild(el('span', { class: 'tick-sample' }, letter));
+      list.appendChild(row);
+    }
+    key.appendChild(list);
+    legend.appendChild(key);
   }
   for (const button of legend.querySelectorAll<HTMLElement>('[data-event]')) {
     const on = eventBreaks.includes(button.dataset.event ?? '');

@@ -145,7 +145,9 @@ export class Stage {
     join(this.layers.rows, next.rows, {
       key: (d) => d.key,
       create: (d) => {
-        const g = svg('g', { class: 'pte', tabindex: 0, role: 'button' });
+        // a group named by its aria-label (its drawn letters are hidden from screen readers): a
+        // button's name would have to contain every drawn letter (WCAG 2.5.3, axe label-content-name-mismatch)
+        const g = svg('g', { class: 'pte', tabindex: 0, role: 'group' });
         g.addEventListener('click', () => context.onSelect(`pte:${d.key}`));
         g.addEventListener('keydown', (ev) => {
           if ((ev as KeyboardEvent).key === 'Enter') context.onSelect(`pte:${d.key}`);
@@ -158,7 +160,7 @@ export class Stage {
     join(this.layers.cards, next.cards, {
       key: (d) => d.key,
       create: (d) => {
-        const g = svg('g', { class: 'card', tabindex: 0, role: 'button' });
+        const g = svg('g', { class: 'card', tabindex: 0, role: 'group' });
         g.addEventListener('click', () => context.onSelect(`page:${d.key}`));
         g.addEventListener('keydown', (ev) => {
           if ((ev as KeyboardEvent).key === 'Enter') context.onSelect(`page:${d.key}`);
@@ -335,6 +337,8 @@ export class Stage {
     const label = d.last > pte.index ? `${pteLabel(pte)} ·· [${pte.index}..${d.last}]` : pteLabel(pte);
     children.push(svg('text', { class: `pte-target${pte.swap ? ' swap' : ''}${pte.zero ? ' zero' : ''}`, x: Math.max(x + 6, 210), y: 17 }, label));
     if (context.differs.has(d.key)) children.push(svg('text', { class: 'differs-mark', x: this.config.laneWidth - 60, y: 17 }, 'Δ'));
+    // the row's aria-label says it all; its drawn letters are not read one by one
+    for (const child of children) child.setAttribute('aria-hidden', 'true');
     el.replaceChildren(...children);
     for (const badge of turned) this.motion.play(badge, [{ opacity: 0.1 }, { opacity: 1 }]);
   }
@@ -396,6 +400,7 @@ export class Stage {
     }
     children.push(bar);
     if (classes.includes('differs')) children.push(svg('text', { class: 'differs-mark', x: W - 24, y: 20 }, 'Δ'));
+    for (const child of children) child.setAttribute('aria-hidden', 'true');
     el.replaceChildren(...children);
     // colour mapping segments by their process: the lane's class carries the colour index
     for (const seg of bar.querySelectorAll('[data-proc]')) {

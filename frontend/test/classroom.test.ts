@@ -117,3 +117,45 @@ describe('letters', () => {
     expect(segments(page)[0]!.label).toBe('pipe');
   });
 });
+
+import { diffLine } from '../src/render/panels';
+import { differences, receiveDelta, shownSnapshot, startSession } from '../src/model/session';
+
+describe('compare differences', () => {
+  it('say what differs, not two summaries cut at the same length', () => {
+    const line = diffLine({
+      what: 'page',
+      key: 'parent.buf[0]',
+      left: '"secret-2" refcount 2, mapcount 1, pincount 0, lru',
+      right: '"secret-2" refcount 1, mapcount 1, pincount 0, lru',
+      fields: [
+        { field: 'pfn', left: '0x1', right: '0x3' },
+        { field: 'refcount', left: 2, right: 1 },
+        { field: 'references', left: '1 mapping + 1 pipe pipe', right: '1 mapping' },
+      ],
+    });
+    expect(line).toBe('Δ page at parent.buf[0]: pfn 0x1 ↔ 0x3 · refcount 2 ↔ 1 · references 1 mapping + 1 pipe pipe ↔ 1 mapping');
+    expect(diffLine({ what: 'holder', key: 'pipe:p', left: ['secret-2'], right: ['secret-1'], fields: [{ field: 'content', left: ['secret-2'], right: ['secret-1'] }] })).toBe(
+      'Δ pipe p: content ["secret-2"] ↔ ["secret-1"]',
+    );
+    expect(diffLine({ what: 'event', key: 'cow', left: 0, right: 1 })).toBe('Δ cow events: 0 ↔ 1');
+  });
+  it('mark the holders that differ', () => {
+    const snapshot = { processes: [], pages: [] } as never;
+    const keys = differences([{ what: 'holder', key: 'pipe:p', left: ['a'], right: ['b'] }], snapshot);
+    expect(keys.has('pipe:p')).toBe(true);
+  });
+});
+
+describe('kernel-step state', () => {
+  it('is what the stage shows inside a step, and the step state again outside', () => {
+    const snapshot = (pages: number) => ({ step: 1, processes: [], pages: Array.from({ length: pages }, (_, i) => ({ pfn: i, sources: [] })), pipes: [], handles: [], lruBatches: [], hazards: [] }) as never;
+    const session = startSession({ type: 'session', token: 't', kernel: '6.18', title: '', description: '', text: '', statements: [], steps: 3, position: { step: 1, kernelStep: -1 }, state: snapshot(2), expectations: [] } as never);
+    const report = { type: 'delta', step: 1, kernelStep: 0, steps: 3, op: 'x', line: 1, say: null, kernelSteps: [], events: [], eventCounts: {}, summary: null, value: null, warnings: [], hazards: [], expectations: [], delta: null, compare: null, diff: [], appended: [], reason: null };
+    const inside = receiveDelta(session, { ...report, state: snapshot(3), kernelState: snapshot(2) } as never);
+    expect(shownSnapshot(inside).pages).toHaveLength(2);
+    expect(inside.snapshot.pages).toHaveLength(3);
+    const outside = receiveDelta(inside, { ...report, kernelStep: -1, state: snapshot(3), kernelState: null } as never);
+    expect(shownSnapshot(outside).pages).toHaveLength(3);
+  });
+});

@@ -117,6 +117,8 @@ export interface DiffEntry {
   readonly key: string;
   readonly left: unknown;
   readonly right: unknown;
+  /** page and holder entries: only the fields that differ, each with both sides */
+  readonly fields?: readonly { readonly field: string; readonly left: unknown; readonly right: unknown }[];
 }
 
 export interface DeltaMessage extends StepReport {

@@ -1,6 +1,6 @@
 import { elixirUrl, eraOf } from '../model/kernels';
 import { bitSet, hex64, kpageflags, PAGEMAP_BITS, pagemapWord } from '../model/pagemap';
-import type { StepReport } from '../model/protocol';
+import type { DiffEntry, StepReport } from '../model/protocol';
 import { refcountSentence, segments } from '../model/refbar';
 import type { SessionState } from '../model/session';
 import { type EngineEvent, type PageView, type PteView, type Snapshot, word } from '../model/snapshot';
@@ -130,8 +130,9 @@ export function renderNarration(root: Document, session: SessionState | null, an
     }
     const diffs = session.diff;
     if (diffs.length) {
-      const list = el('ul', { class: 'diff-list', 'aria-label': 'differences between the kernels' });
-      for (const d of diffs.slice(0, 8)) list.appendChild(el('li', {}, `Δ ${d.what} ${d.key}: ${short(d.left)} ↔ ${short(d.right)}`));
+      decision.appendChild(el('p', { class: 'diff-head' }, `Differences, ${session.kernel} ↔ ${session.compare}:`));
+      const list = el('ul', { class: 'diff-list', 'aria-label': `differences between ${session.kernel} and ${session.compare}` });
+      for (const d of diffs.slice(0, 8)) list.appendChild(el('li', { 'data-what': d.what }, diffLine(d)));
       if (diffs.length > 8) list.appendChild(el('li', {}, `… ${diffs.length - 8} more`));
       decision.appendChild(list);
     }
@@ -158,6 +159,30 @@ export function renderNarration(root: Document, session: SessionState | null, an
       el('li', { class: x.skipped ? 'skipped' : x.passed ? 'passed' : 'failed' }, `${x.skipped ? '–' : x.passed ? '✓' : '✗'} line ${x.line}: ${x.text}${!x.passed && !x.skipped && x.actual !== undefined ? ` (actual ${valueText(x.actual)})` : ''}`),
     ),
   );
+}
+
+/**
+ * One difference in words, left kernel first: only what differs ("pfn 0x1 ↔ 0x3 · references
+ * 1 mapping + 1 pipe pipe ↔ 1 mapping"), never two summaries cut at the same length.
+ */
+export function diffLine(d: DiffEntry): string {
+  const value = (v: unknown) => (v === null || v === undefined ? '—' : Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(', ')}]` : typeof v === 'string' && !/^0x/.test(v) ? JSON.stringify(v) : String(v));
+  const number = (v: unknown) => (v === null || v === undefined ? '—' : String(v));
+  switch (d.what) {
+    case 'event':
+      return `Δ ${d.key} events: ${number(d.left)} ↔ ${number(d.right)}`;
+    case 'hazard':
+      return `Δ hazard ${d.key}: ${d.left ? 'raised' : 'none'} ↔ ${d.right ? 'raised' : 'none'}`;
+    case 'pte':
+      return `Δ PTE ${d.key}: ${number(d.left) || 'no bits'} ↔ ${number(d.right) || 'no bits'}`;
+    default: {
+      const where = d.what === 'holder' ? d.key.replace(':', ' ') : `page at ${d.key}`;
+      const fields = d.fields ?? [];
+      if (!fields.length) return `Δ ${where}: ${short(d.left)} ↔ ${short(d.right)}`;
+      const numeric = new Set(['refcount', 'mapcount', 'pincount', 'AE', 'ksm', 'swapcache', 'lru', 'references']);
+      return `Δ ${where}: ${fields.map((f) => `${f.field} ${numeric.has(f.field) ? number(f.left) : value(f.left)} ↔ ${numeric.has(f.field) ? number(f.right) : value(f.right)}`).join(' · ')}`;
+    }
+  }
 }
 
 function short(value: unknown): string {

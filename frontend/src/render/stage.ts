@@ -432,11 +432,14 @@ export class Stage {
     const name = d.key.split(':')[1] ?? d.key;
     const classes = ['holder', `holder-${d.kind}`];
     if (context.involved.has(d.key) || context.involved.has(name)) classes.push('involved');
+    // compare: this holder's contents differ on the other kernel (marked Δ, not by colour alone)
+    const differs = context.differs.has(d.key);
+    if (differs) classes.push('differs');
     el.setAttribute('class', classes.join(' '));
-    if (!this.changed(el, JSON.stringify([d.title, d.lines, d.height]))) return;
+    if (!this.changed(el, JSON.stringify([d.title, d.lines, d.height, differs]))) return;
     el.replaceChildren(
       svg('rect', { class: 'holder-box', width: this.config.holderWidth, height: d.height, rx: 6 }),
-      svg('text', { class: 'holder-title', x: 10, y: 20 }, d.title),
+      svg('text', { class: 'holder-title', x: 10, y: 20 }, differs ? `Δ ${d.title}` : d.title),
       ...d.lines.map((line, i) => svg('text', { class: 'holder-line', x: 10, y: 40 + i * 18 }, truncate(line, 30))),
     );
     if (entering) this.motion.play(el, [{ opacity: 0 }, { opacity: 1 }]);

@@ -302,4 +302,43 @@ class ClassroomBrowserTest extends BrowserSupport {
         openConnected("");
         assertThat(consoleErrors()).as("console errors (a missing favicon is one)").isEmpty();
     }
+
+    @Test
+    void stepIntoDrawsEachKernelStepsOwnState() throws IOException {
+        openConnected("");
+        openGalleryItem("basic-cow-after-fork");
+        // to the first COW, by the page's own "run to" control
+        new Select(driver.findElement(By.id("run-event"))).selectByVisibleText("cow");
+        wait.until(d -> Boolean.TRUE.equals(js("const s = window.cowscope.store.state.session; return !!s.report && (s.report.eventCounts.cow || 0) > 0")));
+        long step = Long.parseLong(session("step"));
+        waitForSessionAt(step);
+        long cardsAfter = number("return document.querySelectorAll('#stage .layer-cards > .card:not([data-exiting])').length");
+        String pfnsAfter = String.valueOf(js("return [...document.querySelectorAll('#stage .layer-cards > .card:not([data-exiting])')].map(c => c.dataset.pfn).sort().join(',')"));
+        @SuppressWarnings("unchecked")
+        List<String> functions = (List<String>) js("return window.cowscope.store.state.session.report.kernelSteps.map(k => k.function)");
+        int copyAt = functions.indexOf("wp_page_copy");
+        assertThat(copyAt).as("kernel steps %s", functions).isPositive();
+        List<String> pictures = new java.util.ArrayList<>();
+        List<String> cardSets = new java.util.ArrayList<>();
+        for (int i = 0; i < functions.size(); i++) {
+            new Actions(driver).keyDown(Keys.SHIFT).sendKeys(Keys.ARROW_RIGHT).keyUp(Keys.SHIFT).perform();
+            final long ks = i;
+            wait.until(d -> Long.valueOf(ks).equals(js("return window.cowscope.store.state.session.kernelStep")));
+            // drawn from the server's state at this kernel step
+            wait.until(d -> Boolean.TRUE.equals(js("const s = window.cowscope.store.state.session;"
+                    + " return !!s.kernelSnapshot && document.getElementById('stage').getAttribute('data-pages') == s.kernelSnapshot.pages.length"
+                    + " && document.getElementById('position').textContent.includes('kernel step ' + (arguments[0] + 1));", ks)));
+            cardSets.add(String.valueOf(js("return [...document.querySelectorAll('#stage .layer-cards > .card:not([data-exiting])')].map(c => c.dataset.pfn).sort().join(',')")));
+            pictures.add(String.valueOf(js("return [...document.querySelectorAll('#stage .layer-rows .pte, #stage .layer-cards > .card:not([data-exiting])')].map(e => e.getAttribute('aria-label')).join('|')")));
+            screenshot("kernel-step-" + i + "-" + functions.get(i) + ".png");
+        }
+        // before wp_page_copy: no copy yet; from wp_page_copy on: the copy, as after the step
+        assertThat(cardSets.get(0)).as("at %s", functions.get(0)).isNotEqualTo(pfnsAfter);
+        assertThat(cardSets.get(copyAt - 1)).as("just before wp_page_copy").isEqualTo(cardSets.get(0));
+        assertThat(cardSets.get(copyAt)).as("at wp_page_copy").isEqualTo(pfnsAfter);
+        assertThat(cardSets.get(functions.size() - 1).split(",")).hasSize((int) cardsAfter);
+        // the PTE and the refcounts read differently before and at the copy
+        assertThat(pictures.get(copyAt)).isNotEqualTo(pictures.get(copyAt - 1));
+        assertThat(consoleErrors()).as("console errors").isEmpty();
+    }
 }

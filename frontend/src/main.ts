@@ -24,6 +24,8 @@ import {
   renderTimeline,
 } from './render/panels';
 import { Stage } from './render/stage';
+import { compareDirection, typeFloor } from './model/fit';
+import { defaultConfig, FULL_DETAIL } from './model/layout';
 import { mappedPages, scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
 import { installShare } from './share';
@@ -115,6 +117,14 @@ const controller: Controller = {
     store.dispatch({ kind: 'ui', change: { playing: on } });
     if (on) playNext();
     else if (playTimer) clearTimeout(playTimer);
+  },
+  view: (op) => {
+    for (const s of [stage, stage2]) {
+      const box = s.viewport.viewBox;
+      if (op === 'fit') s.viewport.fit();
+      else if (op === 'in' || op === 'out') s.viewport.zoom(op === 'in' ? 1.25 : 0.8);
+      else s.viewport.pan(0, (op === 'down' ? 0.8 : -0.8) * box.height * box.scale);
+    }
   },
 };
 
@@ -334,7 +344,7 @@ function paint(): void {
 
 
   const session = state.session;
-  const uiKey = JSON.stringify([ui.selection, ui.breakpoints]);
+  const uiKey = JSON.stringify([ui.selection, ui.breakpoints, areaSize]);
   if (session && session === paintedSession && uiKey === paintedUi) return;
   const moved = session !== paintedSession;
   paintedSession = session;
@@ -361,14 +371,26 @@ function paint(): void {
   if (!session) return;
   const differs = differences(session.diff, shown!);
   byId('stage-main-kernel').textContent = `kernel ${session.kernel} · ${eraOf(session.kernel).name}`;
-  stage.render(shown!, { report: moved ? session.report : null, selected, involved: involvedKeys(shown), differs, onSelect: select, strips: session.strips });
+  // the boxes first (compare or not, side by side or stacked), then the stages fitted into them
   attachCompare(session);
   const compare = session.compareSnapshot;
   byId('stage-compare').hidden = !compare;
-  byId('stages').classList.toggle('comparing', !!compare);
+  const stages = byId('stages');
+  stages.classList.toggle('comparing', !!compare);
+  const floorPx = typeFloor({ width: window.innerWidth, height: window.innerHeight }, !!compare);
+  let arrangement: number | undefined;
+  if (compare) {
+    const area = { width: stages.clientWidth, height: stages.clientHeight };
+    const chosen = compareDirection(area, [stage.candidates(shown!), stage2.candidates(compare)], defaultConfig.font, floorPx, 12, FULL_DETAIL);
+    stages.classList.toggle('column', chosen.direction === 'column');
+    arrangement = chosen.arrangement;
+  } else {
+    stages.classList.remove('column');
+  }
+  stage.render(shown!, { report: moved ? session.report : null, selected, involved: involvedKeys(shown), differs, onSelect: select, strips: session.strips, floorPx, arrangement });
   if (compare && session.compare) {
     byId('stage-compare-kernel').textContent = `kernel ${session.compare} · ${eraOf(session.compare).name}`;
-    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select, strips: session.compareStrips });
+    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select, strips: session.compareStrips, floorPx, arrangement });
   }
 }
 function attachCompare(session: SessionState): void {
@@ -391,6 +413,17 @@ function safePaint(): void {
 }
 const schedule = frameScheduler(safePaint);
 store.subscribe(schedule);
+// a new size (window, panels, compare) fits the stages again: the key of the last paint changes
+let areaSize = '';
+if (typeof ResizeObserver === 'function') {
+  new ResizeObserver(() => {
+    const area = byId('stages');
+    const size = `${area.clientWidth}x${area.clientHeight}:${window.innerWidth}x${window.innerHeight}`;
+    if (size === areaSize) return;
+    areaSize = size;
+    schedule();
+  }).observe(byId('stage-area'));
+}
 
 /** Large mappings are drawn from the server's strips: ask once per mapping and step. */
 const stripsAsked = new Set<string>();

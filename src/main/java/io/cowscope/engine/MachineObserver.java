@@ -89,7 +89,7 @@ final class MachineObserver implements Observer {
     public PageView page(String proc, String var, int i) {
         long id = identity(pteOf(proc, var, i));
         if (id == Long.MIN_VALUE || id < 0) return null;
-        return Sources.pageView(M, (int) id, true);
+        return Sources.pageView(M, (int) id, true, i);
     }
 
     @Override

@@ -24,10 +24,14 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
  * adds more). The broker is Spring's in-memory one, or with {@code cowscope.broker.relay=true}
  * (profile {@code rabbitmq}) a relay to RabbitMQ's STOMP plugin.
  *
- * <p>Clients may only SEND to {@code /app/rooms/{room}/state} and SUBSCRIBE to
- * {@code /topic/rooms.{room}}, {@code /app/rooms/{room}/state} and {@code /user/topic/errors};
- * other SEND and SUBSCRIBE frames are dropped. Without that check anyone could SEND straight to a
- * room's topic and speak for the presenter.
+ * <p>Clients may only send the frames a STOMP client sends ({@link #CLIENT_COMMANDS}: CONNECT,
+ * STOMP, SEND, SUBSCRIBE, UNSUBSCRIBE, DISCONNECT, ACK, NACK, and heart-beats); a server frame
+ * from a client (MESSAGE, ERROR, RECEIPT, CONNECTED) is dropped, or the broker (in-memory or the
+ * relay) would hand a client's MESSAGE to every subscriber of its destination. They may only SEND
+ * to {@code /app/rooms/{room}/state} and SUBSCRIBE to {@code /topic/rooms.{room}},
+ * {@code /app/rooms/{room}/state} and {@code /user/topic/errors}; other SEND and SUBSCRIBE frames
+ * are dropped. Without these checks anyone could speak for the presenter: only
+ * {@link RoomMessages} writes to a room's topic, with the seq the database gave.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocketMessageBroker
@@ -35,6 +39,11 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
     private static final Logger log = LoggerFactory.getLogger(BrokerConfig.class);
     static final String ENDPOINT = "/stomp";
     static final int MESSAGE_LIMIT = 16 * 1024;
+
+    /** what a client may send; everything else (MESSAGE, ERROR, RECEIPT, CONNECTED …) is the server's */
+    static final java.util.Set<StompCommand> CLIENT_COMMANDS = java.util.EnumSet.of(StompCommand.CONNECT,
+            StompCommand.STOMP, StompCommand.SEND, StompCommand.SUBSCRIBE, StompCommand.UNSUBSCRIBE,
+            StompCommand.DISCONNECT, StompCommand.ACK, StompCommand.NACK);
 
     private static final Pattern SEND = Pattern.compile("/app/rooms/[a-z2-7]{26}/state");
     private static final List<Pattern> SUBSCRIBE = List.of(
@@ -87,11 +96,20 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
             public Message<?> preSend(Message<?> message, MessageChannel channel) {
                 StompHeaderAccessor stomp = StompHeaderAccessor.wrap(message);
                 String destination = stomp.getDestination();
-                boolean allowed = switch (stomp.getCommand() == null ? StompCommand.STOMP : stomp.getCommand()) {
-                    case SEND -> matches(destination, List.of(SEND));
-                    case SUBSCRIBE -> matches(destination, SUBSCRIBE);
-                    default -> true;
-                };
+                StompCommand command = stomp.getCommand();
+                boolean allowed;
+                if (command == null) {
+                    // only a heart-beat has no command
+                    allowed = stomp.getMessageType() == org.springframework.messaging.simp.SimpMessageType.HEARTBEAT;
+                } else if (!CLIENT_COMMANDS.contains(command)) {
+                    allowed = false;
+                } else {
+                    allowed = switch (command) {
+                        case SEND -> matches(destination, List.of(SEND));
+                        case SUBSCRIBE -> matches(destination, SUBSCRIBE);
+                        default -> true;
+                    };
+                }
                 if (!allowed) {
                     // dropped quietly: a misbehaving client gets no stack trace logged per frame
                     log.debug("dropped {} to {} from session {}", stomp.getCommand(), destination, stomp.getSessionId());

@@ -105,6 +105,73 @@ class FollowTests {
         }
     }
 
+    /**
+     * Issue 14 #1: a client's own MESSAGE frame (a server frame) to a room's topic went straight
+     * to every follower, and its huge seq made them ignore the presenter from then on.
+     */
+    @Test
+    void clientMessageFramesNeverReachFollowers() throws Exception {
+        Rooms.Created room = createRoom(http, json, port);
+        try (StompTestClient watcher = StompTestClient.connect(port); StompTestClient presenter = StompTestClient.connect(port);
+                RawStomp forger = RawStomp.connect(port)) {
+            StompTestClient.Follower watching = watcher.follow(room.room());
+            for (String command : java.util.List.of("MESSAGE", "ERROR", "RECEIPT", "CONNECTED")) {
+                forger.send(command + "\ndestination:" + RoomMessages.TOPIC + room.room() + "\nsubscription:0\nmessage-id:x-1\n"
+                        + "content-type:application/json\n\n{\"room\":\"" + room.room() + "\",\"seq\":999999999,\"state\":"
+                        + "{\"step\":666,\"kernel\":\"5.7\",\"link\":\"abcdef\"}}");
+            }
+            assertThat(watching.updates().poll(1, TimeUnit.SECONDS)).as("the forged MESSAGE was dropped").isNull();
+            presenter.publish(room.room(), room.presenterKey(), Map.of("step", 2, "kernel", "5.7", "link", "abcdef"));
+            JsonNode update = StompTestClient.next(watching.updates());
+            assertThat(update.get("seq").longValue()).as("seq is the server's").isEqualTo(1);
+            assertThat(update.get("state").get("step").intValue()).isEqualTo(2);
+            assertThat(watcher.failures).isEmpty();
+        }
+    }
+
+    /** STOMP frames written by hand over a JDK WebSocket, for frames Spring's client never sends. */
+    static final class RawStomp implements AutoCloseable {
+        final java.net.http.WebSocket socket;
+        final BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        private RawStomp(java.net.http.WebSocket socket) {
+            this.socket = socket;
+        }
+
+        static RawStomp connect(int port) throws Exception {
+            BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+            StringBuilder partial = new StringBuilder();
+            java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("v12.stomp")
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + BrokerConfig.ENDPOINT), new java.net.http.WebSocket.Listener() {
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                            partial.append(data);
+                            if (last) {
+                                frames.add(partial.toString());
+                                partial.setLength(0);
+                            }
+                            w.request(1);
+                            return null;
+                        }
+                    }).get(15, TimeUnit.SECONDS);
+            RawStomp stomp = new RawStomp(ws);
+            stomp.frames.addAll(frames);
+            ws.sendText("CONNECT\naccept-version:1.2\nhost:127.0.0.1\nheart-beat:0,0\n\n\0", true).get(15, TimeUnit.SECONDS);
+            String connected = frames.poll(15, TimeUnit.SECONDS);
+            assertThat(connected).startsWith("CONNECTED");
+            return stomp;
+        }
+
+        void send(String frame) throws Exception {
+            socket.sendText(frame + "\0", true).get(15, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            socket.abort();
+        }
+    }
+
     @Test
     void theStompEndpointRefusesForeignOrigins() throws Exception {
         assertThat(upgradeStatus("https://evil.example")).isEqualTo(403);

@@ -312,6 +312,8 @@ class ClassroomBrowserTest extends BrowserSupport {
         wait.until(d -> Boolean.TRUE.equals(js("const s = window.cowscope.store.state.session; return !!s.report && (s.report.eventCounts.cow || 0) > 0")));
         long step = Long.parseLong(session("step"));
         waitForSessionAt(step);
+        // the keys step the scenario, not the picker
+        js("document.activeElement.blur()");
         long cardsAfter = number("return document.querySelectorAll('#stage .layer-cards > .card:not([data-exiting])').length");
         String pfnsAfter = String.valueOf(js("return [...document.querySelectorAll('#stage .layer-cards > .card:not([data-exiting])')].map(c => c.dataset.pfn).sort().join(',')"));
         @SuppressWarnings("unchecked")

@@ -29,6 +29,7 @@ import { defaultConfig, FULL_DETAIL } from './model/layout';
 import { mappedPages, scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
 import { installShare } from './share';
+import { installTeach } from './teach/teach';
 
 // Wiring only: the model holds state, transport feeds it, render draws it, actions change it.
 const store = new Store();
@@ -46,7 +47,11 @@ let pendingMoves = 0;
 /** a delta on the way lacked structure (a fork, a new mapping) and was not followed by a full state */
 let staleState = false;
 
+// issue 13: predict mode may hold a step until its question is answered (src/teach)
+let teachIntercept: (message: ClientRequest) => boolean = () => false;
+let teachKeepsAddress: () => boolean = () => false;
 function send(message: ClientRequest): void {
+  if (teachIntercept(message)) return;
   if (!connection.send(message)) {
     store.dispatch({ kind: 'received', message: { type: 'error', code: 'offline', message: 'not connected' } });
     return;
@@ -355,7 +360,7 @@ function paint(): void {
     if (ui.theme !== 'projector') link.set('theme', ui.theme);
     const next = `?${link.toString()}`;
     if (window.location.search !== next) history.replaceState(null, '', next);
-  } else if (session && window.location.search && !document.documentElement.dataset.embed && !window.location.search.includes('room=')) {
+  } else if (session && window.location.search && !document.documentElement.dataset.embed && !window.location.search.includes('room=') && !teachKeepsAddress()) {
     // (an embed's options and a follower's room stay in the address bar)
     history.replaceState(null, '', window.location.pathname);
   }
@@ -562,6 +567,19 @@ document.addEventListener('keydown', (event) => {
 document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
 // issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
 installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
+const teach = installTeach({
+  store,
+  send,
+  load: (text, kernel) => {
+    currentGallery = null;
+    keepStep = null;
+    editor.setText(text);
+    store.dispatch({ kind: 'ui', change: { kernel } });
+    sendLoad(request.load({ text }, kernel));
+  },
+});
+teachIntercept = teach.intercept;
+teachKeepsAddress = teach.keepsAddress;
 paint();
 connection.open();
 

@@ -74,6 +74,59 @@ def goto(b, step):
     return time.time() - t0
 
 
+# Key-to-paint of one step: the key goes in, the delta arrives (server), the paint ends (page).
+# Long main-thread tasks (> 50 ms) are collected by a PerformanceObserver meanwhile.
+STEP = '''
+const done = arguments[arguments.length - 1];
+const target = arguments[0];
+const app = window.cowscope;
+const t0 = performance.now();
+let arrived = null;
+const longTasks = [];
+let observer = null;
+try {
+  observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(Math.round(e.duration)); });
+  observer.observe({ type: 'longtask' });
+} catch (e) { /* no long-task timing in this browser */ }
+const paintsBefore = app.timing.paints;
+const stop = app.store.subscribe(() => {
+  const s = app.store.state.session;
+  if (arrived === null && s && s.step === target) arrived = performance.now();
+});
+document.body.dispatchEvent(new KeyboardEvent('keydown', { key: arguments[1], bubbles: true }));
+// the step is painted when its delta arrived and a paint followed; it is complete when no paint
+// (a full state asked for after a structural delta, strips) follows for 150 ms
+let paints = paintsBefore, lastPaint = null;
+function check() {
+  const s = app.store.state.session;
+  if (app.timing.paints !== paints) {
+    paints = app.timing.paints;
+    if (arrived !== null) requestAnimationFrame(() => { lastPaint = performance.now(); });
+  }
+  if (arrived !== null && lastPaint !== null && s.step === target && performance.now() - lastPaint > 150) {
+    stop();
+    if (observer) observer.disconnect();
+    done(JSON.stringify({ keyToPaintMs: Math.round(lastPaint - t0), serverMs: Math.round(arrived - t0), pageMs: Math.round(lastPaint - arrived), paints: app.timing.paints - paintsBefore, paintMs: Math.round(app.timing.lastPaintMs), longTasksMs: longTasks }));
+  } else setTimeout(check, 2);
+}
+check();
+'''
+
+# Frames while one step animates (the step with 512 COW copies): fps and the longest frame.
+ANIMATE = '''
+const done = arguments[arguments.length - 1];
+const ms = arguments[0];
+let frames = 0, worst = 0, last = performance.now();
+const end = last + ms;
+document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+function tick(now) {
+  frames++; worst = Math.max(worst, now - last); last = now;
+  if (now < end) requestAnimationFrame(tick); else done(JSON.stringify({fps: Math.round(frames / (ms / 1000)), worstFrameMs: Math.round(worst), paintMs: Math.round(window.cowscope.timing.lastPaintMs)}));
+}
+requestAnimationFrame(tick);
+'''
+
+
 def main():
     b = Browser()
     results = {}
@@ -84,13 +137,26 @@ def main():
         goto(b, 2)
         results['cards_visible'] = b.js("return document.querySelectorAll('#stage .layer-cards > .card').length")
         results['pte_rows_visible'] = b.js("return document.querySelectorAll('#stage .layer-rows > .pte').length")
-        b.js("window.cowscope.store.dispatch({kind:'ui', change:{speed: 400}})")
+        # step 4 is the child's write: 512 COW copies in one step, animated (speed: 600 ms per step)
+        b.js("window.cowscope.store.dispatch({kind:'ui', change:{speed: 750}})")
+        goto(b, 3)
+        b.js_async("setTimeout(arguments[arguments.length - 1], 1000)")
+        results['animate_512_cows'] = json.loads(b.js_async(ANIMATE, 1200))
+        results['cows_in_that_step'] = b.js("return window.cowscope.store.state.session.report && window.cowscope.store.state.session.report.eventCounts.cow")
         b.key(['\ue00d'])  # Space: play
         results['fps_while_playing_512'] = json.loads(b.js_async(FPS, 4))
         b.key(['\ue00d'])
         results['max_paint_ms_512'] = round(b.js("return window.cowscope.timing.maxPaintMs"), 1)
         results['load_1GiB_s'] = round(load(b, GIB), 3)
         steps = b.js("return window.cowscope.store.state.session.steps")
+        ops = b.js("return window.cowscope.store.state.session.statements.map(s => s.text || s.op || '')") or []
+        stepping = []
+        for step in range(1, steps + 1):
+            r = json.loads(b.js_async(STEP, step, 'ArrowRight'))
+            r['step'] = step
+            r['op'] = ops[step - 1] if step - 1 < len(ops) else ''
+            stepping.append(r)
+        results['step_1GiB_forward'] = stepping
         scrub = []
         for step in [steps, 1, steps // 2, 3, steps - 1, 0, steps]:
             scrub.append(round(goto(b, step), 3))
@@ -98,6 +164,7 @@ def main():
         results['last_paint_ms_1GiB'] = round(b.js("return window.cowscope.timing.lastPaintMs"), 1)
         results['strips'] = b.js("return document.querySelectorAll('canvas.strip').length")
         results['dom_nodes'] = b.js("return document.getElementsByTagName('*').length")
+        results['load_average'] = os.getloadavg()
     finally:
         b.quit()
     print(json.dumps(results, indent=2))

@@ -21,9 +21,12 @@ import {
   renderTimeline,
 } from './render/panels';
 import { Stage } from './render/stage';
+import { compareDirection, typeFloor } from './model/fit';
+import { defaultConfig, FULL_DETAIL } from './model/layout';
 import { mappedPages, scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
 import { installShare } from './share';
+import { installTeach } from './teach/teach';
 
 // Wiring only: the model holds state, transport feeds it, render draws it, actions change it.
 const store = new Store();
@@ -41,7 +44,11 @@ let pendingMoves = 0;
 /** a delta on the way lacked structure (a fork, a new mapping) and was not followed by a full state */
 let staleState = false;
 
+// issue 13: predict mode may hold a step until its question is answered (src/teach)
+let teachIntercept: (message: ClientRequest) => boolean = () => false;
+let teachKeepsAddress: () => boolean = () => false;
 function send(message: ClientRequest): void {
+  if (teachIntercept(message)) return;
   if (!connection.send(message)) {
     store.dispatch({ kind: 'received', message: { type: 'error', code: 'offline', message: 'not connected' } });
     return;
@@ -108,6 +115,14 @@ const controller: Controller = {
     store.dispatch({ kind: 'ui', change: { playing: on } });
     if (on) playNext();
     else if (playTimer) clearTimeout(playTimer);
+  },
+  view: (op) => {
+    for (const s of [stage, stage2]) {
+      const box = s.viewport.viewBox;
+      if (op === 'fit') s.viewport.fit();
+      else if (op === 'in' || op === 'out') s.viewport.zoom(op === 'in' ? 1.25 : 0.8);
+      else s.viewport.pan(0, (op === 'down' ? 0.8 : -0.8) * box.height * box.scale);
+    }
   },
 };
 
@@ -286,7 +301,7 @@ function paint(): void {
 
 
   const session = state.session;
-  const uiKey = JSON.stringify([ui.selection, ui.breakpoints]);
+  const uiKey = JSON.stringify([ui.selection, ui.breakpoints, areaSize]);
   if (session && session === paintedSession && uiKey === paintedUi) return;
   const moved = session !== paintedSession;
   paintedSession = session;
@@ -297,7 +312,7 @@ function paint(): void {
     if (ui.theme === 'dark') link.set('theme', 'dark');
     const next = `?${link.toString()}`;
     if (window.location.search !== next) history.replaceState(null, '', next);
-  } else if (session && window.location.search && !document.documentElement.dataset.embed && !window.location.search.includes('room=')) {
+  } else if (session && window.location.search && !document.documentElement.dataset.embed && !window.location.search.includes('room=') && !teachKeepsAddress()) {
     // (an embed's options and a follower's room stay in the address bar)
     history.replaceState(null, '', window.location.pathname);
   }
@@ -311,14 +326,26 @@ function paint(): void {
   if (!session) return;
   const differs = differences(session.diff, session.snapshot);
   byId('stage-main-kernel').textContent = `kernel ${session.kernel} · ${eraOf(session.kernel).name}`;
-  stage.render(session.snapshot, { report: moved ? session.report : null, selected, involved: involvedKeys(session.snapshot), differs, onSelect: select, strips: session.strips });
+  // the boxes first (compare or not, side by side or stacked), then the stages fitted into them
   attachCompare(session);
   const compare = session.compareSnapshot;
   byId('stage-compare').hidden = !compare;
-  byId('stages').classList.toggle('comparing', !!compare);
+  const stages = byId('stages');
+  stages.classList.toggle('comparing', !!compare);
+  const floorPx = typeFloor({ width: window.innerWidth, height: window.innerHeight }, !!compare);
+  let arrangement: number | undefined;
+  if (compare) {
+    const area = { width: stages.clientWidth, height: stages.clientHeight };
+    const chosen = compareDirection(area, [stage.candidates(session.snapshot), stage2.candidates(compare)], defaultConfig.font, floorPx, 12, FULL_DETAIL);
+    stages.classList.toggle('column', chosen.direction === 'column');
+    arrangement = chosen.arrangement;
+  } else {
+    stages.classList.remove('column');
+  }
+  stage.render(session.snapshot, { report: moved ? session.report : null, selected, involved: involvedKeys(session.snapshot), differs, onSelect: select, strips: session.strips, floorPx, arrangement });
   if (compare && session.compare) {
     byId('stage-compare-kernel').textContent = `kernel ${session.compare} · ${eraOf(session.compare).name}`;
-    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select, strips: session.compareStrips });
+    stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select, strips: session.compareStrips, floorPx, arrangement });
   }
 }
 function attachCompare(session: SessionState): void {
@@ -341,6 +368,17 @@ function safePaint(): void {
 }
 const schedule = frameScheduler(safePaint);
 store.subscribe(schedule);
+// a new size (window, panels, compare) fits the stages again: the key of the last paint changes
+let areaSize = '';
+if (typeof ResizeObserver === 'function') {
+  new ResizeObserver(() => {
+    const area = byId('stages');
+    const size = `${area.clientWidth}x${area.clientHeight}:${window.innerWidth}x${window.innerHeight}`;
+    if (size === areaSize) return;
+    areaSize = size;
+    schedule();
+  }).observe(byId('stage-area'));
+}
 
 /** Large mappings are drawn from the server's strips: ask once per mapping and step. */
 const stripsAsked = new Set<string>();
@@ -449,6 +487,19 @@ document.addEventListener('keydown', (event) => {
 document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
 // issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
 installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
+const teach = installTeach({
+  store,
+  send,
+  load: (text, kernel) => {
+    currentGallery = null;
+    keepStep = null;
+    editor.setText(text);
+    store.dispatch({ kind: 'ui', change: { kernel } });
+    sendLoad(request.load({ text }, kernel));
+  },
+});
+teachIntercept = teach.intercept;
+teachKeepsAddress = teach.keepsAddress;
 paint();
 connection.open();
 

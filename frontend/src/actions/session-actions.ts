@@ -12,6 +12,8 @@ export interface Controller {
   focusGallery(): void;
   /** starts or stops playing (the page paces it: one step per speed, after the animations) */
   setPlaying(on: boolean): void;
+  /** the stage's view: fit all, zoom in / out, pan up / down (docs/stage.md) */
+  view?(op: 'fit' | 'in' | 'out' | 'up' | 'down'): void;
 }
 
 /** Every user action of the explorer, one list for keys, buttons and the help sheet. */
@@ -98,6 +100,11 @@ export function createActions(c: Controller): Action[] {
       key: 't',
       perform: () => c.store.dispatch({ kind: 'ui', change: { theme: c.store.state.ui.theme === 'projector' ? 'dark' : 'projector' } }),
     },
+    { name: 'fit', label: 'Fit the stage to the screen (show all)', key: 'f', keys: ['0'], perform: () => c.view?.('fit') },
+    { name: 'zoom-in', label: 'Zoom the stage in', key: ']', perform: () => c.view?.('in') },
+    { name: 'zoom-out', label: 'Zoom the stage out', key: '[', perform: () => c.view?.('out') },
+    { name: 'pan-down', label: 'Pan the stage down', key: 'PageDown', perform: () => c.view?.('down') },
+    { name: 'pan-up', label: 'Pan the stage up', key: 'PageUp', perform: () => c.view?.('up') },
     { name: 'help', label: 'This help', key: '?', perform: () => c.store.dispatch({ kind: 'ui', change: { help: !c.store.state.ui.help, gallery: false } }) },
     { name: 'reconnect', label: 'Reconnect', key: 'r', perform: () => c.connection() },
     { name: 'run-text', label: 'Load the editor text', perform: () => document.dispatchEvent(new CustomEvent('cowscope:run-text')) },

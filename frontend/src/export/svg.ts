@@ -91,6 +91,9 @@ function replaceCanvases(source: SVGSVGElement, clone: SVGSVGElement): void {
 }
 
 function size(svg: SVGSVGElement): { width: number; height: number } {
+  // the stage's whole drawing (its viewBox shows only the zoomed or panned window of it)
+  const whole = { width: Number(svg.getAttribute('data-width')), height: Number(svg.getAttribute('data-height')) };
+  if (whole.width > 0 && whole.height > 0) return whole;
   const box = svg.viewBox.baseVal;
   const width = box && box.width ? box.width : Number(svg.getAttribute('width')) || svg.clientWidth || 800;
   const height = box && box.height ? box.height : Number(svg.getAttribute('height')) || svg.clientHeight || 600;
@@ -144,6 +147,7 @@ export function exportSvg(doc: Document, stages: readonly ExportStage[], options
     clone.setAttribute('y', String(top + labelHeight));
     clone.setAttribute('width', String(s.width));
     clone.setAttribute('height', String(s.height));
+    clone.setAttribute('viewBox', `0 0 ${s.width} ${s.height}`);
     // two stages share marker ids: give each clone its own
     for (const marker of clone.querySelectorAll('[id]')) {
       const old = marker.id;

@@ -7,8 +7,22 @@ import {
   type VmaView,
 } from './snapshot';
 
-/** Sizes of the stage; the projector theme scales the whole SVG, not these numbers. */
+/**
+ * Sizes of the stage in layout units. The SVG's viewBox maps them to the box the stage gets
+ * (model/fit.ts), so these are proportions, not pixels: a label of `font` units is drawn at
+ * `font × scale` CSS px.
+ */
 export interface StageConfig {
+  /**
+   * 'wide': process lanes on the left, page cards on the right (wide boxes);
+   * 'tall': page cards below the lanes, arrows in a gutter on the right (narrow boxes: a phone,
+   * one of two stacked compare stages).
+   */
+  readonly arrangement: 'wide' | 'tall';
+  /** 'compact': the mapping's address line is left out and the gaps are tighter */
+  readonly detail: 'full' | 'compact';
+  /** the size of the stage's state labels (pfn, counts, PTE bits, names), in layout units */
+  readonly font: number;
   readonly laneX: number;
   readonly laneWidth: number;
   readonly laneHeader: number;
@@ -29,21 +43,43 @@ export interface StageConfig {
 }
 
 export const defaultConfig: StageConfig = {
+  arrangement: 'wide',
+  detail: 'full',
+  font: 14,
   laneX: 8,
-  laneWidth: 470,
+  laneWidth: 430,
   laneHeader: 34,
-  vmaHeader: 40,
-  row: 26,
+  vmaHeader: 42,
+  row: 28,
   gap: 14,
-  cardX: 640,
-  cardWidth: 330,
-  cardHeight: 96,
-  holderWidth: 230,
+  cardX: 530,
+  cardWidth: 300,
+  cardHeight: 98,
+  holderWidth: 232,
   stripThreshold: 512,
-  stripHeight: 56,
+  stripHeight: 80,
   maxCards: 600,
   zoomRows: 64,
 };
+
+/** Cards below the lanes: about half as wide as {@link defaultConfig}. */
+export const tallConfig: StageConfig = { ...defaultConfig, arrangement: 'tall' };
+
+/**
+ * Less detail for boxes too small to show the whole state at the type floor ("show less rather
+ * than smaller"): no address line under each mapping's name (the inspector has it), tighter gaps.
+ */
+const compact = { detail: 'compact', vmaHeader: 24, laneHeader: 30, gap: 8 } as const;
+
+/**
+ * The arrangements the stage chooses from for a box (model/fit.ts picks the larger type): the
+ * first {@link FULL_DETAIL} with every detail, then their compact forms.
+ */
+export const arrangements: readonly StageConfig[] = [defaultConfig, tallConfig, { ...defaultConfig, ...compact }, { ...tallConfig, ...compact }];
+export const FULL_DETAIL = 2;
+
+/** Width of the right-hand gutter the tall arrangement's arrows run in. */
+const GUTTER = 44;
 
 export interface Point {
   readonly x: number;
@@ -90,6 +126,8 @@ export interface ArrowBox {
   readonly to: Point;
   /** a holder's reference (dashed) rather than a PTE's */
   readonly holder: boolean;
+  /** tall arrangement: how far right of both ends the arrow bends (0: straight across) */
+  readonly gutter: number;
 }
 export interface HolderBox {
   readonly key: string;
@@ -114,6 +152,8 @@ export interface StageLayout {
   readonly height: number;
   /** y of the swap area's top, where swapped-out cards go */
   readonly swapY: number;
+  readonly arrangement: StageConfig['arrangement'];
+  readonly detail: StageConfig['detail'];
 }
 
 /** Colour index per process: the order they appear in (parent first), stable across steps. */
@@ -189,7 +229,7 @@ function holderBoxes(snapshot: Snapshot): Omit<HolderBox, 'x' | 'y'>[] {
       height: 0,
     });
   }
-  return boxes.map((b) => ({ ...b, height: 34 + 18 * b.lines.length }));
+  return boxes.map((b) => ({ ...b, height: 34 + 20 * b.lines.length }));
 }
 
 /**
@@ -217,8 +257,16 @@ export function foldedTails(snapshot: Snapshot): Map<number, number> {
 
 const BITS: readonly (keyof PteView)[] = ['present', 'write', 'dirty', 'young', 'softDirty', 'uffdWp', 'swap', 'pmd', 'zero'];
 
-/** Where everything goes: lanes left, page cards right, holders along the bottom. Pure. */
-export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig): StageLayout {
+/**
+ * Where everything goes: lanes left, page cards right (or below), holders along the bottom. Pure.
+ *
+ * With `previous` (the layout of the step before, same arrangement) the cards keep their places:
+ * a card still on the stage stays where it was (unless something above pushes it down), and a new
+ * card (a COW copy) goes right after the card its PTE pointed to before. So after a COW the copy
+ * gets its own place and the PTE's arrow visibly moves from the old page to the new one, instead
+ * of the copy taking the old card's slot.
+ */
+export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, previous: StageLayout | null = null): StageLayout {
   const colours = processColours(snapshot);
   const folded = foldedTails(snapshot);
   const target = (pfn: number) => folded.get(pfn) ?? pfn;
@@ -292,21 +340,27 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig):
       pageOrder.push(p.pfn);
     }
   }
+  const tall = config.arrangement === 'tall';
+  const before = previous && previous.arrangement === config.arrangement && previous.detail === config.detail ? new Map(previous.cards.map((c) => [c.page.pfn, c.y])) : null;
+  const order = before ? stableOrder(pageOrder, before, previous!, pteRowsByPfn) : pageOrder;
   const cards: CardBox[] = [];
-  let cy = config.gap;
+  const cardX = tall ? config.laneX + config.laneWidth - config.cardWidth : config.cardX;
+  let cy = tall ? leftBottom + 4 : config.gap;
   let hidden = 0;
-  for (const pfn of pageOrder) {
+  for (const pfn of order) {
     const page = byPfn.get(pfn);
     if (!page) continue;
     if (cards.length >= config.maxCards) {
       hidden++;
       continue;
     }
-    // align a card with its first PTE row when there is room: arrows stay short and flat
+    // wide: align a card with its first PTE row when there is room (arrows stay short and flat);
+    // tall: the cards stack below the lanes in the order their PTEs come
     const rowsOfPage = pteRowsByPfn.get(pfn);
-    const want = rowsOfPage?.[0] ? rowsOfPage[0].y - config.cardHeight / 2 + config.row / 2 : cy;
+    const kept = before?.get(pfn);
+    const want = kept !== undefined ? kept : !tall && rowsOfPage?.[0] ? rowsOfPage[0].y - config.cardHeight / 2 + config.row / 2 : cy;
     const cardY = Math.max(cy, want);
-    cards.push({ key: String(pfn), page, x: config.cardX, y: cardY, folded: foldedCount.get(pfn) ?? 0 });
+    cards.push({ key: String(pfn), page, x: cardX, y: cardY, folded: foldedCount.get(pfn) ?? 0 });
     cy = cardY + config.cardHeight + config.gap;
   }
   const cardAt = new Map(cards.map((c) => [c.page.pfn, c]));
@@ -319,8 +373,9 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig):
       key: row.key,
       colour: row.colour,
       from: { x: config.laneX + config.laneWidth, y: row.y + config.row / 2 },
-      to: { x: card.x, y: card.y + config.cardHeight / 2 },
+      to: tall ? { x: card.x + config.cardWidth, y: card.y + config.cardHeight / 2 } : { x: card.x, y: card.y + config.cardHeight / 2 },
       holder: false,
+      gutter: tall ? GUTTER - 8 : 0,
     });
   }
 
@@ -329,7 +384,7 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig):
   let hx = config.laneX;
   let hy = holderTop;
   let rowHeight = 0;
-  const maxX = config.cardX + config.cardWidth;
+  const maxX = tall ? config.laneX + config.laneWidth : config.cardX + config.cardWidth;
   for (const box of holderBoxes(snapshot)) {
     if (hx + config.holderWidth > maxX + 1 && hx > config.laneX) {
       hx = config.laneX;
@@ -347,12 +402,13 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig):
         from: { x: hx + config.holderWidth / 2, y: hy },
         to: { x: card.x + config.cardWidth / 2, y: card.y + config.cardHeight },
         holder: true,
+        gutter: 0,
       });
     }
     hx += config.holderWidth + config.gap;
     rowHeight = Math.max(rowHeight, box.height);
   }
-  const height = hy + rowHeight + 40;
+  const height = holders.length ? hy + rowHeight + 20 : Math.max(leftBottom, cy) + 6;
   return {
     lanes,
     vmas,
@@ -361,8 +417,33 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig):
     arrows,
     holders,
     hiddenCards: hidden,
-    width: maxX + config.gap,
+    width: tall ? maxX + GUTTER : maxX + config.gap,
     height,
     swapY: holderTop,
+    arrangement: config.arrangement,
+    detail: config.detail,
   };
+}
+
+/**
+ * The card order when a previous layout exists: the cards still there in their old order, each
+ * followed by the new cards whose first PTE pointed to it before (the copies made from it); new
+ * cards with no such anchor last, in the order their PTEs come.
+ */
+function stableOrder(pageOrder: readonly number[], before: ReadonlyMap<number, number>, previous: StageLayout, rowsByPfn: ReadonlyMap<number, readonly RowBox[]>): number[] {
+  const pointedBefore = new Map<string, number>();
+  for (const row of previous.rows) if (row.pte.present && row.pte.pfn >= 0) pointedBefore.set(row.key, row.pte.pfn);
+  const surviving = pageOrder.filter((pfn) => before.has(pfn)).sort((a, b) => before.get(a)! - before.get(b)!);
+  const after = new Map<number, number[]>();
+  const loose: number[] = [];
+  for (const pfn of pageOrder) {
+    if (before.has(pfn)) continue;
+    const rows = rowsByPfn.get(pfn) ?? [];
+    const anchor = rows.map((r) => pointedBefore.get(r.key)).find((p) => p !== undefined && before.has(p));
+    if (anchor === undefined) loose.push(pfn);
+    else after.set(anchor, [...(after.get(anchor) ?? []), pfn]);
+  }
+  const order: number[] = [];
+  for (const pfn of surviving) order.push(pfn, ...(after.get(pfn) ?? []));
+  return [...order, ...loose];
 }

@@ -95,7 +95,7 @@ export function renderNarration(root: Document, session: SessionState | null, an
     }
     decision.appendChild(p);
   }
-  if (decisions.length > 3) decision.appendChild(el('p', { class: 'muted' }, `… and ${decisions.length - 3} more decisions of the same step`));
+  if (decisions.length > 3) decision.appendChild(el('p', { class: 'decision-summary' }, decisionSummary(decisions, report?.eventCounts ?? {})));
   const compared = session?.compareReport;
   if (compared && session?.compare) {
     const other = compared.events.filter((event) => DECISIONS.has(word(event.type)) || event.rule)[0];
@@ -326,4 +326,29 @@ export function renderInspector(root: Document, snapshot: Snapshot | null, selec
 
 export function stepReportTypes(report: StepReport | null): string[] {
   return report ? report.events.map((e) => word(e.type)) : [];
+}
+
+/**
+ * A bulk step's decisions in one sentence, by kind, with the exact totals of the step's event
+ * counts (the listed events are capped by the server): "This step: 1,024 × cow (wp_page_copy ·
+ * PAGE_COUNT_REUSE), 1 × fault …". Kinds keep the order they first happened in.
+ */
+export function decisionSummary(decisions: readonly EngineEvent[], eventCounts: Readonly<Record<string, number>>): string {
+  const kinds = new Map<string, { listed: number; functions: Set<string>; rules: Set<string> }>();
+  for (const event of decisions) {
+    const type = word(event.type);
+    const kind = kinds.get(type) ?? { listed: 0, functions: new Set<string>(), rules: new Set<string>() };
+    kind.listed++;
+    if (event.function) kind.functions.add(event.function);
+    const rule = event.ruleCite ?? (event.rule ? word(event.rule).toUpperCase() : '');
+    if (rule) kind.rules.add(rule.split(' ')[0]!);
+    kinds.set(type, kind);
+  }
+  const number = (n: number) => n.toLocaleString('en-US');
+  const parts = [...kinds].map(([type, kind]) => {
+    const total = Math.max(kind.listed, eventCounts[type] ?? 0);
+    const why = [[...kind.functions].slice(0, 2).join(', '), [...kind.rules].slice(0, 2).join(', ')].filter(Boolean).join(' · ');
+    return `${number(total)} × ${type}${why ? ` (${why})` : ''}`;
+  });
+  return `This step: ${parts.join('; ')}.`;
 }

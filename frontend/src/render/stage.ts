@@ -1,7 +1,9 @@
+import { best, bestDetailed, type Box, type Fit, typeFloor } from '../model/fit';
 import {
   type ArrowBox,
+  arrangements,
+  FULL_DETAIL,
   type CardBox,
-  defaultConfig,
   type HolderBox,
   type LaneBox,
   layout,
@@ -16,6 +18,7 @@ import type { StepReport } from '../model/protocol';
 import type { Motion } from './anim';
 import { attr, join, svg } from './join';
 import { drawStrip } from './strip';
+import { Viewport } from './viewport';
 
 /** What besides the snapshot decides the look: selection, outlines, differences. */
 export interface StageContext {
@@ -28,6 +31,10 @@ export interface StageContext {
   readonly onSelect: (key: string) => void;
   /** whole-mapping strips from the server: "proc.var" → one char per page */
   readonly strips?: Readonly<Record<string, string>>;
+  /** the type floor in CSS px (model/fit.ts typeFloor); default: from the window's size */
+  readonly floorPx?: number;
+  /** use this of the stage's arrangements (compare: the same for both stages); default: the best fit */
+  readonly arrangement?: number;
 }
 
 const hex = (n: number) => '0x' + n.toString(16);
@@ -78,11 +85,20 @@ export class Stage {
   private colours = new Map<string, number>();
   private readonly signatures = new WeakMap<Element, string>();
 
+  readonly viewport: Viewport;
+  private config: StageConfig;
+  private fitted: Fit | null = null;
+
+  /**
+   * @param configs the arrangements to choose from for the box the stage gets (the one giving
+   *   the larger type wins, model/fit.ts); one config: always that one
+   */
   constructor(
     readonly root: SVGSVGElement,
     private readonly motion: Motion,
-    private readonly config: StageConfig = defaultConfig,
+    private readonly configs: readonly StageConfig[] = arrangements,
   ) {
+    this.config = configs[0]!;
     root.replaceChildren();
     root.appendChild(defs());
     const layer = (name: string) => root.appendChild(svg('g', { class: `layer layer-${name}` }));
@@ -95,6 +111,38 @@ export class Stage {
       holders: layer('holders'),
       fx: layer('fx'),
     };
+    this.viewport = new Viewport(root);
+  }
+
+  /** The box the SVG is shown in (CSS px); null when it has no size (not displayed, or a test DOM). */
+  box(): Box | null {
+    // fractional CSS px (clientWidth rounds, and a rounded-up box would shrink the type)
+    const rect = this.root.parentElement?.getBoundingClientRect();
+    const width = rect?.width ?? 0;
+    const height = rect?.height ?? 0;
+    return width > 0 && height > 0 ? { width, height } : null;
+  }
+
+  /** The fit chosen at the last render: the scale (CSS px per unit) and whether all is shown. */
+  get fit(): Fit | null {
+    return this.fitted;
+  }
+
+  /** The layouts this stage would choose from for a snapshot (for compare's side-by-side or stacked). */
+  candidates(snapshot: Snapshot): { config: StageConfig; content: Box }[] {
+    return this.configs.map((config) => {
+      const l = layout(snapshot, config, this.last);
+      return { config, content: { width: l.width, height: l.height } };
+    });
+  }
+
+  /** Fits the drawing to the box again (a resize) without re-rendering. */
+  refit(floorPx?: number): void {
+    const last = this.last;
+    const box = this.box();
+    if (!last || !box) return;
+    this.fitted = best([{ content: { width: last.width, height: last.height } }], box, this.config.font, floorPx ?? defaultFloor(this.root)).fit;
+    this.viewport.set({ width: last.width, height: last.height }, box, this.fitted.scale);
   }
 
   get layout(): StageLayout | null {
@@ -104,12 +152,25 @@ export class Stage {
   render(snapshot: Snapshot, context: StageContext): StageLayout {
     const previous = this.last;
     this.motion.beginPaint();
-    const next = layout(snapshot, this.config);
+    const box = this.box();
+    const floorPx = context.floorPx ?? defaultFloor(this.root);
+    // the arrangement that gives the larger type in this box (one layout per arrangement: cheap,
+    // big mappings are strips)
+    const only = context.arrangement !== undefined ? this.configs[context.arrangement] : undefined;
+    const options = (only ? [only] : this.configs).map((config) => ({ config, layout: layout(snapshot, config, previous) }));
+    const withContent = options.map((o) => ({ ...o, content: { width: o.layout.width, height: o.layout.height } }));
+    const chosen = box ? bestDetailed(withContent, only ? 1 : FULL_DETAIL, box, this.configs[0]!.font, floorPx) : { choice: withContent[0]!, fit: null };
+    const next = chosen.choice.layout;
+    this.config = chosen.choice.config;
     this.last = next;
+    this.fitted = chosen.fit;
     this.colours = new Map(next.lanes.map((l) => [l.key, l.colour]));
-    attr(this.root, 'viewBox', `0 0 ${next.width} ${next.height}`);
-    attr(this.root, 'width', next.width);
-    attr(this.root, 'height', next.height);
+    attr(this.root, 'data-width', Math.ceil(next.width));
+    attr(this.root, 'data-height', Math.ceil(next.height));
+    attr(this.root, 'data-arrangement', `${next.arrangement}${next.detail === 'compact' ? ' compact' : ''}`);
+    attr(this.root, 'data-floor', Math.round(floorPx * 10) / 10);
+    if (box && chosen.fit) this.viewport.set({ width: next.width, height: next.height }, box, chosen.fit.scale);
+    else attr(this.root, 'viewBox', `0 0 ${next.width} ${next.height}`);
     attr(this.root, 'data-cards', next.cards.length);
     attr(this.root, 'data-pages', snapshot.pages.length);
 
@@ -231,7 +292,7 @@ export class Stage {
       svg('text', { class: 'lane-title', x: 16, y: 22 }, `${p.name}`),
       svg(
         'text',
-        { class: 'lane-meta', x: 28 + Math.max(60, p.name.length * 11), y: 22 },
+        { class: 'lane-meta', x: 28 + Math.max(60, p.name.length * 10), y: 22 },
         `pid ${p.pid} · cpu${p.cpu} · ${icon} ${state}${p.blockedOn ? ' on ' + p.blockedOn : ''}${p.hasPinned ? ' · has_pinned' : ''}${p.parent ? ' · child of ' + p.parent : ''}`,
       ),
     );
@@ -244,20 +305,21 @@ export class Stage {
     const range = v.ranges.map((r) => `[${r.first}..${r.last}] ${r.mapped ? r.prot : 'unmapped'}${r.flags.length ? ' ' + r.flags.join(' ') : ''}`).join(' · ');
     const end = v.start + v.pages * 4096;
     const stripText = d.strip ? context.strips?.[`${d.proc}.${v.var}`] : undefined;
-    const signature = JSON.stringify([d.height, v.var, v.start, v.pages, v.shared, v.file, range, v.counts, d.strip ? v.ptes : null, d.strip ? v.ptesFirst : 0, stripText?.length ?? -1, stripText ? hashText(stripText) : 0]);
+    const signature = JSON.stringify([this.config.detail, d.height, v.var, v.start, v.pages, v.shared, v.file, range, v.counts, d.strip ? v.ptes : null, d.strip ? v.ptesFirst : 0, stripText?.length ?? -1, stripText ? hashText(stripText) : 0]);
     if (!this.changed(el, signature)) return;
-    const head = svg('text', { class: 'vma-title', x: 0, y: 16 }, `${v.var}  ${hex(v.start)}–${hex(end)}  ${v.pages} page${v.pages === 1 ? '' : 's'} · ${v.shared ? 'shared' : 'private'}${v.file ? ' file ' + v.file : ' anon'}`);
+    const head = svg('text', { class: 'vma-title', x: 0, y: 17 }, `${v.var} · ${v.pages} page${v.pages === 1 ? '' : 's'} · ${v.shared ? 'shared' : 'private'}${v.file ? ' file ' + v.file : ' anon'}`);
     const loaded = !d.strip && v.ptes.length < v.pages && v.ptes.length > 0
       ? ` · PTEs ${v.ptes[0]!.index}..${v.ptes[v.ptes.length - 1]!.index} of ${v.pages} shown`
       : '';
-    const flags = svg('text', { class: 'vma-flags', x: 0, y: 32 }, range + loaded);
-    const children: Element[] = [svg('rect', { class: 'vma-box', x: -6, y: 0, width: this.config.laneWidth - 22, height: d.height, rx: 4 }), head, flags];
+    const flags = svg('text', { class: 'vma-flags', x: 0, y: 35 }, `${hex(v.start)}–${hex(end)} ${range}${loaded}`);
+    const children: Element[] = [svg('rect', { class: 'vma-box', x: -6, y: 0, width: this.config.laneWidth - 22, height: d.height, rx: 4 }), head];
+    if (this.config.detail === 'full') children.push(flags);
     if (d.strip) {
       const fo = svg('foreignObject', { x: 0, y: this.config.vmaHeader - 2, width: this.config.laneWidth - 34, height: this.config.stripHeight });
       const canvas = document.createElement('canvas');
       canvas.className = 'strip';
       canvas.width = this.config.laneWidth - 34;
-      canvas.height = this.config.stripHeight - 16;
+      canvas.height = this.config.stripHeight - 38;
       canvas.setAttribute('role', 'img');
       const c = v.counts;
       canvas.setAttribute(
@@ -282,7 +344,12 @@ export class Stage {
       });
       fo.appendChild(canvas);
       children.push(fo);
-      children.push(svg('text', { class: 'strip-legend', x: 0, y: this.config.vmaHeader + this.config.stripHeight - 4 }, 'W writable (solid) · R read-only (—) · S swapped (hatched) · 0 zero (dots) · none (blank) — click to zoom'));
+      // the legend in two lines that fit the mapping's box (the zoom hint is the canvas's title)
+      const legendY = this.config.vmaHeader - 2 + canvas.height + 18;
+      children.push(
+        svg('text', { class: 'strip-legend', x: 0, y: legendY }, 'W writable (solid) · R read-only (—)'),
+        svg('text', { class: 'strip-legend', x: 0, y: legendY + 18 }, 'S swapped (hatched) · 0 zero (dots) · · none'),
+      );
       el.replaceChildren(...children);
       drawStrip(canvas, v, stripText);
       return;
@@ -306,16 +373,16 @@ export class Stage {
     const old: PteView | null = before ? (JSON.parse(before) as [PteView])[0] : null;
     const children: Element[] = [
       svg('rect', { class: 'pte-box', x: 0, y: 1, width: this.config.laneWidth - 40, height: this.config.row - 3, rx: 3 }),
-      svg('text', { class: 'pte-index', x: 6, y: 17 }, `[${pte.index}]`),
+      svg('text', { class: 'pte-index', x: 6, y: 19 }, `[${pte.index}]`),
     ];
-    let x = 44;
+    let x = 18 + 8.5 * String(pte.index).length + 8;
     const turned: Element[] = [];
     if (!pte.swap) {
       for (const [letter, field, name] of BADGES) {
         const on = pte[field] === true;
-        const badge = svg('g', { class: `badge ${on ? 'on' : 'off'} badge-${letter}`, transform: `translate(${x},4)` });
-        const w = letter.length * 9 + 8;
-        badge.append(svg('rect', { width: w, height: 17, rx: 3 }), svg('text', { x: w / 2, y: 13, 'text-anchor': 'middle' }, letter));
+        const badge = svg('g', { class: `badge ${on ? 'on' : 'off'} badge-${letter}`, transform: `translate(${x},3)` });
+        const w = letter.length * 10 + 8;
+        badge.append(svg('rect', { width: w, height: 20, rx: 3 }), svg('text', { x: w / 2, y: 15, 'text-anchor': 'middle' }, letter));
         const title = svg('title', {}, `${name}: ${on ? 'set' : 'clear'}`);
         badge.appendChild(title);
         children.push(badge);
@@ -325,16 +392,16 @@ export class Stage {
     } else {
       for (const [letter, field] of BADGES.slice(4)) {
         if (pte[field] !== true) continue;
-        const w = letter.length * 9 + 8;
-        const badge = svg('g', { class: `badge on badge-${letter}`, transform: `translate(${x},4)` });
-        badge.append(svg('rect', { width: w, height: 17, rx: 3 }), svg('text', { x: w / 2, y: 13, 'text-anchor': 'middle' }, letter));
+        const w = letter.length * 10 + 8;
+        const badge = svg('g', { class: `badge on badge-${letter}`, transform: `translate(${x},3)` });
+        badge.append(svg('rect', { width: w, height: 20, rx: 3 }), svg('text', { x: w / 2, y: 15, 'text-anchor': 'middle' }, letter));
         children.push(badge);
         x += w + 3;
       }
     }
     const label = d.last > pte.index ? `${pteLabel(pte)} ·· [${pte.index}..${d.last}]` : pteLabel(pte);
-    children.push(svg('text', { class: `pte-target${pte.swap ? ' swap' : ''}${pte.zero ? ' zero' : ''}`, x: Math.max(x + 6, 210), y: 17 }, label));
-    if (context.differs.has(d.key)) children.push(svg('text', { class: 'differs-mark', x: this.config.laneWidth - 60, y: 17 }, 'Δ'));
+    children.push(svg('text', { class: `pte-target${pte.swap ? ' swap' : ''}${pte.zero ? ' zero' : ''}`, x: Math.max(x + 6, 200), y: 19 }, label));
+    if (context.differs.has(d.key)) children.push(svg('text', { class: 'differs-mark', x: this.config.laneWidth - 60, y: 19 }, 'Δ'));
     el.replaceChildren(...children);
     for (const badge of turned) this.motion.play(badge, [{ opacity: 0.1 }, { opacity: 1 }]);
   }
@@ -359,14 +426,14 @@ export class Stage {
     const W = this.config.cardWidth;
     const children: Element[] = [
       svg('rect', { class: 'card-box', width: W, height: this.config.cardHeight, rx: 8 }),
-      svg('text', { class: 'card-pfn', x: 10, y: 20 }, `pfn ${hex(page.pfn)}`),
-      svg('text', { class: 'card-content', x: 110, y: 20 }, page.zero ? '⓪ zero page' : `"${truncate(page.content, 22)}"`),
+      svg('text', { class: 'card-pfn', x: 10, y: 21 }, `pfn ${hex(page.pfn)}`),
+      svg('text', { class: 'card-content', x: 22 + 8.5 * (4 + hex(page.pfn).length), y: 21 }, page.zero ? '⓪ zero page' : `"${truncate(page.content, 30 - 4 - hex(page.pfn).length)}"`),
     ];
     let x = 10;
     for (const chip of [...pageChips(page), ...(d.folded ? [`+${d.folded} alike`] : [])]) {
-      const w = chip.length * 7.5 + 10;
-      const c = svg('g', { class: `chip chip-${chip.replace(/\s/g, '-')}`, transform: `translate(${x},28)` });
-      c.append(svg('rect', { width: w, height: 17, rx: 8 }), svg('text', { x: w / 2, y: 13, 'text-anchor': 'middle' }, chip));
+      const w = chip.length * 8 + 12;
+      const c = svg('g', { class: `chip chip-${chip.replace(/\s/g, '-')}`, transform: `translate(${x},29)` });
+      c.append(svg('rect', { width: w, height: 19, rx: 8 }), svg('text', { x: w / 2, y: 14, 'text-anchor': 'middle' }, chip));
       children.push(c);
       x += w + 4;
     }
@@ -374,9 +441,9 @@ export class Stage {
     const sum = segmentSum(list);
     const agree = page.zero || sum === page.refcount;
     children.push(
-      svg('text', { class: 'card-counts', x: 10, y: 63 }, `map ${page.mapcount}${page.pincount ? ' · pin ' + page.pincount : ''} · ref ${page.refcount}${page.zero ? '' : agree ? ` = Σ ${sum}` : ` ≠ Σ ${sum} !`}`),
+      svg('text', { class: 'card-counts', x: 10, y: 66 }, `map ${page.mapcount}${page.pincount ? ' · pin ' + page.pincount : ''} · ref ${page.refcount}${page.zero ? '' : agree ? ` = Σ ${sum}` : ` ≠ Σ ${sum} !`}`),
     );
-    const bar = svg('g', { class: 'refbar', transform: 'translate(10,70)' });
+    const bar = svg('g', { class: 'refbar', transform: 'translate(10,72)' });
     const units = list.reduce((n, s) => n + s.units, 0);
     const unit = units ? Math.min(44, (W - 20) / units) : 0;
     let sx = 0;
@@ -387,7 +454,7 @@ export class Stage {
       if (s.proc) seg.setAttribute('data-proc', s.proc);
       seg.append(
         svg('rect', { width: Math.max(1, w - 2), height: 20, rx: 2, class: s.proc ? `fill-proc` : '' }),
-        svg('text', { x: w / 2 - 1, y: 14, 'text-anchor': 'middle' }, w > 14 ? s.label : ''),
+        svg('text', { x: w / 2 - 1, y: 15, 'text-anchor': 'middle' }, w > 8 * s.label.length + 4 ? s.label : w > 14 ? s.label.slice(0, 1) : ''),
         svg('title', {}, s.title),
       );
       bar.appendChild(seg);
@@ -395,7 +462,7 @@ export class Stage {
       sx += w;
     }
     children.push(bar);
-    if (classes.includes('differs')) children.push(svg('text', { class: 'differs-mark', x: W - 24, y: 20 }, 'Δ'));
+    if (classes.includes('differs')) children.push(svg('text', { class: 'differs-mark', x: W - 24, y: 21 }, 'Δ'));
     el.replaceChildren(...children);
     // colour mapping segments by their process: the lane's class carries the colour index
     for (const seg of bar.querySelectorAll('[data-proc]')) {
@@ -411,9 +478,12 @@ export class Stage {
   private updateArrow(el: Element, d: ArrowBox, entering: boolean): void {
     const { from, to } = d;
     const mid = (from.x + to.x) / 2;
+    const bend = Math.max(from.x, to.x) + d.gutter;
     const path = d.holder
       ? `M${from.x},${from.y} C${from.x},${from.y - 40} ${to.x},${to.y + 40} ${to.x},${to.y}`
-      : `M${from.x},${from.y} C${mid},${from.y} ${mid},${to.y} ${to.x - 6},${to.y}`;
+      : d.gutter
+        ? `M${from.x},${from.y} C${bend},${from.y} ${bend},${to.y} ${to.x + 6},${to.y}`
+        : `M${from.x},${from.y} C${mid},${from.y} ${mid},${to.y} ${to.x - 6},${to.y}`;
     el.setAttribute('class', d.holder ? 'arrow holder-arrow' : `arrow proc-${d.colour % 8}`);
     const old = el.getAttribute('d');
     attr(el, 'd', path);
@@ -432,7 +502,7 @@ export class Stage {
     el.replaceChildren(
       svg('rect', { class: 'holder-box', width: this.config.holderWidth, height: d.height, rx: 6 }),
       svg('text', { class: 'holder-title', x: 10, y: 20 }, d.title),
-      ...d.lines.map((line, i) => svg('text', { class: 'holder-line', x: 10, y: 40 + i * 18 }, truncate(line, 30))),
+      ...d.lines.map((line, i) => svg('text', { class: 'holder-line', x: 10, y: 42 + i * 20 }, truncate(line, 26))),
     );
     if (entering) this.motion.play(el, [{ opacity: 0 }, { opacity: 1 }]);
   }
@@ -450,8 +520,8 @@ export class Stage {
       const rowKey = event.proc && event.var && event.page >= 0 ? pteKey(event.proc, event.var, event.page) : null;
       const row = rowKey ? rows.get(rowKey) : undefined;
       if (type === 'fault' && row) {
-        const label = svg('g', { class: 'fx-fault', transform: `translate(${this.config.laneX + this.config.laneWidth - 120},${row.y})` });
-        label.append(svg('rect', { width: 110, height: this.config.row - 3, rx: 4 }), svg('text', { x: 55, y: 17, 'text-anchor': 'middle' }, `⚡ ${event.kind ?? ''} fault`));
+        const label = svg('g', { class: 'fx-fault', transform: `translate(${this.config.laneX + this.config.laneWidth - 130},${row.y})` });
+        label.append(svg('rect', { width: 120, height: this.config.row - 3, rx: 4 }), svg('text', { x: 60, y: 19, 'text-anchor': 'middle' }, `⚡ ${event.kind ?? ''} fault`));
         this.layers.fx.appendChild(label);
         this.motion.play(label, [{ opacity: 0 }, { opacity: 1, offset: 0.2 }, { opacity: 1, offset: 0.8 }, { opacity: 0.85 }], { delay, duration: this.motion.duration * 1.5 });
         const el = this.layers.rows.querySelector(`[data-key="${cssEscape(rowKey!)}"]`);
@@ -466,6 +536,13 @@ export class Stage {
       }
     });
   }
+}
+
+/** The floor for the window this stage is in; compare when the page shows two stages. */
+function defaultFloor(root: SVGSVGElement): number {
+  const view = root.ownerDocument.defaultView;
+  const compare = root.ownerDocument.body?.dataset.compare === 'on';
+  return typeFloor({ width: view?.innerWidth ?? 1280, height: view?.innerHeight ?? 800 }, compare);
 }
 
 function candidatePfns(event: EngineEvent): number[] {

@@ -46,6 +46,26 @@ class ArchitectureTest {
                 .allowEmptyShould(true);
     }
 
+    /**
+     * The command line runs from the jar's root without Spring's class loader (launch.CliRoot copies
+     * these packages there): nothing in them may need a framework or the web-facing packages, or the
+     * command line would fail to link and the server would load a class the root cannot complete.
+     */
+    static final String[] COMMAND_LINE = {"io.cowscope.cli..", "io.cowscope.launch.."};
+
+    @ArchTest
+    static final ArchRule commandLineUsesNoFrameworks = usesNoFrameworks(COMMAND_LINE);
+
+    @ArchTest
+    static final ArchRule commandLineKnowsNothingOfTheWeb = knowsNothingOfTheWeb(COMMAND_LINE);
+
+    @ArchTest
+    static final ArchRule launcherAndVersionArePlainJava = noClasses().that()
+            .haveNameMatching("io\\.cowscope\\.system\\.(Launcher|AppVersion).*")
+            .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORKS)
+            .orShould().dependOnClassesThat().resideInAnyPackage(WEB_FACING)
+            .because("the command line loads them from the jar's root, where no framework is");
+
     /** The rules are not vacuous: pointed at the web layer, which does use Spring and JSON, they fail. */
     @ArchTest
     static void theRulesCatchAViolation(JavaClasses classes) {

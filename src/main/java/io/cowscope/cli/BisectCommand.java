@@ -34,14 +34,16 @@ final class BisectCommand {
             "Runs the scenario under every mainline release 4.8 ... 6.18 and groups the versions",
             "whose results are identical: the same outcome for every expectation and the same final",
             "state (page contents, PTE bits, page counts, counters: the 'state' digest). At each",
-            "boundary it lists the rules that switch between the two versions, with their commits",
-            "(kernel-model.md section 2) and the expectations whose outcome changed.",
-            "Eras: E0 <= 5.7, E1 5.8, E2 5.9-5.18, E3 5.19-6.14, E4 6.15+.",
+            "boundary it lists the rules of the engine's rule table that switch between the two",
+            "versions, with their commits (all rules: 'cowscope rules' or docs/rules.md), and the",
+            "expectations whose outcome changed. FILE may be gallery:ID ('cowscope gallery').",
+            "",
+            Wrap.indented(Eras.LEGEND + ".", 90, ""),
             "",
             "Exit status: 0 done, 2 errors (scenario, run time or command line).",
             "",
             "examples:",
-            "  cowscope bisect scenarios/vmsplice-leak.cow",
+            "  cowscope bisect gallery:cve-2020-29374-vmsplice",
             "  cowscope bisect my.cow --format json",
             "");
 
@@ -124,6 +126,9 @@ final class BisectCommand {
         for (int i = 0; i < w.length; i++) rule.append("─".repeat(w[i])).append(i + 1 < w.length ? "  " : "");
         out.println(rule);
         for (String[] row : rows) out.println("  " + row(row, w));
+        out.println();
+        out.println("  state: a digest of the final state (page contents, PTE bits, page counts, counters)");
+        out.println(Wrap.indented(Eras.LEGEND + ".", 96, "  "));
         if (ranges.size() > 1) {
             out.println();
             out.println("  At each boundary: + a rule switches on, - off; * the rule decided a step of this scenario.");
@@ -145,7 +150,7 @@ final class BisectCommand {
                 Rule r = d.rule();
                 String mark = cited.contains(r.name()) ? "*" : " ";
                 out.println("   " + mark + (d.inB() ? "+ " : "- ") + pad(r.name(), iw) + "  " + pad(r.range(), 12) + "  " + commit(r));
-                out.println("      " + " ".repeat(iw) + "  " + abbreviate(r.description, 96));
+                out.println(Wrap.indented(r.description, Math.max(50, 100 - (8 + iw)), "      " + " ".repeat(iw) + "  "));
             }
         }
     }
@@ -191,10 +196,6 @@ final class BisectCommand {
 
     private static String pad(String s, int w) {
         return s.length() >= w ? s : s + " ".repeat(w - s.length());
-    }
-
-    private static String abbreviate(String s, int n) {
-        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
     }
 
     private static Map<String, Object> json(SourceFile f, Scenario s, List<Range> ranges) {

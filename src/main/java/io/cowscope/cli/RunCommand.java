@@ -34,7 +34,8 @@ final class RunCommand {
             "                            [--format text|tap|json] [--steps] [--quiet]",
             "",
             "Runs scenarios on the simulated kernel and checks their expectations. An expectation",
-            "outside its version range is skipped, not failed.",
+            "outside its version range is skipped, not failed. FILE may be '-' for standard input,",
+            "or gallery:ID for a scenario of the gallery ('cowscope gallery' lists them).",
             "",
             "  --kernel V        run under version V instead of the file's kernel line (latest if none)",
             "  --kernels all     run under every mainline release 4.8 ... 6.18",
@@ -46,11 +47,16 @@ final class RunCommand {
             "  --format json     the full machine-readable result",
             "  --quiet           text: only failures and the totals (batch runs of many or big scenarios)",
             "",
+            "Text output numbers the steps as the page does (step 1 = the first operation) and shows",
+            "the source line beside it; hazards name steps by that number. Each run is labelled",
+            "with the kernel version and its era:",
+            Wrap.indented(Eras.LEGEND + ".", 86, "  "),
+            "",
             "Exit status: 0 every expectation passed, 1 an expectation failed, 2 errors in a",
             "scenario, at run time, or in the command line.",
             "",
             "examples:",
-            "  cowscope run scenarios/dirty-cow.cow",
+            "  cowscope run gallery:dirty-cow",
             "  cowscope run vmsplice.cow --kernel 5.7",
             "  cowscope run vmsplice.cow --kernels 5.7,5.8,6.18 --format tap",
             "  cowscope run *.cow --kernels all --quiet",
@@ -123,11 +129,16 @@ final class RunCommand {
     private static final class Text implements Report {
         private final PrintStream out;
         private final Options o;
-        private long passed, failed, skipped, notRun, errors;
+        /** more than one run (files or kernels): each run gets its own totals line before the overall one */
+        private final boolean several;
+        private final java.util.Set<String> erasExplained = new java.util.HashSet<>();
+        private boolean stepsExplained;
+        private long passed, failed, skipped, notRun, errors, runs, lastMs;
 
         Text(PrintStream out, Options o) {
             this.out = out;
             this.o = o;
+            this.several = o.files.size() > 1 || (o.kernels != null && o.kernels.size() > 1);
         }
 
         public void unreadable(String name) {
@@ -141,9 +152,22 @@ final class RunCommand {
         }
 
         public void run(SourceFile f, Scenario s, RunResult r, int kernels, long ms) {
+            runs++;
+            lastMs = ms;
             String title = s.header().title() != null ? " — " + s.header().title() : "";
-            if (!o.quiet) out.println("== " + f.name() + " on Linux " + r.kernel() + " (" + Eras.of(r.kernel()) + ")" + title);
+            String era = Eras.of(r.kernel());
+            if (!o.quiet) {
+                out.println("== " + f.name() + " on Linux " + r.kernel() + " (" + era + ")" + title);
+                if (erasExplained.add(era)) {
+                    Eras.Era e = Eras.era(r.kernel());
+                    out.println(Wrap.indented("era " + e.id() + " = Linux " + e.range() + ": " + e.meaning() + " (all eras and rules: cowscope rules)", 96, "   "));
+                }
+            }
             if (!r.steps().isEmpty()) {
+                if (!stepsExplained) {
+                    stepsExplained = true;
+                    out.println("   step  line  statement   (step: numbered as on the page and in hazard texts; line: in the file)");
+                }
                 for (StepResult st : r.steps()) step(st);
                 out.println();
             }
@@ -173,7 +197,7 @@ final class RunCommand {
                         out.println("        " + failure(e));
                 }
             }
-            if (!o.quiet) {
+            if (!o.quiet && several) {
                 long nr = r.expectations().stream().filter(e -> e.outcome() == Outcome.NOT_RUN).count();
                 out.println("  " + r.passed() + " passed, " + r.failed() + " failed, " + r.skipped() + " skipped"
                         + (nr > 0 ? ", " + nr + " not run" : "") + " (" + ms + " ms)");
@@ -183,23 +207,21 @@ final class RunCommand {
 
         private void step(StepResult st) {
             if (st.caption() != null) for (String c : st.caption().split("\n")) out.println("        » " + c);
-            out.printf("%5d  %s%n", st.line(), st.source());
             Step s = st.step();
+            out.printf("%7s %5d  %s%n", s == null ? "" : String.valueOf(s.index() + 1), st.line(), st.source());
             if (s == null) return;
             String sum = s.summary();
             if (sum != null && !sum.isBlank() && !st.source().startsWith(sum) && !sum.startsWith("error:")) out.println("         " + sum);
-            int shown = 0;
+            int shown = 0, listed = 0;
             for (Event e : s.events()) {
-                if (shown++ >= 40) {
-                    out.println("         … " + (s.events().size() - 40) + " more events");
-                    break;
-                }
-                StringBuilder sb = new StringBuilder("         ").append(e.type().word);
-                if (e.text() != null && !e.text().isBlank()) sb.append(": ").append(e.text());
-                if (e.function() != null && (e.text() == null || !e.text().contains(e.function()))) sb.append("  [").append(e.function()).append(']');
-                if (e.ruleCite() != null && (e.text() == null || !e.text().contains(e.ruleCite()))) sb.append("  — ").append(e.ruleCite());
-                out.println(sb);
+                // warnings and hazards are printed once each, from their own lists below
+                if (e.type() == io.cowscope.engine.EventType.WARNING || e.type() == io.cowscope.engine.EventType.HAZARD) continue;
+                listed++;
+                if (shown >= 40) continue;
+                shown++;
+                out.println("         " + event(e));
             }
+            if (listed > shown) out.println("         … " + (listed - shown) + " more events");
             if (s.eventsTruncated()) out.println("         … (bulk step: " + counts(s) + ")");
             if (s.value() != null && !s.value().runs().isEmpty()) out.println("         read: " + io.cowscope.scenario.Printer.quote(s.value().text()));
             for (String w : s.warnings()) out.println("         warning: " + w);
@@ -209,8 +231,24 @@ final class RunCommand {
 
         public void finish() {
             out.println(passed + " passed, " + failed + " failed, " + skipped + " skipped" + (notRun > 0 ? ", " + notRun + " not run" : "")
-                    + (errors > 0 ? "; " + errors + " error" + (errors == 1 ? "" : "s") : ""));
+                    + (errors > 0 ? "; " + errors + " error" + (errors == 1 ? "" : "s") : "")
+                    + (runs == 1 && !several ? " (" + lastMs + " ms)" : ""));
         }
+    }
+
+    /** One event line: "type: text  [function]  — rule"; an event without text names its page. */
+    static String event(Event e) {
+        StringBuilder sb = new StringBuilder(e.type().word);
+        if (e.text() != null && !e.text().isBlank()) {
+            sb.append(": ").append(e.text());
+        } else {
+            String where = e.proc() != null && e.var() != null ? e.proc() + "." + e.var() + (e.page() >= 0 ? "[" + e.page() + "]" : "") : null;
+            if (e.pfn() >= 0) sb.append(": pfn ").append(e.pfn()).append(where != null ? " of " + where : "");
+            else if (where != null) sb.append(": ").append(where);
+        }
+        if (e.function() != null && (e.text() == null || !e.text().contains(e.function()))) sb.append("  [").append(e.function()).append(']');
+        if (e.ruleCite() != null && (e.text() == null || !e.text().contains(e.ruleCite()))) sb.append("  — ").append(e.ruleCite());
+        return sb.toString();
     }
 
     static String counts(Step s) {

@@ -6,17 +6,18 @@ import java.io.PrintStream;
 import java.util.List;
 
 import io.cowscope.scenario.Diagnostic;
+import io.cowscope.scenario.Gallery;
 import io.cowscope.scenario.Limits;
 import io.cowscope.scenario.Printer;
 import io.cowscope.scenario.ScenarioLanguage;
 
 /**
  * The scenario subcommands, run without a web server: {@code check}, {@code run}, {@code fmt},
- * {@code bisect} (docs/cli.md). Exit codes: 0 success (valid / every expectation passed), 1 an
+ * {@code bisect}, {@code rules}, {@code gallery}, {@code practice} (docs/cli.md). Exit codes: 0 success (valid / every expectation passed), 1 an
  * expectation failed, 2 errors (usage, unreadable file, scenario errors, run-time errors).
  */
 public final class ScenarioCommands {
-    public static final List<String> NAMES = List.of("check", "run", "fmt", "bisect");
+    public static final List<String> NAMES = List.of("check", "run", "fmt", "bisect", "rules", "gallery", "practice");
 
     static final int OK = 0, FAILED = 1, ERROR = 2;
 
@@ -36,6 +37,9 @@ public final class ScenarioCommands {
                 case "fmt": return fmt(args, in, out, err);
                 case "run": return RunCommand.run(args, in, out, err);
                 case "bisect": return BisectCommand.run(args, in, out, err);
+                case "rules": return RulesCommand.run(args, out, err);
+                case "gallery": return gallery(args, out, err);
+                case "practice": return PracticeCommand.run(args, in, out, err);
                 default:
                     err.println("cowscope: unknown command '" + name + "'; commands: " + String.join(", ", NAMES));
                     return ERROR;
@@ -56,12 +60,13 @@ public final class ScenarioCommands {
             "",
             "Checks .cow scenarios without running them: syntax, names, indexes, versions, limits.",
             "Each error is printed as FILE:LINE:COL: message [CODE], then the line and a caret.",
-            "FILE may be '-' for standard input.",
+            "FILE may be '-' for standard input, or gallery:ID for a scenario of the gallery",
+            "('cowscope gallery' lists them).",
             "",
             "Exit status: 0 every file is valid, 2 errors (or a file cannot be read).",
             "",
             "examples:",
-            "  cowscope check scenarios/dirty-cow.cow",
+            "  cowscope check gallery:dirty-cow",
             "  cowscope check *.cow",
             "  cat my.cow | cowscope check -",
             "");
@@ -106,7 +111,7 @@ public final class ScenarioCommands {
             "",
             "Prints the scenario in canonical form on standard output: header first in the spec's",
             "order, one space between words, keywords in the spec's order, defaults left out;",
-            "comments are kept. FILE may be '-' for standard input. The file is not changed.",
+            "comments are kept. FILE may be '-' for standard input, or gallery:ID. The file is not changed.",
             "",
             "Exit status: 0 printed, 2 the scenario has errors (printed on standard error).",
             "",
@@ -134,6 +139,46 @@ public final class ScenarioCommands {
         }
         out.print(Printer.print(c.scenario()));
         return OK;
+    }
+
+    static final String GALLERY_HELP = String.join("\n",
+            "usage: cowscope gallery",
+            "",
+            "Lists the example scenarios shipped with cowscope (the page's gallery): each id, its",
+            "kernel and title. Every command that takes FILE takes gallery:ID too.",
+            "",
+            "Exit status: 0 listed, 2 a usage error.",
+            "",
+            "examples:",
+            "  cowscope gallery",
+            "  cowscope run gallery:dirty-cow",
+            "  cowscope bisect gallery:cve-2020-29374-vmsplice",
+            "");
+
+    static int gallery(String[] args, PrintStream out, PrintStream err) {
+        if (wantsHelp(args)) {
+            out.print(GALLERY_HELP);
+            return OK;
+        }
+        if (args.length > 0) {
+            err.println("cowscope gallery: takes no arguments");
+            err.print(GALLERY_HELP);
+            return ERROR;
+        }
+        List<Gallery.Entry> es = Gallery.load().entries();
+        int w = 0;
+        for (Gallery.Entry e : es) w = Math.max(w, e.id().length());
+        for (Gallery.Entry e : es) {
+            ScenarioLanguage.Checked c = e.check();
+            String kernel = c.ok() ? String.valueOf(c.scenario().header().kernelVersion()) : "?";
+            out.println(SourceFile.GALLERY + e.id() + " ".repeat(w - e.id().length()) + "  " + pad(kernel, 5) + "  " + e.title());
+        }
+        out.println(es.size() + " scenarios; run one with: cowscope run gallery:ID");
+        return OK;
+    }
+
+    private static String pad(String s, int w) {
+        return s.length() >= w ? s : s + " ".repeat(w - s.length());
     }
 
     static SourceFile read(String arg, InputStream in, PrintStream err, String cmd) {

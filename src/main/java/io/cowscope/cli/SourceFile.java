@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.cowscope.scenario.Diagnostic;
+import io.cowscope.scenario.Gallery;
 import io.cowscope.scenario.Limits;
 import io.cowscope.scenario.ScenarioLanguage;
 
@@ -15,10 +16,23 @@ import io.cowscope.scenario.ScenarioLanguage;
 record SourceFile(String name, byte[] bytes, long size) {
     static final long COUNT_LIMIT = 64L * 1024 * 1024;
 
-    /** Reads FILE or stdin ("-"); reads at most a little more than the size limit (the check reports the size). */
+    /** A FILE argument naming a scenario of the gallery: {@code gallery:dirty-cow}. */
+    static final String GALLERY = "gallery:";
+
+    /**
+     * Reads FILE, stdin ("-") or a gallery scenario ("gallery:ID"); reads at most a little more than
+     * the size limit (the check reports the size).
+     */
     static SourceFile read(String arg, InputStream stdin) throws IOException {
         int cap = Limits.DEFAULT.maxBytes() + 1;
         if (arg.equals("-")) return readCapped("<stdin>", stdin, cap);
+        if (arg.startsWith(GALLERY)) {
+            String id = arg.substring(GALLERY.length());
+            Gallery.Entry e = Gallery.load().find(id).orElseThrow(() -> new IOException("no gallery scenario '" + id
+                    + "'; 'cowscope gallery' lists them"));
+            byte[] b = e.text().getBytes(StandardCharsets.UTF_8);
+            return new SourceFile(arg, b, b.length);
+        }
         Path p = Path.of(arg);
         if (Files.isDirectory(p)) throw new IOException("is a directory");
         try (InputStream in = Files.newInputStream(p)) {

@@ -1,7 +1,6 @@
 package io.cowscope.engine;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 import static io.cowscope.engine.Machine.*;
@@ -14,12 +13,12 @@ final class Snapshots {
     static final int MAX_PAGES = 4096;
 
     static Snapshot take(Machine M, Snapshot.Window w) {
-        LinkedHashSet<Integer> pfns = new LinkedHashSet<>();
+        IntIntMap pfns = new IntIntMap(64); // pfn → an index that maps it (-1 unknown), in the order met
         List<Snapshot.ProcessView> procs = new ArrayList<>();
         boolean truncated = false;
         for (Proc p : M.procs) {
             List<Snapshot.VmaView> vmas = new ArrayList<>();
-            for (Mapping m : p.maps.values()) {
+            for (Vma m : p.maps.values()) {
                 int first = 0, last = Math.min(m.n - 1, w.maxPtes() - 1);
                 if (w.proc() != null) {
                     if (!w.proc().equals(p.name) || !w.var().equals(m.name)) last = -1;
@@ -50,8 +49,8 @@ final class Snapshots {
                 for (int i = first; i <= last; i++) {
                     long v = m.pte(i);
                     ptes.add(M.pteView(m, i, v));
-                    if ((v & P_PRESENT) != 0 && (v & P_ZERO) == 0) pfns.add((int) (v & PFN_MASK));
-                    else if ((v & P_SWAP) != 0 && M.slotCache[(int) (v & PFN_MASK)] != 0) pfns.add(M.slotCache[(int) (v & PFN_MASK)]);
+                    if ((v & P_PRESENT) != 0 && (v & P_ZERO) == 0) add(pfns, (int) (v & PFN_MASK), i);
+                    else if ((v & P_SWAP) != 0 && M.swapInfo.slotCache[(int) (v & PFN_MASK)] != 0) add(pfns, M.swapInfo.slotCache[(int) (v & PFN_MASK)], i);
                 }
                 vmas.add(new Snapshot.VmaView(m.name, m.start << 12, m.n, m.shared, m.file == null ? null : m.file.name, ranges,
                         first, ptes, new Snapshot.Counts(present, writable, swapped, zero, none, pmd)));
@@ -67,7 +66,7 @@ final class Snapshots {
             for (int k = 0; k < p.pfns.size(); k++) {
                 b.add((long) p.pfns.get(k));
                 c.add(M.text(p.pfns.get(k)));
-                pfns.add(p.pfns.get(k));
+                add(pfns, p.pfns.get(k), -1);
             }
             pipes.add(new Snapshot.PipeView(p.name, b, c));
         }
@@ -76,7 +75,7 @@ final class Snapshots {
             List<Long> ps = new ArrayList<>();
             for (int k = 0; k < h.pfns.length && k < MAX_PAGES; k++) {
                 ps.add((long) h.pfns[k]);
-                if (h.live) pfns.add(h.pfns[k]);
+                if (h.live) add(pfns, h.pfns[k], h.first + k);
             }
             List<String> flags = new ArrayList<>();
             if ((h.gupFlags & FOLL_PIN) != 0) flags.add("FOLL_PIN");
@@ -85,22 +84,22 @@ final class Snapshots {
             if ((h.gupFlags & FOLL_LONGTERM) != 0) flags.add("FOLL_LONGTERM");
             if ((h.gupFlags & FOLL_FORCE) != 0) flags.add("FOLL_FORCE");
             handles.add(new Snapshot.HandleView(h.name, h.kind.name().toLowerCase(), h.owner.name, h.device, flags, h.m.name, h.first, ps,
-                    h.live && M.coherent(h), h.live));
+                    h.live && Hazards.coherent(M, h), h.live));
         }
         List<Snapshot.LruBatchView> lru = new ArrayList<>();
         for (int c = 0; c < M.lru.length; c++) {
             List<Long> ps = new ArrayList<>();
             for (int k = 0; k < M.lru[c].size(); k++) {
                 ps.add((long) M.lru[c].get(k));
-                pfns.add(M.lru[c].get(k));
+                add(pfns, M.lru[c].get(k), -1);
             }
             lru.add(new Snapshot.LruBatchView(c, M.lruCap, ps));
         }
         List<Snapshot.SwapSlotView> slots = new ArrayList<>();
-        for (int s = 1; s < M.nslot && slots.size() < MAX_PAGES; s++) {
-            if (!M.slotUsed[s]) continue;
-            slots.add(new Snapshot.SwapSlotView(s, M.swapCount[s], M.ct.text(M.slotContent[s]), M.slotCache[s] == 0 ? -1 : M.slotCache[s]));
-            if (M.slotCache[s] != 0) pfns.add(M.slotCache[s]);
+        for (int s = 1; s < M.swapInfo.nslot && slots.size() < MAX_PAGES; s++) {
+            if (!M.swapInfo.slotUsed[s]) continue;
+            slots.add(new Snapshot.SwapSlotView(s, M.swapInfo.swapCount[s], M.ct.text(M.swapInfo.slotContent[s]), M.swapInfo.slotCache[s] == 0 ? -1 : M.swapInfo.slotCache[s]));
+            if (M.swapInfo.slotCache[s] != 0) add(pfns, M.swapInfo.slotCache[s], -1);
         }
         List<Snapshot.FileView> files = new ArrayList<>();
         for (FileObj f : M.files.values()) {
@@ -109,29 +108,35 @@ final class Snapshots {
             for (int i = 0; i < f.pages && i < MAX_PAGES; i++) {
                 cs.add(f.cache[i] != 0 ? M.text(f.cache[i]) : M.ct.text(f.disk[i]));
                 cached.add(f.cache[i] == 0 ? -1L : f.cache[i]);
-                if (f.cache[i] != 0) pfns.add(f.cache[i]);
+                if (f.cache[i] != 0) add(pfns, f.cache[i], i);
             }
             files.add(new Snapshot.FileView(f.name, f.pages, cs, cached));
         }
         List<Long> ksm = new ArrayList<>();
         for (int pfn : M.ksmStable.values()) {
             ksm.add((long) pfn);
-            pfns.add(pfn);
+            add(pfns, pfn, -1);
         }
         List<PageView> pages = new ArrayList<>();
-        List<Integer> shown = new ArrayList<>();
-        for (int pfn : pfns) {
+        IntList shown = new IntList();
+        for (int k = 0; k < pfns.size(); k++) {
             if (shown.size() >= MAX_PAGES) {
                 truncated = true;
                 break;
             }
-            shown.add(pfn);
+            shown.add(pfns.keyAt(k));
         }
-        var sources = Sources.ofMany(M, shown);
-        for (int pfn : shown) pages.add(Sources.pageView(M, pfn, sources));
+        var sources = Sources.ofMany(M, shown, pfns);
+        for (int k = 0; k < shown.size(); k++) pages.add(Sources.pageView(M, shown.get(k), sources));
         MachineObserver o = new MachineObserver(M);
         return new Snapshot(M.stepIndex, M.config.kernel().toString(), M.config, procs, pages, pipes, handles, lru, slots, files, ksm,
                 o.stats(), List.copyOf(M.hazards), truncated);
+    }
+
+    /** a page to show, with an index that maps it when one is known */
+    private static void add(IntIntMap pfns, int pfn, int hint) {
+        int had = pfns.get(pfn, Integer.MIN_VALUE);
+        if (had == Integer.MIN_VALUE || (had < 0 && hint >= 0)) pfns.put(pfn, hint);
     }
 
     private static Snapshot.VmaRange range(int a, int b, long v) {

@@ -36,6 +36,16 @@ public enum Code {
     REPEATED_HEADER("COW211"),
     CONFLICT("COW212"),
     BLOCKED_PROCESS("COW213"),
+    /** ask: choices given where they are fixed, of the wrong type, repeated, fewer than 2 or more than 8 */
+    ASK_CHOICES("COW214"),
+    /** ask: a question about a mapping of several pages names no page */
+    ASK_ONE_PAGE("COW215"),
+    /** ask: no step follows the question */
+    ASK_NO_STEP("COW216"),
+    /** lesson: "ask at LINE" where LINE is not an operation of the part's scenario */
+    LESSON_NOT_A_STEP("COW217"),
+    /** lesson: a missing title, a part without a scenario, a lesson without parts, a statement out of place */
+    LESSON_STRUCTURE("COW218"),
 
     LIMIT_TEXT("COW300"),
     LIMIT_STATEMENTS("COW301"),

@@ -38,6 +38,12 @@ public final class Execution {
     private final java.util.Set<String> rulesCited = new java.util.TreeSet<>();
     private int next;
     private String caption;
+    /** asks waiting for their step, the answers so far, predict mode, the session's step number (leading declarations are step 0) */
+    private final List<Statement> pendingAsks = new ArrayList<>();
+    private final List<Answers.Answer> answers = new ArrayList<>();
+    private boolean predict;
+    private boolean leading = true;
+    private int stepNumber;
     private RunError error;
 
     /** @param kernel null = the file's kernel line (latest when absent) */
@@ -90,6 +96,8 @@ public final class Execution {
                 caption = caption == null ? s.text() : caption + "\n" + s.text();
             } else if (n instanceof Statement.Expect e) {
                 results.add(expectations.evaluate(st, e, kernel));
+            } else if (n instanceof Statement.Ask) {
+                pendingAsks.add(st);
             } else {
                 return apply(st, ((Statement.Operation) n).op());
             }
@@ -107,6 +115,13 @@ public final class Execution {
         }
         StepResult r = new StepResult(st.line(), st.column(), st.source(), caption, step);
         caption = null;
+        if (leading && op instanceof io.cowscope.engine.op.Spawn && step.ok()) {
+            // declarations before the first operation make up step 0
+        } else {
+            leading = false;
+            stepNumber++;
+        }
+        answer(st, step);
         if (keepSteps) steps.add(r);
         for (io.cowscope.engine.Event e : step.events()) if (e.rule() != null) rulesCited.add(e.rule().name());
         if (!step.ok()) {
@@ -115,6 +130,40 @@ public final class Execution {
         }
         track(op);
         return r;
+    }
+
+    /** The engine's answers to the asks before this step, and in predict mode the automatic "copy or reuse?". */
+    private void answer(Statement st, Step step) {
+        boolean askedDecision = false;
+        for (Statement a : pendingAsks) {
+            Statement.Ask ask = (Statement.Ask) a.node();
+            askedDecision |= ask.question() instanceof Question.Decision;
+            answers.add(Answers.answer(answers.size(), a, ask, false, stepNumber, st, step, machine.observe(), kernel));
+        }
+        pendingAsks.clear();
+        if (predict && !askedDecision && Answers.hasRuledDecision(step)) {
+            Statement.Ask auto = new Statement.Ask(null, new Question.Decision(), List.of());
+            answers.add(Answers.answer(answers.size(), null, auto, true, stepNumber, st, step, machine.observe(), kernel));
+        }
+    }
+
+    /**
+     * Predict mode: besides the scenario's asks, ask "copy or reuse?" before every step that makes a
+     * copy-or-reuse decision under a versioned rule. Set before the first step.
+     */
+    public Execution predict(boolean on) {
+        this.predict = on;
+        return this;
+    }
+
+    /** The questions answered so far, in order (the asks of the scenario, and predict mode's automatic ones). */
+    public List<Answers.Answer> answers() {
+        return List.copyOf(answers);
+    }
+
+    /** The step number of the last operation: 0 while only leading declarations ran (the session's numbering). */
+    public int stepNumber() {
+        return stepNumber;
     }
 
     private void track(Op op) {
@@ -155,6 +204,16 @@ public final class Execution {
             }
         }
         return result();
+    }
+
+    /** The expectations evaluated so far (a live view): what a stepping caller needs, without the digest of {@link #result()}. */
+    public List<ExpectResult> expectations() {
+        return java.util.Collections.unmodifiableList(results);
+    }
+
+    /** The run-time error that stopped the run, or null. */
+    public RunError error() {
+        return error;
     }
 
     public RunResult result() {

@@ -219,7 +219,7 @@ final class Expectations {
         return " (pfn " + (a == null || a.pfn() < 0 ? "-" : a.pfn()) + " vs " + (b == null || b.pfn() < 0 ? "-" : b.pfn()) + ")";
     }
 
-    private static boolean pteFlag(PteView p, Check.PteFlag f) {
+    static boolean pteFlag(PteView p, Check.PteFlag f) {
         switch (f) {
             case PRESENT: return p.present();
             case WRITE: return p.write();
@@ -230,7 +230,7 @@ final class Expectations {
         }
     }
 
-    private static boolean pagemapBit(Pagemap m, Check.PagemapBit b) {
+    static boolean pagemapBit(Pagemap m, Check.PagemapBit b) {
         switch (b) {
             case PRESENT: return m.present();
             case SWAPPED: return m.swapped();
@@ -241,7 +241,7 @@ final class Expectations {
         }
     }
 
-    private static boolean pageFlag(PageView p, Check.PageFlag f) {
+    static boolean pageFlag(PageView p, Check.PageFlag f) {
         switch (f) {
             case ANON: return p.anon();
             case ANON_EXCLUSIVE: return p.anonExclusive();

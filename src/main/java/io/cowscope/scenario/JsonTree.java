@@ -63,6 +63,12 @@ public final class JsonTree {
         } else if (n instanceof Statement.Say s) {
             m.put("kind", "say");
             m.put("say", s.text());
+        } else if (n instanceof Statement.Ask a) {
+            m.put("kind", "ask");
+            m.put("prompt", a.promptText());
+            m.put("question", value(a.question()));
+            m.put("form", a.question().form().name().toLowerCase(Locale.ROOT));
+            m.put("choices", a.options());
         } else {
             Statement.Expect e = (Statement.Expect) n;
             m.put("kind", "expect");

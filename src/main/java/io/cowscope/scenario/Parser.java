@@ -28,7 +28,7 @@ import io.cowscope.scenario.Token.Type;
 final class Parser {
 
     static final List<String> HEADER_WORDS = List.of("title", "description", "kernel", "cpus", "thp", "swap", "soft_dirty", "file");
-    static final List<String> BODY_WORDS = List.of("process", "say", "expect", "on", "dma", "complete", "ksmd", "lru_drain", "reclaim");
+    static final List<String> BODY_WORDS = List.of("process", "say", "expect", "ask", "on", "dma", "complete", "ksmd", "lru_drain", "reclaim");
     static final Set<String> RESERVED = Set.of("title", "description", "kernel", "cpus", "thp", "swap", "soft_dirty",
             "file", "process", "say", "expect", "on", "dma", "complete", "ksmd", "lru_drain", "reclaim", "last", "stats", "hazard");
     static final List<String> OPERATIONS = List.of("mmap", "munmap", "mprotect", "madvise", "write", "read", "fork", "exit",
@@ -158,6 +158,7 @@ final class Parser {
             case "process": body(trivia, processDecl(), first); return;
             case "say": body(trivia, say(), first); return;
             case "expect": body(trivia, expectation(), first); return;
+            case "ask": body(trivia, ask(), first); return;
             case "on": body(trivia, hook(), first); return;
             case "dma": case "complete": case "ksmd": case "lru_drain": case "reclaim":
                 body(trivia, new Statement.Operation(globalOp()), first);
@@ -500,6 +501,98 @@ final class Parser {
             default:
                 return new GlobalOp.Reclaim();
         }
+    }
+
+    // ---------------------------------------------------------------- questions (extension)
+
+    static final int MAX_CHOICES = 8;
+    private static final List<String> ASK_WORDS = List.of("decision", "fault", "hazard", "last", "PROC.VAR[i]");
+    private static final List<String> ABOUT_WORDS = List.of("page", "pte", "pagemap", "content", "shares");
+
+    /** ask = "ask" [ STRING ] question [ "choices" choice { "," choice } ] */
+    private Statement.Node ask() {
+        advance();
+        String prompt = null;
+        if (peek().is(Type.STRING)) prompt = advance().string();
+        Token w = word(prompt == null ? "after 'ask'" : "after the question's text",
+                "a question (decision, fault, hazard, last, or PROC.VAR[i] and what to ask about it)");
+        Question q;
+        if (peek().is(Type.DOT)) {
+            i--;
+            q = about(pageSubject("after 'ask'"));
+        } else {
+            switch (w.text()) {
+                case "decision": q = new Question.Decision(); break;
+                case "fault": q = new Question.Fault(); break;
+                case "hazard": q = new Question.Hazard(); break;
+                case "last": q = new Question.Last(); break;
+                default: q = unknownWord(w, "question", ASK_WORDS);
+            }
+        }
+        List<String> choices = new ArrayList<>();
+        if (peek().isWord("choices")) choices(advance(), q, choices);
+        return new Statement.Ask(prompt, q, choices);
+    }
+
+    private Question about(Subject.Page pg) {
+        String shown = Question.show(pg);
+        Token g = word("after '" + shown + "'", "what to ask about it (" + String.join(", ", ABOUT_WORDS) + ")");
+        switch (g.text()) {
+            case "refcount": case "mapcount": case "pincount":
+                return new Question.Count(pg, Check.find(Check.PageCount.class, g.text()));
+            case "page": {
+                Token x = word("after 'page'", "a page count (refcount, mapcount, pincount) or flag");
+                Check.PageCount c = Check.find(Check.PageCount.class, x.text());
+                if (c != null) return new Question.Count(pg, c);
+                Check.PageFlag f = Check.find(Check.PageFlag.class, x.text());
+                if (f == null) {
+                    List<String> all = new ArrayList<>(wordsOf(Check.PageCount.class));
+                    all.addAll(wordsOf(Check.PageFlag.class));
+                    unknownWord(x, "page property", all);
+                }
+                return new Question.PageFlag(pg, f);
+            }
+            case "pte": {
+                Token x = word("after 'pte'", "a pte flag");
+                Check.PteFlag f = Check.find(Check.PteFlag.class, x.text());
+                if (f == null) unknownWord(x, "pte flag", wordsOf(Check.PteFlag.class));
+                return new Question.Pte(pg, f);
+            }
+            case "pagemap": {
+                Token x = word("after 'pagemap'", "a pagemap bit");
+                Check.PagemapBit b = Check.find(Check.PagemapBit.class, x.text());
+                if (b == null) unknownWord(x, "pagemap bit", wordsOf(Check.PagemapBit.class));
+                return new Question.Pagemap(pg, b);
+            }
+            case "content": return new Question.Content(pg);
+            case "shares": return new Question.Shares(pg, pageSubject("after 'shares'"));
+            default: return unknownWord(g, "question about a page", ABOUT_WORDS);
+        }
+    }
+
+    private void choices(Token kw, Question q, List<String> out) {
+        if (q.form() == Question.Form.CHOICE) {
+            error(Code.ASK_CHOICES, "this question's choices are fixed (" + String.join(", ", q.fixedChoices())
+                    + "); 'choices' is only for a number or text question", kw);
+        }
+        boolean number = q.form() == Question.Form.NUMBER;
+        do {
+            Token c = peek();
+            if (c.is(Type.ERROR)) throw new Abandon();
+            if (number && !c.is(Type.INT)) {
+                error(Code.ASK_CHOICES, "expected a number as a choice of a count question, found " + c.describe(), c);
+            }
+            if (!number && !c.is(Type.STRING)) {
+                error(Code.ASK_CHOICES, "expected a string in double quotes as a choice of a text question, found " + c.describe(), c);
+            }
+            advance();
+            if (number && (c.number() < 0 || c.number() > Integer.MAX_VALUE)) error(Code.BAD_NUMBER, "number " + abbreviate(c.text()) + " is too large", c);
+            String v = number ? Long.toString(c.number()) : c.string();
+            if (out.contains(v)) error(Code.ASK_CHOICES, "choice " + c.text() + " is given twice", c);
+            out.add(v);
+            if (out.size() > MAX_CHOICES) error(Code.ASK_CHOICES, "too many choices: at most " + MAX_CHOICES, c);
+        } while (match(Type.COMMA));
+        if (out.size() < 2) error(Code.ASK_CHOICES, "give at least two choices, separated by ','", kw);
     }
 
     // ---------------------------------------------------------------- expectations

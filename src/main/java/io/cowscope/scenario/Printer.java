@@ -71,7 +71,38 @@ public final class Printer {
     public static String node(Statement.Node n) {
         if (n instanceof Statement.Operation o) return op(o.op());
         if (n instanceof Statement.Say s) return "say " + quote(s.text());
+        if (n instanceof Statement.Ask a) return ask(a);
         return expect((Statement.Expect) n);
+    }
+
+    /** {@code ask ["prompt"] QUESTION [choices C, …]} */
+    public static String ask(Statement.Ask a) {
+        StringBuilder sb = new StringBuilder("ask");
+        if (a.prompt() != null) sb.append(' ').append(quote(a.prompt()));
+        sb.append(' ').append(question(a.question()));
+        if (!a.choices().isEmpty()) {
+            sb.append(" choices ");
+            boolean number = a.question().form() == Question.Form.NUMBER;
+            for (int k = 0; k < a.choices().size(); k++) {
+                if (k > 0) sb.append(", ");
+                sb.append(number ? a.choices().get(k) : quote(a.choices().get(k)));
+            }
+        }
+        return sb.toString();
+    }
+
+    public static String question(Question q) {
+        if (q instanceof Question.Decision) return "decision";
+        if (q instanceof Question.Fault) return "fault";
+        if (q instanceof Question.Hazard) return "hazard";
+        if (q instanceof Question.Last) return "last";
+        String p = page(q.page());
+        if (q instanceof Question.Count c) return p + " page " + c.count().word();
+        if (q instanceof Question.Content) return p + " content";
+        if (q instanceof Question.Pte x) return p + " pte " + x.flag().word();
+        if (q instanceof Question.PageFlag x) return p + " page " + x.flag().word();
+        if (q instanceof Question.Pagemap x) return p + " pagemap " + x.bit().word();
+        return p + " shares " + page(((Question.Shares) q).other());
     }
 
     public static String op(Op op) {

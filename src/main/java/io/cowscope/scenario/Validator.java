@@ -104,8 +104,54 @@ final class Validator {
             stmt = st.get(k);
             toks = tokens == null || k >= tokens.size() ? List.of() : tokens.get(k);
             Statement.Node n = stmt.node();
-            if (n instanceof Statement.Operation o) op(o.op());
-            else if (n instanceof Statement.Expect e) expect(e);
+            if (n instanceof Statement.Operation o) {
+                op(o.op());
+                asksAfterStep();
+            } else if (n instanceof Statement.Expect e) {
+                expect(e);
+            } else if (n instanceof Statement.Ask) {
+                pendingAsks.add(new PendingAsk(stmt, toks));
+            }
+        }
+        for (PendingAsk a : pendingAsks) {
+            stmt = a.stmt;
+            toks = a.toks;
+            err(Code.ASK_NO_STEP, "a question needs a step after it: 'ask' is answered by the next operation", "ask");
+        }
+    }
+
+    private record PendingAsk(Statement stmt, List<io.cowscope.scenario.Token> toks) {}
+
+    private final List<PendingAsk> pendingAsks = new ArrayList<>();
+
+    /** An ask is about the state after its step: its names are checked once the step is (a fork declares the child). */
+    private void asksAfterStep() {
+        if (pendingAsks.isEmpty()) return;
+        Statement op = stmt;
+        List<io.cowscope.scenario.Token> opToks = toks;
+        for (PendingAsk a : pendingAsks) {
+            stmt = a.stmt;
+            toks = a.toks;
+            Question q = ((Statement.Ask) a.stmt.node()).question();
+            if (q.page() != null) askPage(q.page());
+            if (q instanceof Question.Shares sh) askPage(sh.other());
+        }
+        pendingAsks.clear();
+        stmt = op;
+        toks = opToks;
+    }
+
+    private void askPage(Subject.Page pg) {
+        Proc p = process(pg.proc());
+        if (p == null) return;
+        Mapping mp = mapping(p, pg.var());
+        if (mp == null) return;
+        if (pg.index() == null && mp.pages > 1) {
+            err(Code.ASK_ONE_PAGE, "a question is about one page: '" + pg.var() + "' has " + mp.pages + " pages, write "
+                    + pg.proc() + "." + pg.var() + "[i]", pg.var());
+        } else if (pg.index() != null && pg.index() >= mp.pages) {
+            err(Code.INDEX_OUT_OF_RANGE, "page index " + pg.index() + " is outside the mapping '" + pg.var() + "' of " + mp.pages + " page"
+                    + (mp.pages == 1 ? "" : "s") + " (indexes 0.." + (mp.pages - 1) + ")", String.valueOf(pg.index()));
         }
     }
 

@@ -88,6 +88,8 @@ final class Program {
                 kind = "say";
             } else if (st.node() instanceof Statement.Expect) {
                 kind = "expect";
+            } else if (st.node() instanceof Statement.Ask) {
+                kind = "ask";
             } else if (leading && ((Statement.Operation) st.node()).op() instanceof Spawn) {
                 at = 0;
             } else {

@@ -155,7 +155,7 @@ public final class Timeline {
             boolean costly = System.nanoTime() - stepStarted > COSTLY_NANOS;
             if (hasExpect(statements, before, ex.position())) {
                 // evaluated on the state before this call's operation: the current step's
-                List<ExpectResult> all = ex.result().expectations();
+                List<ExpectResult> all = ex.expectations();
                 List<ExpectResult> into = leading ? initialExpectations : t.last().expectations;
                 into.addAll(all.subList(expectationsSeen, all.size()));
                 expectationsSeen = all.size();
@@ -180,7 +180,7 @@ public final class Timeline {
         if (leading) {
             t.startAt(initial, initialExpectations);
         }
-        t.error = ex.result().error();
+        t.error = ex.error();
         t.cursor = t.checkpoints.get(0).copy();
         t.cursorStep = 0;
         return t;

@@ -89,6 +89,9 @@ public final class Launcher {
                   run      run a scenario and print what the kernel does, step by step
                   fmt      print scenario files in canonical form
                   bisect   find the kernel version at which a scenario's outcome changes
+                  rules    list the engine's rules by kernel version (docs/rules.md)
+                  gallery  list the example scenarios; FILE may be gallery:ID, e.g. gallery:dirty-cow
+                  practice generate seeded copy-on-write problems, answered by the engine
 
                 Server options are Spring Boot properties, e.g. --server.port=9000 or
                 --cowscope.ws.allowed-origins=https://example.org

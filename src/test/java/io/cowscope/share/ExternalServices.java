@@ -59,7 +59,7 @@ public final class ExternalServices {
         return new String[] {hostPort[0], hostPort[1]};
     }
 
-    private static ConditionEvaluationResult decide(String missing) {
+    private static ConditionEvaluationResult decide(ExtensionContext context, String missing) {
         if (missing == null) {
             return ConditionEvaluationResult.enabled("configured");
         }
@@ -67,14 +67,17 @@ public final class ExternalServices {
             // under CI the test runs and fails in its set-up, saying what is missing
             return ConditionEvaluationResult.enabled("required under CI=true: " + missing);
         }
-        return ConditionEvaluationResult.disabled(missing + "; skipped (required under CI=true; .ci/run sets it up)");
+        String why = missing + "; skipped (required under CI=true; .ci/run sets it up)";
+        // surefire's summary shows only a count of skipped tests: say why on the console, once per class
+        if (context.getTestMethod().isEmpty()) System.out.println("SKIPPED " + context.getDisplayName() + ": " + why);
+        return ConditionEvaluationResult.disabled(why);
     }
 
     /** Skips a class when no PostgreSQL is configured (fails it under CI). */
     public static final class NeedsPostgres implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            return decide(setting("COWSCOPE_TEST_PG_URL") == null
+            return decide(context, setting("COWSCOPE_TEST_PG_URL") == null
                     ? "no PostgreSQL: set COWSCOPE_TEST_PG_URL, COWSCOPE_TEST_PG_USER, COWSCOPE_TEST_PG_PASSWORD" : null);
         }
     }
@@ -85,14 +88,14 @@ public final class ExternalServices {
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
             String address = setting("COWSCOPE_TEST_STOMP");
             if (address == null || !address.matches("[^:]+:\\d+")) {
-                return decide("no RabbitMQ: set COWSCOPE_TEST_STOMP=host:port of its STOMP plugin");
+                return decide(context, "no RabbitMQ: set COWSCOPE_TEST_STOMP=host:port of its STOMP plugin");
             }
             String[] hostPort = address.split(":");
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 2000);
-                return decide(null);
+                return decide(context, null);
             } catch (IOException e) {
-                return decide("nothing listens on " + address + " (COWSCOPE_TEST_STOMP): " + e.getMessage());
+                return decide(context, "nothing listens on " + address + " (COWSCOPE_TEST_STOMP): " + e.getMessage());
             }
         }
     }

@@ -80,7 +80,9 @@ class ShareBrowserTests {
             if (missing == null || "true".equalsIgnoreCase(System.getenv("CI"))) {
                 return ConditionEvaluationResult.enabled("checked in @BeforeEach");
             }
-            return ConditionEvaluationResult.disabled("ShareBrowserTests " + missing + "; skipped (required under CI=true)");
+            String why = "ShareBrowserTests " + missing + "; skipped (required under CI=true)";
+            if (context.getTestMethod().isEmpty()) System.out.println("SKIPPED " + why);
+            return ConditionEvaluationResult.disabled(why);
         }
     }
 

@@ -1,0 +1,278 @@
+package io.cowscope.web.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+/**
+ * Issue 12: a stage a lecture hall can read (docs/stage.md). The viewport (not the window) is set
+ * to the stated size through CDP, the gallery's CVE-2020-29374 story is opened at the parent's
+ * write, and the rendered size of the stage's state labels is measured: computed font size times
+ * the SVG's screen scale, the CSS px a reader sees. Also: the phone layout, the embed, a COW
+ * copy's own card and moving arrow, a bulk step's narration, the strip legend, and no console
+ * errors (collected by a script installed before the page's own).
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class StageLayoutBrowserTest extends BrowserSupport {
+    private static final String CVE = "cve-2020-29374-vmsplice";
+    /** the parent's write: 5.7 reuses the page, 6.18 copies it */
+    private static final int WRITE_STEP = 6;
+
+    /** the stage's state labels: pfn, ref/map numbers, PTE bits and target, PTE index, process and mapping names */
+    private static final String MEASURE = """
+            const svg = document.getElementById(arguments[0]);
+            const selectors = ['.card-pfn', '.card-counts', '.badge text', '.pte-target', '.pte-index', '.lane-title', '.vma-title'];
+            let smallest = Infinity, smallestBox = Infinity, count = 0;
+            for (const s of selectors) {
+              for (const t of svg.querySelectorAll(s)) {
+                const m = t.getScreenCTM();
+                const r = t.getBoundingClientRect();
+                if (!m || r.height === 0) continue;
+                count++;
+                smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b));
+                smallestBox = Math.min(smallestBox, r.height);
+              }
+            }
+            return {px: smallest, box: smallestBox, count: count};
+            """;
+
+    private void viewport(int width, int height) {
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
+        // console errors and uncaught exceptions of every page from now on
+        ((ChromeDriver) driver).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                window.__errors = [];
+                const error = console.error.bind(console);
+                console.error = (...a) => { window.__errors.push(a.map(String).join(' ')); error(...a); };
+                addEventListener('error', (e) => window.__errors.push('error: ' + e.message));
+                addEventListener('unhandledrejection', (e) => window.__errors.push('rejection: ' + e.reason));
+                """));
+    }
+
+    private void assertViewport(int width, int height) {
+        assertThat(number("return window.innerWidth")).isEqualTo(width);
+        assertThat(number("return window.innerHeight")).isEqualTo(height);
+    }
+
+    private void openAt(String query, long step) {
+        driver.get(url(query));
+        waitForPainted(step);
+    }
+
+    private void waitForPainted(long step) {
+        wait.until(d -> Boolean.TRUE.equals(js(
+                "const s = window.cowscope && window.cowscope.store.state.session;"
+                        + " return !!s && s.step === arguments[0] && document.getElementById('stage').getAttribute('data-pages') == s.snapshot.pages.length"
+                        + " && (s.snapshot.pages.length === 0 || document.querySelectorAll('#stage .card').length > 0);", step)));
+        // two frames: the resize observer's paint has run
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)));");
+    }
+
+    @SuppressWarnings("unchecked")
+    private double labelPx(String svgId) {
+        Map<String, Object> m = (Map<String, Object>) js(MEASURE, svgId);
+        assertThat(((Number) m.get("count")).intValue()).as("labels measured on #" + svgId).isGreaterThan(10);
+        double px = ((Number) m.get("px")).doubleValue();
+        double box = ((Number) m.get("box")).doubleValue();
+        System.out.printf("stage label size on #%s at %dx%d: %.1f px (smallest text box %.1f px)%n", svgId,
+                number("return innerWidth"), number("return innerHeight"), px, box);
+        return px;
+    }
+
+    private void assertNoConsoleErrors() {
+        assertThat((List<Object>) js("return window.__errors || []")).isEmpty();
+    }
+
+    private void assertNoSidewaysScroll() {
+        assertThat(number("return document.scrollingElement.scrollWidth")).isLessThanOrEqualTo(number("return window.innerWidth"));
+    }
+
+    private String shortLink(boolean compare) {
+        String script = """
+                const done = arguments[arguments.length - 1];
+                const s = window.cowscope.store.state.session;
+                const body = {text: s.text, kernel: '5.7', step: arguments[1]};
+                if (arguments[0]) body.compare = '6.18';
+                fetch('/api/links', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)})
+                  .then(r => r.json()).then(j => done(j.id), e => done('failed: ' + e));
+                """;
+        return (String) ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(script, compare, WRITE_STEP);
+    }
+
+    @Test
+    void projectorAt1920x1080DrawsTheStateLabelsAtLeast18PxAndFillsTheArea() throws IOException {
+        viewport(1920, 1080);
+        openAt("?gallery=" + CVE + "&kernel=5.7&step=" + WRITE_STEP, WRITE_STEP);
+        assertViewport(1920, 1080);
+        assertThat(js("return document.documentElement.dataset.theme")).isEqualTo("projector");
+        assertThat(labelPx("stage")).isGreaterThanOrEqualTo(18);
+        // the drawing fills its area: the stage box is most of the window, and all of it is shown
+        assertThat(number("return document.getElementById('stage').getBoundingClientRect().width")).isGreaterThan(1200);
+        assertThat(js("return document.getElementById('stage').dataset.whole")).isEqualTo("true");
+        assertNoSidewaysScroll();
+        assertNoConsoleErrors();
+        screenshot("stage-1920x1080-projector.png");
+    }
+
+    @Test
+    void compareAt1366x768KeepsBothStagesAtLeast12Px() throws IOException {
+        viewport(1366, 768);
+        openAt("?gallery=" + CVE + "&kernel=5.7&compare=6.18&step=" + WRITE_STEP, WRITE_STEP);
+        assertViewport(1366, 768);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("stage2")));
+        wait.until(d -> number("return document.querySelectorAll('#stage2 .card').length") > 0);
+        assertThat(labelPx("stage")).isGreaterThanOrEqualTo(12);
+        assertThat(labelPx("stage2")).isGreaterThanOrEqualTo(12);
+        // one arrangement for both kernels
+        assertThat(js("return document.getElementById('stage2').dataset.arrangement"))
+                .isEqualTo(js("return document.getElementById('stage').dataset.arrangement"));
+        assertNoSidewaysScroll();
+        assertNoConsoleErrors();
+        screenshot("stage-1366x768-compare.png");
+    }
+
+    @Test
+    void anEmbedAt800x450Is13PxAlone11PxInCompare() throws IOException {
+        viewport(800, 450);
+        openAt("?gallery=" + CVE + "&kernel=5.7", 0);
+        String single = shortLink(false);
+        String compared = shortLink(true);
+        assertThat(single).doesNotStartWith("failed");
+
+        openAt("embed/s/" + single + "?step=" + WRITE_STEP, WRITE_STEP);
+        assertViewport(800, 450);
+        assertThat(labelPx("stage")).isGreaterThanOrEqualTo(13);
+        // the narration is there, under the stage
+        assertThat(driver.findElement(By.id("caption")).getText()).contains("secret-2");
+        assertThat(number("return document.querySelector('.side').getBoundingClientRect().top"))
+                .isGreaterThanOrEqualTo(number("return document.getElementById('stage').getBoundingClientRect().bottom") - 1);
+        assertNoSidewaysScroll();
+        screenshot("stage-embed-800x450.png");
+
+        openAt("embed/s/" + compared + "?step=" + WRITE_STEP, WRITE_STEP);
+        wait.until(d -> number("return document.querySelectorAll('#stage2 .card').length") > 0);
+        assertThat(labelPx("stage")).isGreaterThanOrEqualTo(11);
+        assertThat(labelPx("stage2")).isGreaterThanOrEqualTo(11);
+        assertNoSidewaysScroll();
+        assertNoConsoleErrors();
+        screenshot("stage-embed-800x450-compare.png");
+    }
+
+    @Test
+    void onAPhoneTheStageComesFirstAtLeast250PxTallWithTheControlsInABottomBar() throws IOException {
+        viewport(390, 844);
+        openAt("?gallery=" + CVE + "&kernel=5.7&step=" + WRITE_STEP, WRITE_STEP);
+        assertViewport(390, 844);
+        assertNoSidewaysScroll();
+        long stageTop = number("return document.getElementById('stage').getBoundingClientRect().top");
+        long stageHeight = number("return document.getElementById('stage').getBoundingClientRect().height");
+        assertThat(stageHeight).isGreaterThanOrEqualTo(250);
+        assertThat(stageTop).isLessThan(200);
+        assertThat(number("return document.querySelector('.side').getBoundingClientRect().top")).isGreaterThan(stageTop);
+        // the transport is on screen and is what a tap there hits
+        for (String action : List.of("back", "play", "forward")) {
+            assertThat(js("""
+                    const b = document.querySelector("button[data-action='" + arguments[0] + "']");
+                    const r = b.getBoundingClientRect();
+                    if (r.bottom > innerHeight || r.top < 0 || r.right > innerWidth || r.left < 0) return 'off screen';
+                    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                    return b.contains(hit) ? 'ok' : 'covered by ' + (hit && hit.outerHTML.slice(0, 60));
+                    """, action)).as(action).isEqualTo("ok");
+        }
+        driver.findElement(By.cssSelector("button[data-action='back']")).click();
+        waitForPainted(WRITE_STEP - 1);
+        assertNoSidewaysScroll();
+        assertNoConsoleErrors();
+        screenshot("stage-phone-390x844.png");
+    }
+
+    @Test
+    void aCowCopyGetsItsOwnCardAndTheArrowMovesFromTheOldPageToTheNewOne() throws IOException {
+        viewport(1600, 1000);
+        openAt("?gallery=" + CVE + "&kernel=6.18&step=" + (WRITE_STEP - 1), WRITE_STEP - 1);
+        String row = "parent.buf[0]";
+        long oldPfn = number("return window.cowscope.store.state.session.snapshot.processes.find(p => p.name === 'parent').vmas[0].ptes[0].pfn");
+        String oldCardTransform = (String) js("return document.querySelector(`#stage .layer-cards > .card[data-key='${arguments[0]}']`).style.transform", String.valueOf(oldPfn));
+        String arrowBefore = (String) js("return document.querySelector(`#stage .layer-arrows > [data-key='${arguments[0]}']`).getAttribute('d')", row);
+
+        new Actions(driver).sendKeys(Keys.ARROW_RIGHT).perform();
+        waitForPainted(WRITE_STEP);
+        long newPfn = number("return window.cowscope.store.state.session.snapshot.processes.find(p => p.name === 'parent').vmas[0].ptes[0].pfn");
+        assertThat(newPfn).as("6.18 copies on the parent's write").isNotEqualTo(oldPfn);
+        String card = "#stage .layer-cards > .card:not([data-exiting])[data-key='%s']";
+        // the old page is still held by the pipe: its card stays, where it was
+        assertThat(driver.findElements(By.cssSelector(card.formatted(oldPfn)))).hasSize(1);
+        assertThat(js("return document.querySelector(arguments[0]).style.transform", card.formatted(oldPfn))).isEqualTo(oldCardTransform);
+        // the copy has its own card, somewhere else
+        assertThat(driver.findElements(By.cssSelector(card.formatted(newPfn)))).hasSize(1);
+        String copyTransform = (String) js("return document.querySelector(arguments[0]).style.transform", card.formatted(newPfn));
+        assertThat(copyTransform).isNotEqualTo(oldCardTransform);
+        // the PTE's arrow now ends at the copy
+        String arrowAfter = (String) js("return document.querySelector(`#stage .layer-arrows > [data-key='${arguments[0]}']`).getAttribute('d')", row);
+        assertThat(arrowAfter).isNotEqualTo(arrowBefore);
+        double copyMidY = ((Number) js("""
+                const card = document.querySelector(arguments[0]);
+                return new DOMMatrix(getComputedStyle(card).transform).f + card.querySelector('.card-box').height.baseVal.value / 2;
+                """, card.formatted(newPfn))).doubleValue();
+        double arrowEndY = ((Number) js("const p = document.querySelector(`#stage .layer-arrows > [data-key='${arguments[0]}']`); return p.getPointAtLength(p.getTotalLength()).y;", row)).doubleValue();
+        assertThat(arrowEndY).isCloseTo(copyMidY, org.assertj.core.data.Offset.offset(1.0));
+        assertNoConsoleErrors();
+        screenshot("stage-cow-own-card.png");
+    }
+
+    @Test
+    void theFitKeyUndoesAZoomAndTheViewNeverChangesTheState() {
+        viewport(1366, 768);
+        openAt("?gallery=" + CVE + "&kernel=5.7&step=" + WRITE_STEP, WRITE_STEP);
+        double fitted = Double.parseDouble((String) js("return document.getElementById('stage').dataset.scale"));
+        js("document.activeElement && document.activeElement.blur()");
+        new Actions(driver).sendKeys("]").perform();
+        wait.until(d -> Double.parseDouble((String) js("return document.getElementById('stage').dataset.scale")) > fitted * 1.2);
+        assertThat(labelPx("stage")).isGreaterThan(fitted * 14 * 1.2);
+        new Actions(driver).sendKeys("f").perform();
+        wait.until(d -> Double.parseDouble((String) js("return document.getElementById('stage').dataset.scale")) == fitted);
+        assertThat(number("return window.cowscope.store.state.session.step")).isEqualTo(WRITE_STEP);
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void aBulkStepIsSummedUpAndABigMappingsStripLegendFitsItsBox() throws IOException {
+        viewport(1600, 1000);
+        driver.get(url(""));
+        wait.until(ExpectedConditions.attributeToBe(By.id("conn-status"), "data-status", "connected"));
+        String text = "title \"bulk\"\nprocess p\np: b = mmap 1024\np: write b \"x\"\np: fork c\nc: write b \"y\"\n";
+        js("window.cowscope.send({type:'load', v:1, scenario:{text: arguments[0]}, kernel:'6.18'})", text);
+        waitForPainted(0);
+        new Actions(driver).sendKeys(Keys.END).perform();
+        waitForPainted(number("return window.cowscope.store.state.session.steps"));
+        long cows = number("return window.cowscope.store.state.session.report.eventCounts.cow || 0");
+        assertThat(cows).isEqualTo(1024);
+        String decision = driver.findElement(By.id("decision")).getText();
+        assertThat(decision).contains("1,024 × cow").doesNotContain("more decisions");
+        // 1,024 pages: a strip per mapping; the legend stays inside the mapping's box
+        assertThat(driver.findElements(By.cssSelector("#stage canvas.strip"))).isNotEmpty();
+        assertThat(js("""
+                for (const vma of document.querySelectorAll('#stage .vma')) {
+                  const box = vma.querySelector('.vma-box').getBoundingClientRect();
+                  for (const t of vma.querySelectorAll('.strip-legend')) {
+                    const r = t.getBoundingClientRect();
+                    if (r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5) return 'legend outside its box: ' + t.textContent;
+                  }
+                }
+                return 'ok';
+                """)).isEqualTo("ok");
+        assertNoConsoleErrors();
+        screenshot("stage-bulk-1024-cows.png");
+    }
+}

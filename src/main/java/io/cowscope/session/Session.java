@@ -471,8 +471,10 @@ public final class Session {
         if (s == null) {
             return new DeltaView("delta", id, t.kernel().toString(), k, ks, t.steps(), null, null, null, List.of(),
                     List.of(), Map.of(), null, null, null, List.of(), List.of(), ex, null, null, state, null, null,
-                    null, null);
+                    null, null, null);
         }
+        // inside a step: the state where that kernel step has left it (the copy appears at wp_page_copy)
+        Snapshot atKernelStep = ks >= 0 && ks < s.kernelSteps().size() ? t.stateAtKernelStep(k, ks, window()) : null;
         List<EventView> events = new ArrayList<>(s.events().size());
         s.events().forEach(e -> events.add(EventView.of(e)));
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -480,7 +482,7 @@ public final class Session {
         return new DeltaView("delta", id, t.kernel().toString(), k, ks, t.steps(), info.source(), info.line(),
                 info.caption, s.kernelSteps(), events, counts, s.eventsTruncated() ? Boolean.TRUE : null, s.summary(),
                 s.value() == null ? null : s.value().text(), s.warnings(), HazardView.of(s.hazards()), ex, s.error(),
-                forwardOne ? trim(s.delta()) : null, state, null, null, null, null);
+                forwardOne ? trim(s.delta()) : null, state, atKernelStep, null, null, null, null);
     }
 
     private Delta trim(Delta d) {

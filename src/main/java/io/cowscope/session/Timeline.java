@@ -2,8 +2,10 @@ package io.cowscope.session;
 
 import io.cowscope.engine.EventType;
 import io.cowscope.engine.Hazard;
+import io.cowscope.engine.KernelStepProbe;
 import io.cowscope.engine.KernelVersion;
 import io.cowscope.engine.Machine;
+import io.cowscope.engine.Snapshot;
 import io.cowscope.engine.Step;
 import io.cowscope.engine.op.Op;
 import io.cowscope.engine.op.Spawn;
@@ -363,6 +365,30 @@ public final class Timeline {
                 visit.accept(m, s);
             }
         }
+    }
+
+    /**
+     * The windowed state at kernel step {@code kernelStep} of step {@code k}: the machine before
+     * the step (a private copy, from the nearest checkpoint) runs the step's operation again under
+     * a {@link KernelStepProbe}, which snapshots it where kernel step {@code kernelStep + 1}
+     * begins, or after the operation when that was the last one. Null for step 0 or a negative
+     * kernel step. The engine is deterministic, so the replayed kernel steps are the recorded ones.
+     */
+    public Snapshot stateAtKernelStep(int k, int kernelStep, Snapshot.Window window) {
+        if (k <= 0 || k > steps() || kernelStep < 0) {
+            return null;
+        }
+        Machine[] before = new Machine[1];
+        replay(k - 1, k - 1, (m, s) -> before[0] = m);
+        Machine m = before[0];
+        Snapshot[] at = new Snapshot[1];
+        KernelStepProbe.apply(m, infos.get(k).op, i -> {
+            if (i == kernelStep + 1) {
+                at[0] = m.snapshot(window);
+            }
+        });
+        work++;
+        return at[0] != null ? at[0] : m.snapshot(window);
     }
 
     /** the machine at the cursor; callers only observe it */

@@ -10,6 +10,7 @@ import java.util.Map;
 import io.cowscope.engine.Event;
 import io.cowscope.engine.Hazard;
 import io.cowscope.engine.KernelVersion;
+import io.cowscope.engine.Machine;
 import io.cowscope.engine.Step;
 import io.cowscope.scenario.Diagnostic;
 import io.cowscope.scenario.Execution;
@@ -94,7 +95,8 @@ final class RunCommand {
             boolean keepSteps = !o.format.equals("tap") && !(o.format.equals("text") && (o.quiet || (kernels.size() > 1 && !o.steps)));
             for (KernelVersion v : kernels) {
                 long t0 = System.nanoTime();
-                RunResult r = new Execution(s, v, keepSteps).runToEnd();
+                // only what is printed: the steps' events when steps are shown, else counts; never a delta
+                RunResult r = new Execution(s, v, keepSteps).detail(keepSteps ? Machine.Detail.NO_DELTA : Machine.Detail.COUNTS).runToEnd();
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 report.run(f, s, r, kernels.size(), ms);
                 if (r.error() != null) status = ScenarioCommands.ERROR;

@@ -27,17 +27,17 @@ public final class Invariants {
 
     public static List<Violation> check(Machine M) {
         List<Violation> out = new ArrayList<>();
-        int n = M.npfn;
+        int n = M.pages.npfn;
         int[] expRc = new int[n], expMc = new int[n], expEntire = new int[n], expPin = new int[n];
         boolean[] pinned = new boolean[n];
-        int[] expSwap = new int[M.nslot + 1];
+        int[] expSwap = new int[M.swapInfo.nslot + 1];
         for (Proc p : M.procs) {
-            for (Mapping m : p.maps.values()) {
+            for (Vma m : p.maps.values()) {
                 for (int i = 0; i < m.n; i++) {
                     long v = m.pte(i);
                     if ((v & P_SWAP) != 0) {
                         int s = (int) (v & PFN_MASK);
-                        if (s <= 0 || s >= M.nslot) out.add(new Violation(SWAP_COUNTS, -1, p.name + "." + m.name + "[" + i + "] has bad slot " + s));
+                        if (s <= 0 || s >= M.swapInfo.nslot) out.add(new Violation(SWAP_COUNTS, -1, p.name + "." + m.name + "[" + i + "] has bad slot " + s));
                         else expSwap[s]++;
                         continue;
                     }
@@ -88,18 +88,18 @@ public final class Invariants {
             for (int k = 0; k < b.size(); k++) {
                 int pfn = b.get(k);
                 if (M.has(pfn, PG_FREE)) out.add(new Violation(NO_FREED_REFERENCED, pfn, "cpu" + c + " LRU batch holds freed pfn " + pfn));
-                if (batchCpu(M.fl(pfn)) != c) out.add(new Violation(LRU_BATCH, pfn, "pfn " + pfn + " in cpu" + c + "'s batch but flagged " + batchCpu(M.fl(pfn))));
+                if (LruBatches.batchCpu(M.fl(pfn)) != c) out.add(new Violation(LRU_BATCH, pfn, "pfn " + pfn + " in cpu" + c + "'s batch but flagged " + LruBatches.batchCpu(M.fl(pfn))));
                 expRc[pfn]++;
             }
         }
-        for (var e : M.swapSlotOf.entrySet()) {
+        for (var e : M.swapInfo.swapSlotOf.entrySet()) {
             int pfn = e.getKey(), slot = e.getValue();
             if (M.has(pfn, PG_FREE)) out.add(new Violation(NO_FREED_REFERENCED, pfn, "swap cache holds freed pfn " + pfn));
             if (!M.has(pfn, PG_SWAPCACHE)) out.add(new Violation(SWAP_COUNTS, pfn, "pfn " + pfn + " in the swap cache map without PG_swapcache"));
-            if (M.slotCache[slot] != pfn) out.add(new Violation(SWAP_COUNTS, pfn, "slot " + slot + " caches " + M.slotCache[slot] + ", not " + pfn));
+            if (M.swapInfo.slotCache[slot] != pfn) out.add(new Violation(SWAP_COUNTS, pfn, "slot " + slot + " caches " + M.swapInfo.slotCache[slot] + ", not " + pfn));
             expRc[M.head(pfn)]++;
         }
-        for (Machine.FileObj f : M.fileById)
+        for (FileObj f : M.fileById)
             for (int i = 0; i < f.pages; i++) if (f.cache[i] != 0) {
                 if (M.has(f.cache[i], PG_FREE)) out.add(new Violation(NO_FREED_REFERENCED, f.cache[i], "page cache of " + f.name + " holds freed pfn"));
                 expRc[f.cache[i]]++;
@@ -120,7 +120,7 @@ public final class Invariants {
             if (M.mc(pfn) != expMc[pfn])
                 out.add(new Violation(MAPCOUNT_PTES, pfn, "pfn " + pfn + " mapcount " + M.mc(pfn) + " but " + expMc[pfn] + " PTE(s) map it"));
             if (thp && h == pfn) {
-                Folio fo = M.folios.get(h);
+                Folio fo = M.pages.folios.get(h);
                 if (fo == null) out.add(new Violation(MAPCOUNT_PTES, pfn, "THP head " + pfn + " has no folio"));
                 else {
                     if (fo.entire != expEntire[h]) out.add(new Violation(MAPCOUNT_PTES, pfn, "folio " + h + " entire mapcount " + fo.entire + " but " + expEntire[h] + " PMD(s)"));
@@ -130,14 +130,14 @@ public final class Invariants {
             if (pae && pinned[pfn] && (fl & PG_ANON) != 0 && (fl & PG_EXCL) == 0)
                 out.add(new Violation(PINNED_ANON_EXCLUSIVE, pfn, "pinned anon pfn " + pfn + " is not PageAnonExclusive"));
             if ((fl & PG_INBATCH) != 0 && (fl & PG_LRU) != 0) out.add(new Violation(LRU_BATCH, pfn, "pfn " + pfn + " is both in a batch and on the LRU"));
-            if ((fl & PG_INBATCH) != 0 && !M.lru[batchCpu(fl)].contains(pfn)) out.add(new Violation(LRU_BATCH, pfn, "pfn " + pfn + " flagged in a batch but not in it"));
+            if ((fl & PG_INBATCH) != 0 && !M.lru[LruBatches.batchCpu(fl)].contains(pfn)) out.add(new Violation(LRU_BATCH, pfn, "pfn " + pfn + " flagged in a batch but not in it"));
             if (!thp && (fl & PG_ANON) != 0 && pinned[pfn] && M.rc(pfn) < GUP_PIN_COUNTING_BIAS)
                 out.add(new Violation(PIN_COUNTS, pfn, "pinned small pfn " + pfn + " has refcount " + M.rc(pfn) + " < 1024"));
         }
         // alignment gaps before THPs are flagged free and never counted
-        if (live != M.livePages) out.add(new Violation(LIVE_PAGES, -1, "livePages " + M.livePages + " but " + live + " pages are not free"));
-        for (int s = 1; s < M.nslot; s++)
-            if (M.swapCount[s] != expSwap[s]) out.add(new Violation(SWAP_COUNTS, -1, "slot " + s + " swap count " + M.swapCount[s] + " but " + expSwap[s] + " swap PTE(s)"));
+        if (live != M.pages.livePages) out.add(new Violation(LIVE_PAGES, -1, "livePages " + M.pages.livePages + " but " + live + " pages are not free"));
+        for (int s = 1; s < M.swapInfo.nslot; s++)
+            if (M.swapInfo.swapCount[s] != expSwap[s]) out.add(new Violation(SWAP_COUNTS, -1, "slot " + s + " swap count " + M.swapInfo.swapCount[s] + " but " + expSwap[s] + " swap PTE(s)"));
         return out;
     }
 }

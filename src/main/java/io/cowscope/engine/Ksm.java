@@ -9,18 +9,18 @@ final class Ksm {
     private Ksm() {
     }
 
-    private record Cand(Mapping m, int i) {
+    private record Cand(Vma m, int i) {
     }
 
     static void scan(Machine M) {
         StepLog log = M.log;
         int d = log.enter("ksm_do_scan", null);
         int dd = log.enter("lru_add_drain_all", null);
-        M.lruAddDrainAll();
+        LruBatches.lruAddDrainAll(M);
         log.depth = dd;
         HashMap<Integer, Cand> unstable = new HashMap<>();
         int k = 0;
-        for (Mapping m : M.ksmRegions) {
+        for (Vma m : M.ksmRegions) {
             if (m.proc.state != ProcState.ALIVE) continue;
             for (int i = 0; i < m.n; i++) {
                 long v = m.pte(i);
@@ -72,17 +72,17 @@ final class Ksm {
 
     /** write_protect_page's precondition: refcount == mapcount + swapcache (no GUP, pipe or LRU-batch reference); 5.19+ no PAE page that may be pinned */
     private static boolean mergeable(Machine M, int pfn) {
-        int expected = M.pageMapcount(pfn) + (M.has(pfn, PG_SWAPCACHE) ? 1 : 0);
+        int expected = Rmap.pageMapcount(M, pfn) + (M.has(pfn, PG_SWAPCACHE) ? 1 : 0);
         if (M.refcount(pfn) != expected) {
             M.log.event(EventType.NOTE, "ksm_busy", null, null, -1, pfn, "write_protect_page", null,
-                    M.log.detail ? "page_count " + M.refcount(pfn) + " = " + M.breakdown(pfn) + " ≠ mapcount + swapcache " + expected + ": not merged" : null, null);
+                    M.log.detail ? "page_count " + M.refcount(pfn) + " = " + Sources.breakdown(M, pfn) + " ≠ mapcount + swapcache " + expected + ": not merged" : null, null);
             return false;
         }
-        if (M.rules.inForce(Rule.ANON_EXCLUSIVE) && M.has(pfn, PG_EXCL) && M.maybeDmaPinned(pfn)) return false;
+        if (M.rules.inForce(Rule.ANON_EXCLUSIVE) && M.has(pfn, PG_EXCL) && Rmap.maybeDmaPinned(M, pfn)) return false;
         return true;
     }
 
-    static boolean writeProtectPage(Machine M, Mapping m, int i, int pfn) {
+    static boolean writeProtectPage(Machine M, Vma m, int i, int pfn) {
         if (!mergeable(M, pfn)) return false;
         long v = m.pte(i);
         M.setPte(m, i, v & ~P_WRITE);
@@ -93,20 +93,20 @@ final class Ksm {
     }
 
     /** replace_page: the PTE now maps the KSM page; the old page loses this mapping */
-    static void replacePage(Machine M, Mapping m, int i, int old, int kpage) {
+    static void replacePage(Machine M, Vma m, int i, int old, int kpage) {
         long v = m.pte(i);
         M.mcAdd(kpage, 1);
-        M.folioGet(kpage, 1);
+        PageAlloc.folioGet(M, kpage, 1);
         M.setPte(m, i, (v & ~(PFN_MASK | P_WRITE)) | kpage);
         M.statKsm++;
         M.log.event(EventType.KSM_MERGE, null, m.proc.name, m.name, i, kpage, "replace_page", null,
                 m.proc.name + "." + m.name + "[" + i + "] now maps KSM page pfn " + kpage + " (\"" + M.text(kpage) + "\", mapcount " + M.mc(kpage) + "); pfn " + old + " dropped", null);
         M.mcAdd(old, -1);
-        M.folioPut(old, 1);
+        PageAlloc.folioPut(M, old, 1);
     }
 
     /** MADV_UNMERGEABLE: break_ksm copies every KSM page of the range */
-    static void unmerge(Machine M, Proc p, Mapping m, int a, int b) {
+    static void unmerge(Machine M, Proc p, Vma m, int a, int b) {
         M.ksmRegions.remove(m);
         for (int i = a; i <= b; i++) {
             long v = m.pte(i);
@@ -114,7 +114,7 @@ final class Ksm {
             int pfn = (int) (v & PFN_MASK);
             if (!M.has(pfn, PG_KSM)) continue;
             M.log.leaf("break_ksm", m.name + "[" + i + "]");
-            M.doWpPage(new VmFault(p, m, i, (v & V_WRITE) != 0 ? FAULT_FLAG_WRITE : FAULT_FLAG_UNSHARE));
+            Memory.doWpPage(M, new VmFault(p, m, i, (v & V_WRITE) != 0 ? FAULT_FLAG_WRITE : FAULT_FLAG_UNSHARE));
         }
         for (int i = a; i <= b; i++) if ((m.pte(i) & V_MERGEABLE) != 0) {
             M.ksmRegions.add(m);

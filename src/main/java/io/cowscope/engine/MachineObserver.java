@@ -19,28 +19,28 @@ final class MachineObserver implements Observer {
         return p;
     }
 
-    private Mapping mapping(String proc, String var) {
-        Mapping m = proc(proc).maps.get(var);
+    private Vma mapping(String proc, String var) {
+        Vma m = proc(proc).maps.get(var);
         if (m == null) throw new IllegalArgumentException("process " + proc + " has no mapping '" + var + "'");
         return m;
     }
 
     private long pteOf(String proc, String var, int i) {
-        Mapping m = mapping(proc, var);
+        Vma m = mapping(proc, var);
         if (i < 0 || i >= m.n) throw new IllegalArgumentException("index " + i + " outside " + var + " (0.." + (m.n - 1) + ")");
         return m.pte(i);
     }
 
     @Override
     public String content(String proc, String var, int i) {
-        Mapping m = mapping(proc, var);
+        Vma m = mapping(proc, var);
         long v = pteOf(proc, var, i);
         if ((v & V_MAPPED) == 0 || (v & V_READ) == 0) return null;
         if ((v & P_PRESENT) != 0) return (v & P_ZERO) != 0 ? "" : M.text((int) (v & PFN_MASK));
         if ((v & P_SWAP) != 0) {
             int slot = (int) (v & PFN_MASK);
-            int c = M.slotCache[slot];
-            return c != 0 ? M.text(c) : M.ct.text(M.slotContent[slot]);
+            int c = M.swapInfo.slotCache[slot];
+            return c != 0 ? M.text(c) : M.ct.text(M.swapInfo.slotContent[slot]);
         }
         if (m.file == null) return "";
         int c = m.file.cache[i];
@@ -52,7 +52,7 @@ final class MachineObserver implements Observer {
         if ((v & P_PRESENT) != 0) return (v & P_ZERO) != 0 ? ZERO_PFN : (v & PFN_MASK);
         if ((v & P_SWAP) != 0) {
             int slot = (int) (v & PFN_MASK);
-            int c = M.slotCache[slot];
+            int c = M.swapInfo.slotCache[slot];
             return c != 0 ? c : -1_000_000_000L - slot;
         }
         return Long.MIN_VALUE;
@@ -94,7 +94,7 @@ final class MachineObserver implements Observer {
 
     @Override
     public PageView pageByPfn(long pfn) {
-        if (pfn < 0 || pfn >= M.npfn) throw new IllegalArgumentException("no pfn " + pfn);
+        if (pfn < 0 || pfn >= M.pages.npfn) throw new IllegalArgumentException("no pfn " + pfn);
         return Sources.pageView(M, (int) pfn, true);
     }
 
@@ -116,12 +116,12 @@ final class MachineObserver implements Observer {
             if ((v & P_PMD) != 0) {
                 // PMD-mapped THP: every subpage reports the head's mapcount, except 6.11-6.14 (own mapcount)
                 int h = M.head(pfn);
-                mcv = M.rules.inForce(Rule.PAGEMAP_THP_SUBPAGE_MAPCOUNT) ? M.pageMapcount(pfn) : M.pageMapcount(h);
-            } else mcv = M.pageMapcount(pfn);
+                mcv = M.rules.inForce(Rule.PAGEMAP_THP_SUBPAGE_MAPCOUNT) ? Rmap.pageMapcount(M, pfn) : Rmap.pageMapcount(M, h);
+            } else mcv = Rmap.pageMapcount(M, pfn);
             if (mcv == 1) w |= Pagemap.EXCLUSIVE;
         } else if ((v & P_SWAP) != 0) {
             w |= Pagemap.SWAPPED | (((v & PFN_MASK) << 5) & Pagemap.PFN_MASK);
-            Mapping m = mapping(proc, var);
+            Vma m = mapping(proc, var);
             if (m.file != null) w |= Pagemap.FILE;
         }
         return new Pagemap(w);
@@ -149,7 +149,7 @@ final class MachineObserver implements Observer {
 
     @Override
     public boolean handleCoherent(String name) {
-        return M.coherent(handle(name));
+        return Hazards.coherent(M, handle(name));
     }
 
     @Override
@@ -199,7 +199,7 @@ final class MachineObserver implements Observer {
 
     @Override
     public Stats stats() {
-        return new Stats(M.statCow, M.statReuse, M.statFaults, M.livePages, M.statUnshare, M.statForkCopy, M.statSwapIn,
+        return new Stats(M.statCow, M.statReuse, M.statFaults, M.pages.livePages, M.statUnshare, M.statForkCopy, M.statSwapIn,
                 M.statSwapOut, M.statKsm, M.statFrees);
     }
 
@@ -220,7 +220,7 @@ final class MachineObserver implements Observer {
 
     @Override
     public String pteStrip(String proc, String var, int first, int last) {
-        Mapping m = mapping(proc, var);
+        Vma m = mapping(proc, var);
         if (first < 0 || last >= m.n || first > last) throw new IllegalArgumentException("range " + first + ".." + last + " outside " + var);
         char[] out = new char[last - first + 1];
         for (int i = first; i <= last; i++) {

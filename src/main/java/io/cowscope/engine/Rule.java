@@ -60,6 +60,14 @@ public enum Rule {
     LARGE_FOLIO_REUSE("6.15", null, "1da190f4d0a6", "",
             "a PTE-mapped large folio is reused when only this mm maps it and refcount == large mapcount"),
 
+    // ---- shared mappings (kernel-model §10) ----
+    SHMEM_NO_WRITENOTIFY(null, null, "d08b3851da41 (vma_wants_writenotify, 2.6.19; soft-dirty 64e455079e1b, 3.18)", "",
+            "shmem / shared anonymous memory wants no write-notify (no page_mkwrite, no dirty accounting): vm_page_prot is writable, so a read fault (and mprotect(RW)) maps the PTE writable and the first write takes no fault; shared mappings of ordinary files map read faults read-only and fault on the first write (wp_page_shared); soft-dirty tracking after clear_refs wants write-notify for shmem too"),
+
+    // ---- VMA changes (kernel-model §10) ----
+    VMA_FLAGS_UNCHANGED(null, null, "1da177e4c3f4 (already in the first git tree: mprotect_fixup, madvise_behavior; later madvise_update_vma)", "",
+            "mprotect / madvise returns early for a VMA whose flags would not change (newflags == oldflags): no VMA split, no PMD split, no PTE touched"),
+
     // ---- operations a version lacks ----
     MADV_PAGEOUT("5.4", null, "1a4e58cce84e", "",
             "MADV_PAGEOUT exists; before, the engine emulates it by direct reclaim, with a warning"),

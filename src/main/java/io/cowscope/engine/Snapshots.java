@@ -18,7 +18,7 @@ final class Snapshots {
         boolean truncated = false;
         for (Proc p : M.procs) {
             List<Snapshot.VmaView> vmas = new ArrayList<>();
-            for (Mapping m : p.maps.values()) {
+            for (Vma m : p.maps.values()) {
                 int first = 0, last = Math.min(m.n - 1, w.maxPtes() - 1);
                 if (w.proc() != null) {
                     if (!w.proc().equals(p.name) || !w.var().equals(m.name)) last = -1;
@@ -50,7 +50,7 @@ final class Snapshots {
                     long v = m.pte(i);
                     ptes.add(M.pteView(m, i, v));
                     if ((v & P_PRESENT) != 0 && (v & P_ZERO) == 0) add(pfns, (int) (v & PFN_MASK), i);
-                    else if ((v & P_SWAP) != 0 && M.slotCache[(int) (v & PFN_MASK)] != 0) add(pfns, M.slotCache[(int) (v & PFN_MASK)], i);
+                    else if ((v & P_SWAP) != 0 && M.swapInfo.slotCache[(int) (v & PFN_MASK)] != 0) add(pfns, M.swapInfo.slotCache[(int) (v & PFN_MASK)], i);
                 }
                 vmas.add(new Snapshot.VmaView(m.name, m.start << 12, m.n, m.shared, m.file == null ? null : m.file.name, ranges,
                         first, ptes, new Snapshot.Counts(present, writable, swapped, zero, none, pmd)));
@@ -84,7 +84,7 @@ final class Snapshots {
             if ((h.gupFlags & FOLL_LONGTERM) != 0) flags.add("FOLL_LONGTERM");
             if ((h.gupFlags & FOLL_FORCE) != 0) flags.add("FOLL_FORCE");
             handles.add(new Snapshot.HandleView(h.name, h.kind.name().toLowerCase(), h.owner.name, h.device, flags, h.m.name, h.first, ps,
-                    h.live && M.coherent(h), h.live));
+                    h.live && Hazards.coherent(M, h), h.live));
         }
         List<Snapshot.LruBatchView> lru = new ArrayList<>();
         for (int c = 0; c < M.lru.length; c++) {
@@ -96,10 +96,10 @@ final class Snapshots {
             lru.add(new Snapshot.LruBatchView(c, M.lruCap, ps));
         }
         List<Snapshot.SwapSlotView> slots = new ArrayList<>();
-        for (int s = 1; s < M.nslot && slots.size() < MAX_PAGES; s++) {
-            if (!M.slotUsed[s]) continue;
-            slots.add(new Snapshot.SwapSlotView(s, M.swapCount[s], M.ct.text(M.slotContent[s]), M.slotCache[s] == 0 ? -1 : M.slotCache[s]));
-            if (M.slotCache[s] != 0) add(pfns, M.slotCache[s], -1);
+        for (int s = 1; s < M.swapInfo.nslot && slots.size() < MAX_PAGES; s++) {
+            if (!M.swapInfo.slotUsed[s]) continue;
+            slots.add(new Snapshot.SwapSlotView(s, M.swapInfo.swapCount[s], M.ct.text(M.swapInfo.slotContent[s]), M.swapInfo.slotCache[s] == 0 ? -1 : M.swapInfo.slotCache[s]));
+            if (M.swapInfo.slotCache[s] != 0) add(pfns, M.swapInfo.slotCache[s], -1);
         }
         List<Snapshot.FileView> files = new ArrayList<>();
         for (FileObj f : M.files.values()) {

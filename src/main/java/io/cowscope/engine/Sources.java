@@ -32,7 +32,7 @@ final class Sources {
     /** hint: an index at which a mapping may map pfn, -1 when unknown */
     static List<RefSource> of(Machine M, int pfn, int hint) {
         if (!live(M, pfn)) return new ArrayList<>();
-        List<RefSource> l = hinted(M, pfn, hint);
+        List<RefSource> l = indexed(M, pfn, hint);
         if (l != null) return l;
         IntIntMap one = new IntIntMap(1);
         one.put(M.head(pfn), 0);
@@ -48,7 +48,7 @@ final class Sources {
     }
 
     static boolean live(Machine M, int pfn) {
-        return pfn > 0 && pfn < M.npfn && !M.has(pfn, PG_FREE);
+        return pfn > 0 && pfn < M.pages.npfn && !M.has(pfn, PG_FREE);
     }
 
     /** the sources of many pages, keyed by folio head. hints: pfn → index (may be empty, never null) */
@@ -60,7 +60,7 @@ final class Sources {
             if (!live(M, pfn)) continue;
             int h = M.head(pfn);
             if (b.slot.containsKey(h) || missing.containsKey(h)) continue;
-            List<RefSource> l = hinted(M, pfn, hints.get(pfn, -1));
+            List<RefSource> l = indexed(M, pfn, hints.get(pfn, -1));
             if (l != null) b.put(h, l);
             else missing.put(h, missing.size());
         }
@@ -87,7 +87,7 @@ final class Sources {
         IntIntMap hints = new IntIntMap(Math.max(8, M.dPte.size() * 2));
         for (var e : M.dPte.entrySet()) {
             long key = e.getKey();
-            Mapping m = M.dPteMap.get(key);
+            Vma m = M.dPteMap.get(key);
             int i = (int) (key & 0xFFFFFFFFL);
             hint(hints, e.getValue(), i);
             if (m != null) hint(hints, m.pte(i), i);
@@ -119,12 +119,22 @@ final class Sources {
         }
     }
 
+    /** from the caller's hint, else (or when it misses) from the index that last mapped the page; null: walk */
+    private static List<RefSource> indexed(Machine M, int pfn, int hint) {
+        List<RefSource> l = hinted(M, pfn, hint);
+        if (l == null && hint >= 0) {
+            int ix = M.pages.index(pfn);
+            if (ix >= 0 && ix != hint) l = hinted(M, pfn, ix);
+        }
+        return l;
+    }
+
     /** PTE mappings of the folio: its pages' PTE mapcounts plus its PMD mappings */
     private static int folioMaps(Machine M, int h) {
         if (!M.isThp(h)) return M.mc(h);
         int n = 0;
         for (int k = 0; k < HPAGE; k++) n += M.mc(h + k);
-        Folio f = M.folios.get(h);
+        Folio f = M.pages.folios.get(h);
         return n + (f == null ? 0 : f.entire);
     }
 
@@ -134,6 +144,7 @@ final class Sources {
      * handles when the refcount says some are missing.
      */
     private static List<RefSource> hinted(Machine M, int pfn, int hint) {
+        if (hint < 0) hint = M.pages.index(pfn);
         int h = M.head(pfn);
         boolean thp = M.isThp(h);
         int maps = folioMaps(M, h);
@@ -144,7 +155,7 @@ final class Sources {
         if (maps > 0) {
             int found = 0;
             for (Proc p : M.procs) {
-                for (Mapping m : p.maps.values()) {
+                for (Vma m : p.maps.values()) {
                     int a = (int) Math.max(0, base), b = (int) Math.min(m.n, base + span);
                     for (int i = a; i < b; i++) {
                         long v = m.pte(i);
@@ -215,15 +226,15 @@ final class Sources {
     private static int flags(Machine M, int h, List<RefSource> l) {
         int refs = 0;
         if (M.has(h, PG_SWAPCACHE)) {
-            l.add(new RefSource("swapcache", 1, null, null, M.swapSlotOf.getOrDefault(h, -1), null, -1));
+            l.add(new RefSource("swapcache", 1, null, null, M.swapInfo.swapSlotOf.getOrDefault(h, -1), null, -1));
             refs++;
         }
         if (M.has(h, PG_INBATCH)) {
-            l.add(new RefSource("lru_batch", 1, null, null, -1, null, batchCpu(M.fl(h))));
+            l.add(new RefSource("lru_batch", 1, null, null, -1, null, LruBatches.batchCpu(M.fl(h))));
             refs++;
         }
         if (M.has(h, PG_FILE)) {
-            l.add(new RefSource("page_cache", 1, null, null, -1, M.fileName(h), -1));
+            l.add(new RefSource("page_cache", 1, null, null, -1, Filemap.fileName(M, h), -1));
             refs++;
         }
         return refs;
@@ -241,9 +252,9 @@ final class Sources {
             hi = Math.max(hi, M.isThp(h) ? h + HPAGE - 1 : h);
         }
         for (Proc p : M.procs) {
-            for (Mapping m : p.maps.values()) {
-                for (int c = 0; c < m.ptc.length; c++) {
-                    long[] chunk = m.ptc[c];
+            for (Vma m : p.maps.values()) {
+                for (int c = 0; c < m.pt.chunkCount(); c++) {
+                    long[] chunk = m.pt.chunk(c);
                     for (int j = 0; j < chunk.length; j++) {
                         long v = chunk[j];
                         if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
@@ -302,7 +313,7 @@ final class Sources {
         boolean zero = pfn == ZERO_PFN;
         boolean thp = (f & PG_THP) != 0;
         int h = M.head(pfn);
-        Folio fo = thp ? M.folios.get(h) : null;
+        Folio fo = thp ? M.pages.folios.get(h) : null;
         int pincount;
         if (thp) pincount = fo == null ? 0 : fo.pincount;
         else if (given != null) {
@@ -337,8 +348,47 @@ final class Sources {
         return new PageView(pfn, M.ct.text(ver), (f & PG_ANON) != 0, (f & PG_EXCL) != 0, (f & PG_KSM) != 0,
                 (M.fl(h) & PG_SWAPCACHE) != 0, (M.fl(h) & PG_LRU) != 0, (f & PG_LOCKED) != 0, (f & PG_DIRTY) != 0,
                 thp, (f & PG_HEAD) != 0, zero, (f & PG_FILE) != 0, (f & PG_FREE) != 0, zero ? 1 : M.rc(h),
-                zero ? 0 : M.pageMapcount(pfn), pincount, fo == null ? 0 : fo.entire, h,
-                M.swapSlotOf.getOrDefault(h, -1), batchCpu(M.fl(h)), fileName, fileIndex,
+                zero ? 0 : Rmap.pageMapcount(M, pfn), pincount, fo == null ? 0 : fo.entire, h,
+                M.swapInfo.swapSlotOf.getOrDefault(h, -1), LruBatches.batchCpu(M.fl(h)), fileName, fileIndex,
                 given != null ? List.copyOf(given) : List.of(), writer, M.ct.vStep[ver]);
+    }
+
+    /** "1 mapping + 1 pipe + 1 lru batch (cpu0)": a short breakdown without walking page tables */
+    static String breakdown(Machine M, int pfn) {
+        int h = M.head(pfn);
+        boolean thp = M.isThp(h);
+        StringBuilder sb = new StringBuilder();
+        int maps;
+        if (thp) {
+            Folio f = M.pages.folios.get(h);
+            int ptes = 0;
+            for (int k = 0; k < HPAGE; k++) ptes += M.mc(h + k);
+            maps = ptes + (f == null ? 0 : f.entire);
+        } else maps = M.mc(h);
+        add(sb, maps, "mapping");
+        int pins = 0, gets = 0, pipeRefs = 0;
+        for (Handle hd : M.handles.values()) {
+            if (!hd.live) continue;
+            for (int p : hd.pfns)
+                if (p != ZERO_PFN && M.head(p) == h) {
+                    if ((hd.gupFlags & FOLL_PIN) != 0) pins++;
+                    else gets++;
+                }
+        }
+        for (Pipe p : M.pipes.values())
+            for (int i = 0; i < p.pfns.size(); i++) if (p.pfns.get(i) != ZERO_PFN && M.head(p.pfns.get(i)) == h) pipeRefs++;
+        if (pins > 0) sb.append(sb.length() > 0 ? " + " : "").append(pins).append(thp ? " pin" : " pin × 1024");
+        add(sb, gets, "get");
+        add(sb, pipeRefs, "pipe");
+        if (M.has(h, PG_SWAPCACHE)) add(sb, 1, "swap cache");
+        if (M.has(h, PG_INBATCH)) add(sb, 1, "LRU batch cpu" + LruBatches.batchCpu(M.fl(h)));
+        if (M.has(h, PG_FILE)) add(sb, 1, "page cache");
+        return sb.length() == 0 ? "nothing" : sb.toString();
+    }
+
+    static void add(StringBuilder sb, int n, String what) {
+        if (n == 0) return;
+        if (sb.length() > 0) sb.append(" + ");
+        sb.append(n).append(' ').append(what).append(n > 1 && what.equals("mapping") ? "s" : "");
     }
 }

@@ -49,14 +49,14 @@ class SourcesTest {
     /** every live page, hinted by each index that maps it, by a wrong index and by none */
     private static int compareAll(Machine m, Random r) {
         int n = 0;
-        for (int pfn = 1; pfn < m.npfn; pfn++) {
+        for (int pfn = 1; pfn < m.pages.npfn; pfn++) {
             if (m.has(pfn, PG_FREE)) continue;
             List<RefSource> ref = Sources.walked(m, pfn);
             final int f = pfn;
             assertEquals(ref, Sources.of(m, pfn, -1), () -> "no hint, pfn " + f);
             assertEquals(ref, Sources.of(m, pfn, r.nextInt(64)), () -> "random hint, pfn " + f);
             for (Proc p : m.procs)
-                for (Mapping mp : p.maps.values())
+                for (Vma mp : p.maps.values())
                     for (int i = 0; i < mp.n; i++) {
                         long v = mp.pte(i);
                         if ((v & P_PRESENT) != 0 && (v & PFN_MASK) == pfn) {

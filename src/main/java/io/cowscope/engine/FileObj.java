@@ -1,0 +1,20 @@
+package io.cowscope.engine;
+
+import static io.cowscope.engine.Machine.*;
+
+/** A file or shmem object (the kernel's inode + address_space): content on disk and its page cache, by page index. */
+final class FileObj {
+    final String name;
+    final int pages;
+    final boolean shmem;
+    int[] disk; // content version on disk
+    int[] cache; // page-cache pfn, 0 = not cached
+
+    FileObj(String name, int pages, boolean shmem) {
+        this.name = name;
+        this.pages = pages;
+        this.shmem = shmem;
+        disk = new int[pages];
+        cache = new int[pages];
+    }
+}

@@ -1,0 +1,177 @@
+package io.cowscope.engine;
+
+import static io.cowscope.engine.Machine.*;
+
+/**
+ * mm/huge_memory.c: THP eligibility, {@code do_huge_pmd_anonymous_page}, {@code do_huge_pmd_wp_page},
+ * {@code __split_huge_pmd} (a PMD becomes 512 PTEs) and {@code split_huge_page} (the folio becomes small
+ * pages).
+ */
+final class HugeMemory {
+    private HugeMemory() {
+    }
+
+    static boolean thpEligible(Machine M, Vma m, int i) {
+        long v = m.pte(i);
+        if (m.file != null || (v & V_NOHUGEPAGE) != 0) return false;
+        if (M.config.thp() == ThpMode.NEVER) return false;
+        if (M.config.thp() == ThpMode.MADVISE && (v & V_HUGEPAGE) == 0) return false;
+        int b = i & ~(HPAGE - 1);
+        if (b + HPAGE > m.n) return false;
+        long vm = v & VM_MASK;
+        for (int k = b; k < b + HPAGE; k++) {
+            long w = m.pte(k);
+            if ((w & VM_MASK) != vm || (w & (P_PRESENT | P_SWAP)) != 0) return false;
+        }
+        return true;
+    }
+
+    static int doHugePmdAnonymousPage(Machine M, VmFault f) {
+        Vma m = f.m;
+        int d = M.log.enter("do_huge_pmd_anonymous_page", "allocate a 2 MiB THP");
+        boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
+        int h = PageAlloc.allocFolio(M, PG_ANON | PG_LRU | (pae ? PG_EXCL : 0));
+        M.rcSet(h, 1);
+        M.pages.folios.get(h).entire = 1;
+        int b = f.idx & ~(HPAGE - 1);
+        for (int k = 0; k < HPAGE; k++) {
+            long v = m.pte(b + k);
+            M.setPte(m, b + k, (v & VM_MASK) | (h + k) | P_PRESENT | P_PMD | P_YOUNG | P_DIRTY
+                    | ((v & V_WRITE) != 0 ? P_WRITE : 0) | (M.config.softDirty() ? P_SOFTDIRTY : 0));
+        }
+        M.log.event(EventType.ALLOC, "thp", f.proc.name, m.name, b, h, "do_huge_pmd_anonymous_page", null,
+                "new 512-page THP (head pfn " + h + ") mapped by one PMD at " + m.name + "[" + b + ".." + (b + HPAGE - 1) + "]", null);
+        M.log.depth = d;
+        return VM_FAULT_DONE; // __do_huge_pmd_anonymous_page returns 0
+    }
+
+    static int doHugePmdWpPage(Machine M, VmFault f) {
+        Vma m = f.m;
+        int b = f.idx & ~(HPAGE - 1);
+        int h = (int) (m.pte(b) & PFN_MASK);
+        int d = M.log.enter("do_huge_pmd_wp_page", M.log.detail ? "THP head pfn " + h : null);
+        try {
+            int rcv = M.rc(h);
+            boolean reuse;
+            if (!M.rules.inForce(Rule.SWAPIN_AND_THP_PAGE_COUNT)) {
+                int wide = Rmap.thpWideMapcount(M, h);
+                reuse = wide <= 1;
+                if (M.log.detail) Memory.why(M, Rule.MAPCOUNT_REUSE, "THP-wide mapcount " + wide + (reuse ? " ≤ 1 → reuse the PMD" : " > 1") + " (folio page_count "
+                        + rcv + " = " + (M.log.detail ? Sources.breakdown(M, h) : "") + " is not consulted; THP PMD faults keep this test until "
+                        + Rule.SWAPIN_AND_THP_PAGE_COUNT.cite() + ")", "thp_mapcount", wide, "page_count", rcv);
+            } else if (M.rules.inForce(Rule.ANON_EXCLUSIVE) && M.has(h, PG_EXCL)) {
+                reuse = true;
+                if (M.log.detail) Memory.why(M, Rule.ANON_EXCLUSIVE, "THP head PageAnonExclusive → reuse the PMD", "anon_exclusive", true);
+            } else {
+                reuse = rcv == 1;
+                if (M.log.detail) Memory.why(M, Rule.SWAPIN_AND_THP_PAGE_COUNT, "folio page_count " + rcv + " = " + (M.log.detail ? Sources.breakdown(M, h) : "") + (reuse ? " = 1 → reuse the PMD" : " ≠ 1"), "page_count", rcv);
+            }
+            if (reuse) {
+                if (f.unshare()) {
+                    M.setFlag(h, PG_EXCL, true);
+                    M.statUnshare++;
+                    M.log.event(EventType.UNSHARE, "mark", f.proc.name, m.name, f.idx, h, "do_huge_pmd_wp_page", M.whyRule, M.whyText, M.whyValues);
+                    return VM_FAULT_DONE;
+                }
+                if (M.rules.inForce(Rule.ANON_EXCLUSIVE)) M.setFlag(h, PG_EXCL, true);
+                for (int k = 0; k < HPAGE; k++) {
+                    long v = m.pte(b + k);
+                    M.setPte(m, b + k, v | P_YOUNG | P_DIRTY | (M.config.softDirty() ? P_SOFTDIRTY : 0) | ((v & V_WRITE) != 0 ? P_WRITE : 0));
+                }
+                M.statReuse++;
+                M.log.event(EventType.REUSE, "thp", f.proc.name, m.name, f.idx, h, "do_huge_pmd_wp_page", M.whyRule, M.whyText, M.whyValues);
+                return VM_FAULT_WRITE;
+            }
+            if (M.rules.inForce(Rule.THP_COW_SPLIT) || f.unshare()) {
+                M.log.leaf("__split_huge_pmd", Rule.THP_COW_SPLIT.cite());
+                splitHugePmd(M, m, b, f.proc);
+                return Memory.doWpPage(M, f);
+            }
+            // ≤ 5.7: allocate a whole new THP and copy all 512 pages
+            int nh = PageAlloc.allocFolio(M, PG_ANON | PG_LRU | (M.rules.inForce(Rule.ANON_EXCLUSIVE) ? PG_EXCL : 0));
+            M.rcSet(nh, 1);
+            M.pages.folios.get(nh).entire = 1;
+            for (int k = 0; k < HPAGE; k++) {
+                M.contentSet(nh + k, M.content(h + k));
+                long v = m.pte(b + k);
+                M.setPte(m, b + k, (v & VM_MASK) | (nh + k) | P_PRESENT | P_PMD | P_YOUNG | P_DIRTY
+                        | (M.config.softDirty() ? P_SOFTDIRTY : 0) | ((v & V_WRITE) != 0 ? P_WRITE : 0));
+            }
+            M.statCow++;
+            M.log.event(EventType.COW, "thp", f.proc.name, m.name, f.idx, nh, "do_huge_pmd_wp_page", M.whyRule,
+                    (M.whyText == null ? "" : M.whyText + " → ") + "a whole new THP is allocated and all 512 pages copied (head " + h + " → " + nh + ") · before " + Rule.THP_COW_SPLIT.cite(),
+                    M.whyValues);
+            M.pages.folios.get(h).entire--;
+            PageAlloc.folioPut(M, h, 1);
+            return VM_FAULT_WRITE;
+        } finally {
+            M.log.depth = d;
+        }
+    }
+
+    /** __split_huge_pmd: one PMD mapping becomes 512 PTE mappings (1 reference becomes 512) */
+    static void splitHugePmd(Machine M, Vma m, int b, Proc p) {
+        int h = (int) (m.pte(b) & PFN_MASK);
+        Folio fo = M.pages.folios.get(h);
+        fo.entire--;
+        M.rcAdd(h, HPAGE - 1);
+        for (int k = 0; k < HPAGE; k++) {
+            M.mcAdd(h + k, 1);
+            M.setPte(m, b + k, m.pte(b + k) & ~P_PMD);
+        }
+        M.touchPage(h);
+        M.log.event(EventType.SPLIT, "pmd", p.name, m.name, b, h, "__split_huge_pmd", null,
+                "the PMD of " + p.name + "." + m.name + "[" + b + ".." + (b + HPAGE - 1) + "] is split into 512 PTEs (folio page_count " + M.rc(h) + ")", null);
+    }
+
+    /** a range operation that covers part of a PMD splits it first (the kernel splits the VMA and the PMD) */
+    static void splitPartialPmds(Machine M, Proc p, Vma m, int a, int b) {
+        splitPartialPmds(M, p, m, a, b, true, true);
+    }
+
+    /**
+     * vma_adjust_trans_huge: a VMA split at a (atA) or after b (atB) splits a PMD that straddles that edge.
+     * An edge whose VMA keeps its flags is not split (VMA_FLAGS_UNCHANGED), so neither is its PMD.
+     */
+    static void splitPartialPmds(Machine M, Proc p, Vma m, int a, int b, boolean atA, boolean atB) {
+        for (int edge : new int[]{a, b}) {
+            if (edge == a ? !atA : !atB) continue;
+            int blk = edge & ~(HPAGE - 1);
+            if ((m.pte(edge) & (P_PRESENT | P_PMD)) != (P_PRESENT | P_PMD)) continue;
+            if (blk >= a && blk + HPAGE - 1 <= b) continue;
+            splitHugePmd(M, m, blk, p);
+        }
+    }
+
+    /**
+     * split_huge_page: every PMD mapping of the folio becomes 512 PTEs, then the folio becomes 512 small
+     * pages, each keeping its own mapcount as refcount. Refused (can_split_folio) when anything but the
+     * mappings references the folio: GUP pins and gets, pipes.
+     */
+    static boolean splitFolio(Machine M, int h) {
+        for (Proc p : M.procs)
+            for (Vma m : p.maps.values())
+                for (int b = 0; b + HPAGE <= m.n; b += HPAGE) {
+                    long v = m.pte(b);
+                    if ((v & (P_PRESENT | P_PMD)) == (P_PRESENT | P_PMD) && (int) (v & PFN_MASK) == h) splitHugePmd(M, m, b, p);
+                }
+        int mapped = 0;
+        for (int k = 0; k < HPAGE; k++) mapped += M.mc(h + k);
+        if (M.rc(h) != mapped) {
+            M.log.warn("THP (head pfn " + h + ") has references besides its mappings (page_count " + M.rc(h) + " = " + Sources.breakdown(M, h)
+                    + "): split_huge_page refuses, not paged out");
+            return false;
+        }
+        M.pages.folios.remove(h);
+        for (int k = 0; k < HPAGE; k++) {
+            int p = h + k;
+            M.flSet(p, (M.fl(p) & ~(PG_THP | PG_HEAD)) | PG_LRU);
+            M.rcSet(p, M.mc(p));
+            M.touchPage(p);
+        }
+        M.log.event(EventType.SPLIT, "folio", null, null, -1, h, "split_huge_page", null,
+                "the 512-page folio at pfn " + h + " is split into small pages for swap-out", null);
+        for (int k = 0; k < HPAGE; k++) if (M.rc(h + k) == 0) PageAlloc.freeFolio(M, h + k);
+        return true;
+    }
+}

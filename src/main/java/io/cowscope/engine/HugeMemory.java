@@ -18,10 +18,10 @@ final class HugeMemory {
         if (M.config.thp() == ThpMode.MADVISE && (v & V_HUGEPAGE) == 0) return false;
         int b = i & ~(HPAGE - 1);
         if (b + HPAGE > m.n) return false;
-        long vm = v & VM_MASK;
+        long vm = v & VM_KEY;
         for (int k = b; k < b + HPAGE; k++) {
             long w = m.pte(k);
-            if ((w & VM_MASK) != vm || (w & (P_PRESENT | P_SWAP)) != 0) return false;
+            if ((w & VM_KEY) != vm || (w & (P_PRESENT | P_SWAP)) != 0) return false;
         }
         return true;
     }

@@ -133,8 +133,11 @@ public final class Machine {
     // VMA flags of the page, kept in the same long (a range mprotect/madvise splits the VMA in the kernel)
     static final long V_MAPPED = 1L << 48, V_READ = 1L << 49, V_WRITE = 1L << 50, V_DONTCOPY = 1L << 51,
             V_WIPEONFORK = 1L << 52, V_MERGEABLE = 1L << 53, V_UFFD_WP = 1L << 54, V_SOFTDIRTY = 1L << 55,
-            V_HUGEPAGE = 1L << 56, V_NOHUGEPAGE = 1L << 57;
+            V_HUGEPAGE = 1L << 56, V_NOHUGEPAGE = 1L << 57,
+            V_ANONVMA = 1L << 58; // the page's VMA has an anon_vma (anon_vma_prepare ran on it); not a VMA boundary by itself
     static final long VM_MASK = ~PTE_MASK;
+    /** the VMA flags that delimit a (kernel) VMA; V_ANONVMA is state of the VMA, not a flag that splits it */
+    static final long VM_KEY = VM_MASK & ~V_ANONVMA;
 
     // ---------------------------------------------------------------- page flags
     static final int PG_ANON = 1, PG_EXCL = 1 << 1, PG_KSM = 1 << 2, PG_SWAPCACHE = 1 << 3, PG_LRU = 1 << 4,
@@ -352,7 +355,6 @@ public final class Machine {
             q.parent = p.parent == null ? null : pmap.get(p.parent);
             for (Vma m : p.maps.values()) {
                 Vma c = new Vma(m.id, m.name, q, m.start, m.n, m.shared, m.file == null ? null : fmap.get(m.file), m.pt.copy());
-                c.anonVma = m.anonVma;
                 q.maps.put(c.name, c);
                 mmap.put(m, c);
             }

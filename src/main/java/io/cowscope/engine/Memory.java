@@ -70,7 +70,7 @@ final class Memory {
     /** do_anonymous_page, write: a fresh zeroed page (or a THP), exclusive, in this CPU's LRU batch */
     static int doAnonymousPage(Machine M, VmFault f) {
         Vma m = f.m;
-        m.anonVma = true;
+        Rmap.anonVmaPrepare(M, m, f.idx);
         if (HugeMemory.thpEligible(M, m, f.idx)) return HugeMemory.doHugePmdAnonymousPage(M, f);
         int d = M.log.enter("do_anonymous_page", "write: allocate a zeroed page");
         boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
@@ -146,7 +146,7 @@ final class Memory {
     static int doCowFault(Machine M, VmFault f) {
         int d = M.log.enter("do_cow_fault", null);
         Vma m = f.m;
-        m.anonVma = true;
+        Rmap.anonVmaPrepare(M, m, f.idx);
         int pc = Filemap.pageCachePage(M, m.file, f.idx);
         boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
         int pfn = PageAlloc.allocPage(M, M.content(pc), PG_ANON | (pae ? PG_EXCL : 0));
@@ -368,7 +368,8 @@ final class Memory {
         String spuriousWhy = spurious ? Sources.breakdown(M, old) : null; // hazards are state: never depend on the detail level
         boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
         int np = PageAlloc.allocPage(M, zero ? 0 : M.content(old), PG_ANON | (pae ? PG_EXCL : 0));
-        m.anonVma = true;
+        Rmap.anonVmaPrepare(M, m, f.idx);
+        v = m.pte(f.idx);
         long nv = (v & VM_MASK) | np | P_PRESENT | P_YOUNG;
         if (unshare) nv |= v & (P_SOFTDIRTY | P_UFFD_WP | P_DIRTY);
         else nv |= P_DIRTY | (M.config.softDirty() ? P_SOFTDIRTY : 0) | ((v & V_WRITE) != 0 ? P_WRITE : 0);
@@ -510,24 +511,24 @@ final class Memory {
     static void copyPageRange(Machine M, Proc p, Vma m, Proc c) {
         Vma cm = new Vma(M.nextMappingId++, m.name, c, m.start, m.n, m.shared, m.file);
         c.maps.put(cm.name, cm);
-        cm.anonVma = m.anonVma;
         cm.dStamp = M.stepIndex;
         cm.dMin = 0;
         cm.dMax = m.n - 1;
         M.dMappings.add(cm);
-        // VMAs without anon pages are not copied: "a page fault will fill them correctly"
-        boolean needsCopy = m.anonVma;
-        int d = M.log.enter("copy_page_range", M.log.detail ? m.name + (needsCopy ? "" : ": no anon pages, PTEs not copied") : null);
+        int d = M.log.enter("copy_page_range", M.log.detail ? m.name : null);
         boolean earlyCow = M.rules.inForce(Rule.FORK_EARLY_COW) && p.hasPinned;
         boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
         int k = 0;
+        boolean needsCopy = false;
         for (int i = 0; i < m.n; i++) {
             long v = m.pte(i);
+            if (i == 0 || ((m.pte(i - 1) ^ v) & VM_KEY) != 0) needsCopy = vmaNeedsCopy(M, p, m, c, i);
             if ((v & V_MAPPED) == 0 || (v & V_DONTCOPY) != 0) {
                 cm.pteSet(i, 0); // no VMA in the child
                 continue;
             }
             long cvm = (v & VM_MASK) & ~V_UFFD_WP;
+            if ((v & V_WIPEONFORK) != 0) cvm &= ~V_ANONVMA; // dup_mmap: tmp->anon_vma = NULL
             if ((v & V_WIPEONFORK) != 0 || !needsCopy || (v & (P_PRESENT | P_SWAP)) == 0) {
                 cm.pteSet(i, cvm);
                 continue;
@@ -580,6 +581,26 @@ final class Memory {
         }
         M.log.detailOn();
         M.log.depth = d;
+    }
+
+    /** vma_needs_copy for the VMA starting at page i: a VMA without an anon_vma (never had an anonymous page: only
+     * read, zero page, page-cache pages, or shared) is not copied; the child faults its pages in afresh. Narrated
+     * when the parent has pages mapped there, which the child then does not see. */
+    static boolean vmaNeedsCopy(Machine M, Proc p, Vma m, Proc c, int i) {
+        long v = m.pte(i);
+        if ((v & V_MAPPED) == 0 || (v & V_DONTCOPY) != 0 || (v & V_WIPEONFORK) != 0) return true; // handled page by page
+        if (m.hasAnonVma(i)) return true;
+        int e = m.vmaEnd(i), mapped = 0;
+        for (int j = i; j < e; j++) if ((m.pte(j) & (P_PRESENT | P_SWAP)) != 0) mapped++;
+        if (mapped > 0) {
+            boolean split = i > 0 || e < m.n;
+            String why = m.shared ? "a shared mapping never has an anon_vma" : "no anonymous page was ever faulted there (only reads: zero page or page cache)";
+            M.log.event(EventType.NOTE, "fork_skip", c.name, m.name, i, -1, "copy_page_range", Rule.FORK_SKIPS_NO_ANON_VMA,
+                    M.log.detail ? m.name + "[" + i + (e - 1 > i ? ".." + (e - 1) : "") + "]" + (split ? " (a VMA of its own after a split)" : "")
+                            + " has no anon_vma: " + why + "; vma_needs_copy is false, so its " + mapped + " mapped page" + (mapped == 1 ? " is" : "s are")
+                            + " not copied and " + c.name + " sees nothing there until it faults · " + Rule.FORK_SKIPS_NO_ANON_VMA.cite() : null, null);
+        }
+        return false;
     }
 
     /** copy_present_pte: share the page write-protected, or (FORK_EARLY_COW) give the child a copy of a pinned page */

@@ -54,4 +54,11 @@ final class Rmap {
         }
         return n;
     }
+
+    /** anon_vma_prepare: the first anonymous page of a VMA gives the whole VMA (every page with the same VMA
+     * flags around page i) an anon_vma; a later split (anon_vma_clone) leaves it on both halves */
+    static void anonVmaPrepare(Machine M, Vma m, int i) {
+        if ((m.pte(i) & V_ANONVMA) != 0) return;
+        for (int j = m.vmaStart(i), e = m.vmaEnd(i); j < e; j++) m.pteSet(j, m.pte(j) | V_ANONVMA);
+    }
 }

@@ -65,6 +65,8 @@ public enum Rule {
             "shmem / shared anonymous memory wants no write-notify (no page_mkwrite, no dirty accounting): vm_page_prot is writable, so a read fault (and mprotect(RW)) maps the PTE writable and the first write takes no fault; shared mappings of ordinary files map read faults read-only and fault on the first write (wp_page_shared); soft-dirty tracking after clear_refs wants write-notify for shmem too"),
 
     // ---- VMA changes (kernel-model §10) ----
+    FORK_SKIPS_NO_ANON_VMA(null, null, "d992895ba2b2 (Lazy page table copies in fork(), 2.6.14; since 5.14 in vma_needs_copy, c56d1b62cce8)", "",
+            "fork copies the page tables of a VMA only if it has an anon_vma (or is hugetlb / PFNMAP / MIXEDMAP, or uffd-wp with the fork event): anon_vma belongs to the VMA, set by the first anonymous page faulted in it and kept by both halves of a later split; a VMA that was only read (zero page, page cache) or is shared is skipped, and the child's pagemap shows nothing there until it faults"),
     VMA_FLAGS_UNCHANGED(null, null, "1da177e4c3f4 (already in the first git tree: mprotect_fixup, madvise_behavior; later madvise_update_vma)", "",
             "mprotect / madvise returns early for a VMA whose flags would not change (newflags == oldflags): no VMA split, no PMD split, no PTE touched"),
 

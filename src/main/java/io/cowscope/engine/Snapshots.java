@@ -40,7 +40,7 @@ final class Snapshots {
                         if ((v & P_PMD) != 0) pmd++;
                     } else if ((v & P_SWAP) != 0) swapped++;
                     else none++;
-                    if (i == m.n - 1 || ((m.pte(i + 1) ^ v) & VM_MASK) != 0) {
+                    if (i == m.n - 1 || ((m.pte(i + 1) ^ v) & VM_KEY) != 0) {
                         if (ranges.size() < 256) ranges.add(range(rs, i, v));
                         rs = i + 1;
                     }

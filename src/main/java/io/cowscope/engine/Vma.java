@@ -16,7 +16,6 @@ final class Vma {
     final boolean shared;
     final FileObj file; // file or shmem object; null for private anon
     final PageTable pt;
-    boolean anonVma;
     // delta bookkeeping
     int dStamp = -1, dMin, dMax;
 
@@ -46,6 +45,26 @@ final class Vma {
 
     void fill(long v) {
         pt.fill(v);
+    }
+
+    /** first page of the VMA (the run of pages with the same VMA flags) containing page i */
+    int vmaStart(int i) {
+        long k = pte(i) & VM_KEY;
+        while (i > 0 && (pte(i - 1) & VM_KEY) == k) i--;
+        return i;
+    }
+
+    /** one past the last page of the VMA containing page i */
+    int vmaEnd(int i) {
+        long k = pte(i) & VM_KEY;
+        while (i < n - 1 && (pte(i + 1) & VM_KEY) == k) i++;
+        return i + 1;
+    }
+
+    /** does the VMA containing page i have an anon_vma? (a merge keeps the one anon_vma either side had) */
+    boolean hasAnonVma(int i) {
+        for (int j = vmaStart(i), e = vmaEnd(i); j < e; j++) if ((pte(j) & V_ANONVMA) != 0) return true;
+        return false;
     }
 
     boolean anon() {

@@ -27,6 +27,7 @@ import { mappedPages, scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
 import { installShare } from './share';
 import { installTeach } from './teach/teach';
+import { installVotes } from './teach/vote';
 
 // Wiring only: the model holds state, transport feeds it, render draws it, actions change it.
 const store = new Store();
@@ -484,9 +485,6 @@ document.addEventListener('keydown', (event) => {
     store.dispatch({ kind: 'ui', change: { gallery: false, help: false } });
   }
 });
-document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
-// issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
-installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
 const teach = installTeach({
   store,
   send,
@@ -499,6 +497,10 @@ const teach = installTeach({
   },
 });
 teachIntercept = teach.intercept;
+installVotes(teach);
+document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
+// issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
+installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
 teachKeepsAddress = teach.keepsAddress;
 paint();
 connection.open();

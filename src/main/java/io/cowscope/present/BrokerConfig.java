@@ -46,8 +46,11 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
             StompCommand.DISCONNECT, StompCommand.ACK, StompCommand.NACK);
 
     private static final Pattern SEND = Pattern.compile("/app/rooms/[a-z2-7]{26}/state");
+    /** issue 13: the presenter's question (poll) and the followers' votes (PollMessages) */
+    private static final Pattern SEND_POLL = Pattern.compile("/app/rooms/[a-z2-7]{26}/(poll|vote)");
     private static final List<Pattern> SUBSCRIBE = List.of(
             Pattern.compile("/topic/rooms\\.[a-z2-7]{26}"),
+            Pattern.compile("/topic/rooms\\.[a-z2-7]{26}\\.(poll|votes)"),
             Pattern.compile("/app/rooms/[a-z2-7]{26}/state"),
             Pattern.compile("/user/topic/errors"));
 
@@ -105,7 +108,7 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
                     allowed = false;
                 } else {
                     allowed = switch (command) {
-                        case SEND -> matches(destination, List.of(SEND));
+                        case SEND -> matches(destination, List.of(SEND, SEND_POLL));
                         case SUBSCRIBE -> matches(destination, SUBSCRIBE);
                         default -> true;
                     };

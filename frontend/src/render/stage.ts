@@ -206,7 +206,9 @@ export class Stage {
     join(this.layers.rows, next.rows, {
       key: (d) => d.key,
       create: (d) => {
-        const g = svg('g', { class: 'pte', tabindex: 0, role: 'button' });
+        // a group named by its aria-label (its drawn letters are hidden from screen readers): a
+        // button's name would have to contain every drawn letter (WCAG 2.5.3, axe label-content-name-mismatch)
+        const g = svg('g', { class: 'pte', tabindex: 0, role: 'group' });
         g.addEventListener('click', () => context.onSelect(`pte:${d.key}`));
         g.addEventListener('keydown', (ev) => {
           if ((ev as KeyboardEvent).key === 'Enter') context.onSelect(`pte:${d.key}`);
@@ -219,7 +221,7 @@ export class Stage {
     join(this.layers.cards, next.cards, {
       key: (d) => d.key,
       create: (d) => {
-        const g = svg('g', { class: 'card', tabindex: 0, role: 'button' });
+        const g = svg('g', { class: 'card', tabindex: 0, role: 'group' });
         g.addEventListener('click', () => context.onSelect(`page:${d.key}`));
         g.addEventListener('keydown', (ev) => {
           if ((ev as KeyboardEvent).key === 'Enter') context.onSelect(`page:${d.key}`);
@@ -402,6 +404,8 @@ export class Stage {
     const label = d.last > pte.index ? `${pteLabel(pte)} ·· [${pte.index}..${d.last}]` : pteLabel(pte);
     children.push(svg('text', { class: `pte-target${pte.swap ? ' swap' : ''}${pte.zero ? ' zero' : ''}`, x: Math.max(x + 6, 200), y: 19 }, label));
     if (context.differs.has(d.key)) children.push(svg('text', { class: 'differs-mark', x: this.config.laneWidth - 60, y: 19 }, 'Δ'));
+    // the row's aria-label says it all; its drawn letters are not read one by one
+    for (const child of children) child.setAttribute('aria-hidden', 'true');
     el.replaceChildren(...children);
     for (const badge of turned) this.motion.play(badge, [{ opacity: 0.1 }, { opacity: 1 }]);
   }
@@ -463,6 +467,7 @@ export class Stage {
     }
     children.push(bar);
     if (classes.includes('differs')) children.push(svg('text', { class: 'differs-mark', x: W - 24, y: 21 }, 'Δ'));
+    for (const child of children) child.setAttribute('aria-hidden', 'true');
     el.replaceChildren(...children);
     // colour mapping segments by their process: the lane's class carries the colour index
     for (const seg of bar.querySelectorAll('[data-proc]')) {
@@ -497,11 +502,14 @@ export class Stage {
     const name = d.key.split(':')[1] ?? d.key;
     const classes = ['holder', `holder-${d.kind}`];
     if (context.involved.has(d.key) || context.involved.has(name)) classes.push('involved');
+    // compare: this holder's contents differ on the other kernel (marked Δ, not by colour alone)
+    const differs = context.differs.has(d.key);
+    if (differs) classes.push('differs');
     el.setAttribute('class', classes.join(' '));
-    if (!this.changed(el, JSON.stringify([d.title, d.lines, d.height]))) return;
+    if (!this.changed(el, JSON.stringify([d.title, d.lines, d.height, differs]))) return;
     el.replaceChildren(
       svg('rect', { class: 'holder-box', width: this.config.holderWidth, height: d.height, rx: 6 }),
-      svg('text', { class: 'holder-title', x: 10, y: 20 }, d.title),
+      svg('text', { class: 'holder-title', x: 10, y: 20 }, differs ? `Δ ${d.title}` : d.title),
       ...d.lines.map((line, i) => svg('text', { class: 'holder-line', x: 10, y: 42 + i * 20 }, truncate(line, 26))),
     );
     if (entering) this.motion.play(el, [{ opacity: 0 }, { opacity: 1 }]);

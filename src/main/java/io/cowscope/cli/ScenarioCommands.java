@@ -13,11 +13,11 @@ import io.cowscope.scenario.ScenarioLanguage;
 
 /**
  * The scenario subcommands, run without a web server: {@code check}, {@code run}, {@code fmt},
- * {@code bisect}, {@code rules}, {@code gallery}, {@code practice} (docs/cli.md). Exit codes: 0 success (valid / every expectation passed), 1 an
+ * {@code bisect}, {@code rules}, {@code gallery}, {@code practice}, {@code host} (docs/cli.md, docs/host.md). Exit codes: 0 success (valid / every expectation passed), 1 an
  * expectation failed, 2 errors (usage, unreadable file, scenario errors, run-time errors).
  */
 public final class ScenarioCommands {
-    public static final List<String> NAMES = List.of("check", "run", "fmt", "bisect", "rules", "gallery", "practice");
+    public static final List<String> NAMES = List.of("check", "run", "fmt", "bisect", "rules", "gallery", "practice", "host");
 
     static final int OK = 0, FAILED = 1, ERROR = 2;
 
@@ -40,6 +40,7 @@ public final class ScenarioCommands {
                 case "rules": return RulesCommand.run(args, out, err);
                 case "gallery": return gallery(args, out, err);
                 case "practice": return PracticeCommand.run(args, in, out, err);
+                case "host": return HostCommand.run(args, in, out, err);
                 default:
                     err.println("cowscope: unknown command '" + name + "'; commands: " + String.join(", ", NAMES));
                     return ERROR;

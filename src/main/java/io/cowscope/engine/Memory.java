@@ -594,6 +594,7 @@ final class Memory {
             M.mcSet(np, 1);
             M.rcSet(np, 1);
             cm.pteSet(i, cvm | np | P_PRESENT | P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0) | (v & P_SOFTDIRTY));
+            M.pages.indexSet(np, i);
             M.statForkCopy++;
             M.log.event(EventType.FORK_COPY, null, c.name, m.name, i, np, "copy_present_page", Rule.FORK_EARLY_COW,
                     M.log.detail ? "page pfn " + pfn + " may be DMA-pinned (page_count " + M.refcount(pfn) + " = " + Sources.breakdown(M, pfn)

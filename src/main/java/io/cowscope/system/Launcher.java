@@ -92,6 +92,7 @@ public final class Launcher {
                   rules    list the engine's rules by kernel version (docs/rules.md)
                   gallery  list the example scenarios; FILE may be gallery:ID, e.g. gallery:dirty-cow
                   practice generate seeded copy-on-write problems, answered by the engine
+                  host     run a scenario on this machine's own kernel and compare the model with it
 
                 Server options are Spring Boot properties, e.g. --server.port=9000 or
                 --cowscope.ws.allowed-origins=https://example.org

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The scale workload, whole process, side by side: `cowscope run` (the jar, with the build's
 # class-data-sharing archive) against a C program doing the same in the real kernel
-# (bench/kernel_cow_bench.c): populate N pages of anonymous private memory, fork, the child writes
+# (src/test/c/kernel_cow_bench.c): populate N pages of anonymous private memory, fork, the child writes
 # every page (N copy-on-write faults), the child exits, the parent rewrites every page.
 # Alternating kernel / simulator, REPS rounds (default 3); prints the medians and their ratio.
 #
@@ -18,7 +18,7 @@ reps=${REPS:-3}
 [ -f "$jar" ] || { echo "no $jar: build it first (mvn -B -ntp package -DskipTests -Dfrontend.skip=true)" >&2; exit 2; }
 out=target/bench
 mkdir -p "$out"
-gcc -O2 -o "$out/kernel_cow_bench" bench/kernel_cow_bench.c
+gcc -O2 -o "$out/kernel_cow_bench" src/test/c/kernel_cow_bench.c
 java_cmd=(java)
 if [ -f "$jsa" ]; then java_cmd+=(-XX:SharedArchiveFile="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off); fi
 

@@ -78,7 +78,7 @@ final class BisectCommand {
     static List<Range> bisect(Scenario s) {
         List<Range> out = new ArrayList<>();
         for (KernelVersion v : KernelVersion.all()) {
-            RunResult r = new Execution(s, v, false).runToEnd();
+            RunResult r = new Execution(s, v, false).detail(io.cowscope.engine.Machine.Detail.NO_DELTA).runToEnd();
             Range last = out.isEmpty() ? null : out.get(out.size() - 1);
             if (last != null && signature(last.result).equals(signature(r))) out.set(out.size() - 1, new Range(last.first, v, last.result));
             else out.add(new Range(v, v, r));

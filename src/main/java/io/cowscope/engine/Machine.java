@@ -403,7 +403,7 @@ public final class Machine {
     public long estimatedBytes() {
         long ptes = 0;
         for (Proc p : procs) for (Vma m : p.maps.values()) ptes += m.n;
-        return 16L * pages.pcap + 8L * ptes + 64L * (swapInfo.nslot + ct.n) + 4096;
+        return 20L * pages.pcap + 8L * ptes + 64L * (swapInfo.nslot + ct.n) + 4096;
     }
 
     /** an independent deep copy (a checkpoint); the copy continues exactly as this machine would */
@@ -454,6 +454,7 @@ public final class Machine {
         long old = m.pte(i);
         if (old == v) return;
         m.pteSet(i, v);
+        if ((v & P_PRESENT) != 0 && (v & P_ZERO) == 0) pages.indexSet((int) (v & PFN_MASK), i);
         dPteCount++;
         if (m.dStamp != stepIndex) {
             m.dStamp = stepIndex;
@@ -506,7 +507,21 @@ public final class Machine {
 
     /** Applies one operation. Never throws: problems become {@link Step#error()}. */
     public Step apply(Op op) {
-        return apply(op, false);
+        return apply(op, Detail.FULL);
+    }
+
+    /**
+     * How much of a step {@link #apply(Op, Detail)} builds; the state changes are the same. {@code FULL}:
+     * kernel steps, events, sentences and the delta. {@code NO_DELTA}: all but the delta (what the command
+     * line prints). {@code COUNTS}: event counts, the value read and the error only — no sentences, events,
+     * kernel steps, warnings or hazards in the step (the machine still records its hazards), no delta: time
+     * travel's replay, and a command-line run that prints no steps.
+     */
+    public enum Detail { FULL, NO_DELTA, COUNTS }
+
+    /** Applies one operation, building only what {@code detail} asks for. Never throws. */
+    public Step apply(Op op, Detail detail) {
+        return apply(op, detail == Detail.COUNTS, detail == Detail.FULL);
     }
 
     /**
@@ -514,6 +529,10 @@ public final class Machine {
      * delta are built (the returned step has counts, value and error only).
      */
     Step apply(Op op, boolean quiet) {
+        return apply(op, quiet, !quiet);
+    }
+
+    private Step apply(Op op, boolean quiet, boolean delta) {
         stepIndex++;
         log = new StepLog();
         log.quiet = quiet;
@@ -551,7 +570,7 @@ public final class Machine {
         Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
         for (EventType t : EventType.values()) if (log.counts[t.ordinal()] > 0) counts.put(t, log.counts[t.ordinal()]);
         Step s = new Step(stepIndex, op, List.copyOf(log.ksteps), List.copyOf(log.events), counts, log.value(),
-                List.copyOf(log.warnings), List.copyOf(log.hazards), error, quiet ? null : buildDelta(), summary, log.truncated);
+                List.copyOf(log.warnings), List.copyOf(log.hazards), error, delta ? buildDelta() : null, summary, log.truncated);
         lastStep = s;
         return s;
     }

@@ -245,8 +245,8 @@ final class Memory {
             M.log.leaf("reuse_swap_page", null);
             int swc = sc ? M.swapInfo.swapCount[M.swapInfo.swapSlotOf.get(pfn)] : 0;
             if (mcv + swc <= 1) {
-                if (M.log.detail) why(M, Rule.MAPCOUNT_REUSE, "mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → reuse (page_count " + rcv + " = "
-                        + (M.log.detail ? Sources.breakdown(M, pfn) : "") + " is not consulted)", "mapcount", mcv, "swapcount", swc, "page_count", rcv);
+                if (M.log.detail) why(M, Rule.MAPCOUNT_REUSE, "mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → reuse; page_count is not consulted (it is " + rcv
+                        + (M.log.detail ? ": " + Sources.breakdown(M, pfn) : "") + ")", "mapcount", mcv, "swapcount", swc, "page_count", rcv);
                 if (sc) SwapState.deleteFromSwapCache(M, pfn);
                 return true;
             }
@@ -594,6 +594,7 @@ final class Memory {
             M.mcSet(np, 1);
             M.rcSet(np, 1);
             cm.pteSet(i, cvm | np | P_PRESENT | P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0) | (v & P_SOFTDIRTY));
+            M.pages.indexSet(np, i);
             M.statForkCopy++;
             M.log.event(EventType.FORK_COPY, null, c.name, m.name, i, np, "copy_present_page", Rule.FORK_EARLY_COW,
                     M.log.detail ? "page pfn " + pfn + " may be DMA-pinned (page_count " + M.refcount(pfn) + " = " + Sources.breakdown(M, pfn)

@@ -12,6 +12,9 @@ import java.util.HashMap;
 final class PageArray {
     static final int PSHIFT = 16, PCHUNK = 1 << PSHIFT, PMASK = PCHUNK - 1;
     private int[][] rcC = new int[0][], mcC = new int[0][], flC = new int[0][], ctC = new int[0][];
+    // index + 1 of the PTE that last mapped the page (0 = never mapped), like the kernel's page->index:
+    // where the refcount sources of the page are looked for first (Sources)
+    private int[][] ixC = new int[0][];
     int pcap; // pfns covered by the chunks
     int npfn = 1; // pfn 0 = the zero page
     long livePages;
@@ -27,6 +30,7 @@ final class PageArray {
         c.mcC = copyChunks(mcC);
         c.flC = copyChunks(flC);
         c.ctC = copyChunks(ctC);
+        c.ixC = copyChunks(ixC);
         c.pcap = pcap;
         c.npfn = npfn;
         c.livePages = livePages;
@@ -55,6 +59,9 @@ final class PageArray {
     void flSet(int p, int v) { flC[p >>> PSHIFT][p & PMASK] = v; }
     int content(int p) { return ctC[p >>> PSHIFT][p & PMASK]; }
     void contentSet(int p, int v) { ctC[p >>> PSHIFT][p & PMASK] = v; }
+    /** the index that last mapped the page, -1 when none did */
+    int index(int p) { return ixC[p >>> PSHIFT][p & PMASK] - 1; }
+    void indexSet(int p, int i) { ixC[p >>> PSHIFT][p & PMASK] = i + 1; }
 
     /** grows the chunks to cover pfns below need */
     void ensure(int need) {
@@ -67,16 +74,19 @@ final class PageArray {
                 mcC[n - 1] = Arrays.copyOf(mcC[n - 1], len);
                 flC[n - 1] = Arrays.copyOf(flC[n - 1], len);
                 ctC[n - 1] = Arrays.copyOf(ctC[n - 1], len);
+                ixC[n - 1] = Arrays.copyOf(ixC[n - 1], len);
             } else {
                 rcC = Arrays.copyOf(rcC, n + 1);
                 mcC = Arrays.copyOf(mcC, n + 1);
                 flC = Arrays.copyOf(flC, n + 1);
                 ctC = Arrays.copyOf(ctC, n + 1);
+                ixC = Arrays.copyOf(ixC, n + 1);
                 int len = n == 0 ? 256 : PCHUNK;
                 rcC[n] = new int[len];
                 mcC[n] = new int[len];
                 flC[n] = new int[len];
                 ctC[n] = new int[len];
+                ixC[n] = new int[len];
             }
             n = rcC.length;
             pcap = (n - 1) * PCHUNK + rcC[n - 1].length;

@@ -32,7 +32,7 @@ final class Sources {
     /** hint: an index at which a mapping may map pfn, -1 when unknown */
     static List<RefSource> of(Machine M, int pfn, int hint) {
         if (!live(M, pfn)) return new ArrayList<>();
-        List<RefSource> l = hinted(M, pfn, hint);
+        List<RefSource> l = indexed(M, pfn, hint);
         if (l != null) return l;
         IntIntMap one = new IntIntMap(1);
         one.put(M.head(pfn), 0);
@@ -60,7 +60,7 @@ final class Sources {
             if (!live(M, pfn)) continue;
             int h = M.head(pfn);
             if (b.slot.containsKey(h) || missing.containsKey(h)) continue;
-            List<RefSource> l = hinted(M, pfn, hints.get(pfn, -1));
+            List<RefSource> l = indexed(M, pfn, hints.get(pfn, -1));
             if (l != null) b.put(h, l);
             else missing.put(h, missing.size());
         }
@@ -119,6 +119,16 @@ final class Sources {
         }
     }
 
+    /** from the caller's hint, else (or when it misses) from the index that last mapped the page; null: walk */
+    private static List<RefSource> indexed(Machine M, int pfn, int hint) {
+        List<RefSource> l = hinted(M, pfn, hint);
+        if (l == null && hint >= 0) {
+            int ix = M.pages.index(pfn);
+            if (ix >= 0 && ix != hint) l = hinted(M, pfn, ix);
+        }
+        return l;
+    }
+
     /** PTE mappings of the folio: its pages' PTE mapcounts plus its PMD mappings */
     private static int folioMaps(Machine M, int h) {
         if (!M.isThp(h)) return M.mc(h);
@@ -134,6 +144,7 @@ final class Sources {
      * handles when the refcount says some are missing.
      */
     private static List<RefSource> hinted(Machine M, int pfn, int hint) {
+        if (hint < 0) hint = M.pages.index(pfn);
         int h = M.head(pfn);
         boolean thp = M.isThp(h);
         int maps = folioMaps(M, h);

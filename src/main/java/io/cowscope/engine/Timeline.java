@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * the checkpoint stays pristine) and replays the few operations after it — at most interval-1 steps,
  * however far the jump. Appending after going back drops the future (a new branch).
  *
- * <p>Cost: one checkpoint = one machine copy (about 16 bytes per page ever allocated plus 8 per PTE), so
+ * <p>Cost: one checkpoint = one machine copy (about 20 bytes per page ever allocated plus 8 per PTE), so
  * scenarios with huge mappings should use a larger interval ({@link #Timeline(MachineConfig, int)}).
  */
 public final class Timeline {

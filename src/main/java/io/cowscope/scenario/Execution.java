@@ -35,6 +35,7 @@ public final class Execution {
     /** mapping names per process in declaration order, with their sizes: what the state digest looks at */
     private final Map<String, Map<String, Integer>> mappings = new LinkedHashMap<>();
     private final boolean keepSteps;
+    private Machine.Detail detail = Machine.Detail.FULL;
     private final java.util.Set<String> rulesCited = new java.util.TreeSet<>();
     private int next;
     private String caption;
@@ -70,6 +71,15 @@ public final class Execution {
         List<FileSpec> files = new ArrayList<>();
         for (HeaderItem.FileDecl f : h.files()) files.add(new FileSpec(f.name(), f.pages(), f.content()));
         return new MachineConfig(v, h.cpus(), ThpMode.valueOf(h.thp().name()), h.swap(), h.softDirty(), files, null);
+    }
+
+    /**
+     * How much of each step to build (the engine's {@link Machine.Detail}; FULL by default): the command
+     * line asks only for what it prints.
+     */
+    public Execution detail(Machine.Detail d) {
+        this.detail = d;
+        return this;
     }
 
     public Machine machine() {
@@ -113,7 +123,7 @@ public final class Execution {
     private StepResult apply(Statement st, Op op) {
         Step step;
         try {
-            step = machine.apply(op);
+            step = machine.apply(op, detail);
         } catch (RuntimeException e) {
             error = new RunError(st.line(), st.column(), st.source(), "internal engine error: " + e);
             return null;

@@ -2,12 +2,15 @@ import './style.css';
 import { bindButtons, bindKeys } from './actions/actions';
 import { createActions, type Controller } from './actions/session-actions';
 import { GALLERY } from './gallery-data';
+import { galleryKernel } from './model/gallery';
 import { compareVersions, eraOf, VERSIONS } from './model/kernels';
 import { type ClientRequest, type Diagnostic, parseServerMessage, request } from './model/protocol';
-import { currentLine, differences, eventTypes, needsFullState, type SessionState, stripsWanted } from './model/session';
+import { currentLine, differences, eventTypes, needsFullState, reportWanted, runMiss, type SessionState, shownSnapshot, stripsWanted } from './model/session';
 import { Store } from './model/store';
+import { isTheme, keepTheme, storedTheme, THEME_LABEL } from './model/theme';
 import type { Selection } from './model/state';
 import { Motion } from './render/anim';
+import { trapTab } from './render/dialog';
 import { createEditor } from './render/editor';
 import { frameScheduler } from './render/frame';
 import { findHeader, renderHeader } from './render/header';
@@ -27,6 +30,7 @@ import { mappedPages, scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
 import { installShare } from './share';
 import { installTeach } from './teach/teach';
+import { installVotes } from './teach/vote';
 
 // Wiring only: the model holds state, transport feeds it, render draws it, actions change it.
 const store = new Store();
@@ -55,6 +59,10 @@ function send(message: ClientRequest): void {
   }
   if (MOVES.has(message.type)) pendingMoves++;
 }
+
+/** a gallery pick closes the dialog: the focus then goes to the stage, not back to the opener */
+let focusAfterPick = false;
+let galleryOpener: HTMLElement | null = null;
 
 let editTimer: ReturnType<typeof setTimeout> | null = null;
 /** the gallery scenario shown, while its text is unedited: the address bar then links to the view */
@@ -188,8 +196,10 @@ for (const item of GALLERY) {
     currentGallery = item.id;
     editor.setText(item.text);
     keepStep = null;
-    sendLoad(request.load({ gallery: item.id }, store.state.ui.kernel, store.state.ui.compareKernel ?? undefined));
+    // a scenario opens on its own `kernel` line (Dirty COW on 4.8); the picker follows the session
+    sendLoad(request.load({ gallery: item.id }, galleryKernel(item, store.state.ui.kernel), store.state.ui.compareKernel ?? undefined));
     store.dispatch({ kind: 'ui', change: { gallery: false } });
+    focusAfterPick = true;
   });
   li.appendChild(button);
   galleryList.appendChild(li);
@@ -197,14 +207,35 @@ for (const item of GALLERY) {
 
 // ---- timeline controls ----
 const scrubber = byId<HTMLInputElement>('scrubber');
-scrubber.addEventListener('change', () => send(request.goto(Number(scrubber.value))));
+// the stage follows the scrubber while it is dragged: one goto in flight, the latest value next
+let scrubTarget: number | null = null;
+function scrubTo(value: number): void {
+  scrubTarget = value;
+  if (pendingMoves === 0 && store.state.session?.step !== value) send(request.goto(value));
+}
+scrubber.addEventListener('input', () => scrubTo(Number(scrubber.value)));
+scrubber.addEventListener('pointerdown', () => (scrubber.dataset.dragging = 'true'));
+scrubber.addEventListener('change', () => {
+  delete scrubber.dataset.dragging;
+  scrubTo(Number(scrubber.value));
+});
 byId('markers').addEventListener('click', (event) => {
   const step = (event.target as HTMLElement).dataset.step;
   if (step !== undefined) send(request.goto(Number(step)));
 });
+/** what the last `run` asked for, until its answer: a run that finds nothing says so */
+let runAsked: string | null = null;
+function runResult(text: string): void {
+  const shown = byId('run-result');
+  if (shown.textContent !== text) shown.textContent = text;
+}
 byId<HTMLSelectElement>('run-event').addEventListener('change', (event) => {
   const select = event.target as HTMLSelectElement;
-  if (select.value) send(request.run('forward', { event: select.value }));
+  if (select.value) {
+    runAsked = `run to the next ${select.value}`;
+    runResult('');
+    send(request.run('forward', { event: select.value }));
+  }
   select.value = '';
 });
 byId<HTMLFormElement>('run-condition').addEventListener('submit', (event) => {
@@ -217,9 +248,12 @@ byId<HTMLFormElement>('run-condition').addEventListener('submit', (event) => {
   const op = byId<HTMLSelectElement>('cond-op').value as '==' | '!=' | 'changes';
   const raw = byId<HTMLInputElement>('cond-value').value.trim();
   const value = raw === '' ? undefined : raw === 'true' ? true : raw === 'false' ? false : Number.isNaN(Number(raw)) ? raw : Number(raw);
+  const field = byId<HTMLSelectElement>('cond-field').value;
+  runAsked = `run until ${target[0]}.${field} ${op}${op === 'changes' ? '' : ' ' + raw}`;
+  runResult('');
   send(
     request.run('forward', {
-      condition: { proc: target[1]!, var: target[2]!, page: Number(target[3]), field: byId<HTMLSelectElement>('cond-field').value, op, ...(op === 'changes' ? {} : { value }) },
+      condition: { proc: target[1]!, var: target[2]!, page: Number(target[3]), field, op, ...(op === 'changes' ? {} : { value }) },
     }),
   );
 });
@@ -276,8 +310,23 @@ function paint(): void {
   renderHeader(header, state);
   const ui = state.ui;
   const root = document.documentElement;
-  if (root.dataset.theme !== ui.theme) root.dataset.theme = ui.theme;
-  byId('gallery').hidden = !ui.gallery;
+  if (root.dataset.theme !== ui.theme) {
+    root.dataset.theme = ui.theme;
+    const button = document.querySelector<HTMLElement>('[data-action="theme"]');
+    if (button) button.textContent = `◐ Theme: ${THEME_LABEL[ui.theme]}`;
+  }
+  const gallery = byId('gallery');
+  if (gallery.hidden === ui.gallery) {
+    gallery.hidden = !ui.gallery;
+    if (ui.gallery) galleryOpener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    else {
+      // after a pick the stage has the focus (arrows step); after Esc or Close, whatever opened the gallery
+      const back = focusAfterPick || !galleryOpener || !galleryOpener.isConnected ? byId('stage-area') : galleryOpener;
+      focusAfterPick = false;
+      galleryOpener = null;
+      back.focus();
+    }
+  }
   const help = byId('help');
   if (help.hidden === ui.help) {
     help.hidden = !ui.help;
@@ -309,7 +358,7 @@ function paint(): void {
   if (session && currentGallery) {
     const link = new URLSearchParams({ gallery: currentGallery, kernel: session.kernel, step: String(session.step) });
     if (session.compare) link.set('compare', session.compare);
-    if (ui.theme === 'dark') link.set('theme', 'dark');
+    if (ui.theme !== 'projector') link.set('theme', ui.theme);
     const next = `?${link.toString()}`;
     if (window.location.search !== next) history.replaceState(null, '', next);
   } else if (session && window.location.search && !document.documentElement.dataset.embed && !window.location.search.includes('room=') && !teachKeepsAddress()) {
@@ -319,12 +368,16 @@ function paint(): void {
   byId('scenario-title').textContent = session ? session.title || 'Scenario' : 'No scenario loaded — open the gallery (G)';
   renderTimeline(document, session, ui.breakpoints);
   renderNarration(document, session, moved);
-  renderBanner(document, session?.snapshot ?? null, session?.compareSnapshot ?? null);
-  renderInspector(document, session?.snapshot ?? null, ui.selection);
-  editor.highlightLine(session ? currentLine(session) : null);
+  // inside a step the stage, the banner and the inspector show that kernel step's state
+  const shown = session ? shownSnapshot(session) : null;
+  renderBanner(document, shown, session?.compareSnapshot ?? null);
+  renderInspector(document, shown, ui.selection);
+  // the editor's highlight after the frame, in its own task: CodeMirror measures the page when it
+  // updates, and doing that inside the paint would lengthen the step's frame (docs/stage.md)
+  highlightSoon(session ? currentLine(session) : null);
   const selected = ui.selection ? (ui.selection.kind === 'page' ? `page:${ui.selection.pfn}` : `pte:${ui.selection.proc}.${ui.selection.var}[${ui.selection.index}]`) : null;
   if (!session) return;
-  const differs = differences(session.diff, session.snapshot);
+  const differs = differences(session.diff, shown!);
   byId('stage-main-kernel').textContent = `kernel ${session.kernel} · ${eraOf(session.kernel).name}`;
   // the boxes first (compare or not, side by side or stacked), then the stages fitted into them
   attachCompare(session);
@@ -335,14 +388,15 @@ function paint(): void {
   const floorPx = typeFloor({ width: window.innerWidth, height: window.innerHeight }, !!compare);
   let arrangement: number | undefined;
   if (compare) {
-    const area = { width: stages.clientWidth, height: stages.clientHeight };
-    const chosen = compareDirection(area, [stage.candidates(session.snapshot), stage2.candidates(compare)], defaultConfig.font, floorPx, 12, FULL_DETAIL);
+    // the sizes the resize observer saw (reading them here would force a layout in every paint)
+    const area = boxes.get(stages) ?? { width: stages.clientWidth, height: stages.clientHeight };
+    const chosen = compareDirection(area, [stage.candidates(shown!), stage2.candidates(compare)], defaultConfig.font, floorPx, 12, FULL_DETAIL);
     stages.classList.toggle('column', chosen.direction === 'column');
     arrangement = chosen.arrangement;
   } else {
     stages.classList.remove('column');
   }
-  stage.render(session.snapshot, { report: moved ? session.report : null, selected, involved: involvedKeys(session.snapshot), differs, onSelect: select, strips: session.strips, floorPx, arrangement });
+  stage.render(shown!, { report: moved ? session.report : null, selected, involved: involvedKeys(shown), differs, onSelect: select, strips: session.strips, floorPx, arrangement });
   if (compare && session.compare) {
     byId('stage-compare-kernel').textContent = `kernel ${session.compare} · ${eraOf(session.compare).name}`;
     stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select, strips: session.compareStrips, floorPx, arrangement });
@@ -350,6 +404,17 @@ function paint(): void {
 }
 function attachCompare(session: SessionState): void {
   document.body.dataset.compare = session.compareSnapshot ? 'on' : 'off';
+}
+let highlightTimer: ReturnType<typeof setTimeout> | null = null;
+let highlighted: number | null | undefined;
+function highlightSoon(line: number | null): void {
+  if (line === highlighted) return;
+  highlighted = line;
+  if (highlightTimer) clearTimeout(highlightTimer);
+  highlightTimer = setTimeout(() => {
+    highlightTimer = null;
+    editor.highlightLine(highlighted ?? null);
+  }, 0);
 }
 const timing = { lastPaintMs: 0, maxPaintMs: 0, paints: 0 };
 function safePaint(): void {
@@ -370,14 +435,21 @@ const schedule = frameScheduler(safePaint);
 store.subscribe(schedule);
 // a new size (window, panels, compare) fits the stages again: the key of the last paint changes
 let areaSize = '';
+const boxes = new Map<Element, { width: number; height: number }>();
 if (typeof ResizeObserver === 'function') {
-  new ResizeObserver(() => {
-    const area = byId('stages');
-    const size = `${area.clientWidth}x${area.clientHeight}:${window.innerWidth}x${window.innerHeight}`;
+  const observer = new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const box = { width: entry.contentRect.width, height: entry.contentRect.height };
+      boxes.set(entry.target, box);
+      if (entry.target === stage.root.parentElement) stage.knownBox = box;
+      if (entry.target === stage2.root.parentElement) stage2.knownBox = box;
+    }
+    const size = [...boxes.values()].map((b) => `${Math.round(b.width)}x${Math.round(b.height)}`).join(':') + `:${window.innerWidth}x${window.innerHeight}`;
     if (size === areaSize) return;
     areaSize = size;
     schedule();
-  }).observe(byId('stage-area'));
+  });
+  for (const el of [byId('stages'), stage.root.parentElement, stage2.root.parentElement]) if (el) observer.observe(el);
 }
 
 /** Large mappings are drawn from the server's strips: ask once per mapping and step. */
@@ -407,7 +479,23 @@ const initial = {
 };
 let autoloaded = false;
 if (initial.kernel) store.dispatch({ kind: 'ui', change: { kernel: initial.kernel } });
-if (params.get('theme') === 'dark') store.dispatch({ kind: 'ui', change: { theme: 'dark' } });
+// the theme: the link's, else the one kept from the last visit
+const localStore = (() => {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+})();
+const linkedTheme = params.get('theme');
+const startTheme = isTheme(linkedTheme) ? linkedTheme : storedTheme(localStore);
+if (startTheme) store.dispatch({ kind: 'ui', change: { theme: startTheme } });
+let keptTheme = store.state.ui.theme;
+store.subscribe(() => {
+  const theme = store.state.ui.theme;
+  if (theme !== keptTheme && !document.documentElement.dataset.embed) keepTheme(localStore, theme);
+  keptTheme = theme;
+});
 
 // ---- transport: what arrives may need an answer ----
 const connection = new Connection({
@@ -428,7 +516,7 @@ const connection = new Connection({
       currentGallery = initial.gallery;
       const item = GALLERY.find((g) => g.id === initial.gallery);
       if (item) editor.setText(item.text);
-      sendLoad(request.load({ gallery: initial.gallery }, initial.kernel ?? state.ui.kernel, initial.compare ?? undefined));
+      sendLoad(request.load({ gallery: initial.gallery }, initial.kernel ?? (item ? galleryKernel(item, state.ui.kernel) : state.ui.kernel), initial.compare ?? undefined));
     }
     if (message.type === 'session') {
       editor.setText(message.text);
@@ -444,11 +532,13 @@ const connection = new Connection({
           onStep: (step, types) => store.dispatch({ kind: 'scanned', token, step, types }),
         });
       }
+      const jumping = initial.step !== null;
       if (initial.step !== null) {
         send(request.goto(initial.step === 'end' ? message.steps : Math.min(Number(initial.step), message.steps)));
         initial.step = null;
       }
       if (keepStep !== null && keepStep > 0) send(request.goto(Math.min(keepStep, message.steps)));
+      else if (reportWanted(message, jumping)) send(request.goto(message.position.step));
       keepStep = null;
     }
     if ((message.type === 'delta' || message.type === 'session' || message.type === 'window') && store.state.session) {
@@ -460,6 +550,15 @@ const connection = new Connection({
         byId<HTMLInputElement>('append-input').value = '';
       }
       pendingMoves = Math.max(0, pendingMoves - 1);
+      if (scrubTarget !== null && pendingMoves === 0) {
+        if (message.step !== scrubTarget) send(request.goto(scrubTarget));
+        else scrubTarget = null;
+      }
+      const asked = runAsked;
+      runAsked = null;
+      if (asked && message.reason && message.reason !== 'breakpoint') runResult(`${asked}: ${runMiss(message.reason, message.step)}`);
+      else if (asked) runResult(`${asked}: stopped at step ${message.step}`);
+      else runResult('');
       staleState ||= needsFullState(message) || (message.compare !== null && needsFullState(message.compare));
       // only the answer to the latest move asks for the full state: an earlier goto would undo later moves
       const incomplete = staleState;
@@ -483,10 +582,10 @@ document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && (store.state.ui.gallery || store.state.ui.help)) {
     store.dispatch({ kind: 'ui', change: { gallery: false, help: false } });
   }
+  // a modal dialog keeps the focus inside while open
+  const open = store.state.ui.gallery ? byId('gallery') : store.state.ui.help ? byId('help') : null;
+  if (open && !open.hidden) trapTab(open, event, document.activeElement);
 });
-document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
-// issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
-installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
 const teach = installTeach({
   store,
   send,
@@ -499,6 +598,10 @@ const teach = installTeach({
   },
 });
 teachIntercept = teach.intercept;
+installVotes(teach);
+document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
+// issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
+installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
 teachKeepsAddress = teach.keepsAddress;
 paint();
 connection.open();

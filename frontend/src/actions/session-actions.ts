@@ -1,3 +1,4 @@
+import { nextTheme } from '../model/theme';
 import { type ClientRequest, request } from '../model/protocol';
 import type { Store } from '../model/store';
 import type { Action } from './actions';
@@ -96,9 +97,9 @@ export function createActions(c: Controller): Action[] {
     },
     {
       name: 'theme',
-      label: 'Projector / dark theme',
+      label: 'Theme: projector → dark → light',
       key: 't',
-      perform: () => c.store.dispatch({ kind: 'ui', change: { theme: c.store.state.ui.theme === 'projector' ? 'dark' : 'projector' } }),
+      perform: () => c.store.dispatch({ kind: 'ui', change: { theme: nextTheme(c.store.state.ui.theme) } }),
     },
     { name: 'fit', label: 'Fit the stage to the screen (show all)', key: 'f', keys: ['0'], perform: () => c.view?.('fit') },
     { name: 'zoom-in', label: 'Zoom the stage in', key: ']', perform: () => c.view?.('in') },

@@ -25,3 +25,12 @@ export function galleryOrder(index: string, files: Readonly<Record<string, strin
   });
   return ids.map((id) => galleryItem(id, files[id]!));
 }
+
+/**
+ * The kernel a gallery scenario opens on: its own `kernel` line when it has one (so Dirty COW,
+ * written for 4.8, shows its bug), else the picker's. Undefined lets the server read the line
+ * itself (`kernel latest` included).
+ */
+export function galleryKernel(item: GalleryItem, picked: string): string | undefined {
+  return item.kernel ? undefined : picked;
+}

@@ -108,6 +108,8 @@ export interface StepReport {
   readonly expectations: readonly ExpectationResult[];
   readonly delta: Delta | null;
   readonly state: Snapshot | null;
+  /** at a kernel step (kernelStep ≥ 0): the windowed state at that point of the step */
+  readonly kernelState: Snapshot | null;
 }
 
 export interface DiffEntry {
@@ -115,6 +117,8 @@ export interface DiffEntry {
   readonly key: string;
   readonly left: unknown;
   readonly right: unknown;
+  /** page and holder entries: only the fields that differ, each with both sides */
+  readonly fields?: readonly { readonly field: string; readonly left: unknown; readonly right: unknown }[];
 }
 
 export interface DeltaMessage extends StepReport {
@@ -123,6 +127,8 @@ export interface DeltaMessage extends StepReport {
   readonly diff: readonly DiffEntry[];
   /** after `append`: the statements added to the scenario */
   readonly appended: readonly Statement[];
+  /** why the position is where it is: "breakpoint", "at the end", "at the start", "limit" */
+  readonly reason: string | null;
   readonly id?: unknown;
 }
 
@@ -231,6 +237,7 @@ export function parseServerMessage(text: string): ServerMessage | UnreadableMess
         compare: isObject(data.compare) ? readReport(data.compare) : null,
         diff: list(data.diff) as DiffEntry[],
         appended: list(data.appended) as Statement[],
+        reason: str(data.reason),
         id: data.id,
       };
     case 'window':
@@ -299,6 +306,7 @@ function readReport(data: Record<string, unknown>): StepReport {
     expectations: list(data.expectations) as ExpectationResult[],
     delta: isObject(data.delta) ? (data.delta as unknown as Delta) : null,
     state: isObject(data.state) ? normalizeSnapshot(data.state) : null,
+    kernelState: isObject(data.kernelState) ? normalizeSnapshot(data.kernelState) : null,
   };
 }
 

@@ -22,7 +22,8 @@ const LETTER: Record<string, string> = {
   pmd_mapping: 'PMD',
   pin: '1024',
   get: 'G',
-  pipe: 'P',
+  // spelled out: P is the PTE's present bit, PIN the pin
+  pipe: 'pipe',
   swapcache: 'SC',
   lru_batch: 'L',
   page_cache: 'PC',

@@ -32,6 +32,8 @@ export interface SessionState {
   readonly kernelStep: number;
   readonly snapshot: Snapshot;
   readonly compareSnapshot: Snapshot | null;
+  /** inside a step (kernelStep ≥ 0): the state where that kernel step has left it, which the stage shows */
+  readonly kernelSnapshot: Snapshot | null;
   /** what the last step did (null right after load) */
   readonly report: StepReport | null;
   readonly compareReport: StepReport | null;
@@ -75,6 +77,7 @@ export function startSession(message: SessionMessage): SessionState {
     kernelStep: message.position.kernelStep,
     snapshot: message.state,
     compareSnapshot: message.compareState ?? null,
+    kernelSnapshot: null,
     report: null,
     compareReport: null,
     diff: [],
@@ -115,6 +118,7 @@ export function receiveDelta(session: SessionState, message: DeltaMessage): Sess
     kernelStep: message.kernelStep,
     snapshot: { ...snapshot, hazards: message.hazards.length ? mergeHazards(snapshot.hazards, message.hazards) : snapshot.hazards },
     compareSnapshot,
+    kernelSnapshot: message.kernelStep >= 0 ? message.kernelState : null,
     report: message,
     compareReport: message.compare,
     diff: message.diff,
@@ -257,6 +261,8 @@ export function differences(diff: readonly DiffEntry[], snapshot: Snapshot): Set
   for (const p of snapshot.processes) for (const v of p.vmas) for (const pte of v.ptes) if (pte.present) pfnAt.set(`${p.name}.${v.var}[${pte.index}]`, pte.pfn);
   for (const d of diff) {
     if (d.what === 'pte') keys.add(d.key);
+    // a holder whose contents differ (the pipe): keyed as the stage keys holders ("pipe:NAME")
+    if (d.what === 'holder') keys.add(d.key);
     if (d.what === 'page') {
       keys.add(d.key);
       const pfn = pfnAt.get(d.key);
@@ -268,4 +274,33 @@ export function differences(diff: readonly DiffEntry[], snapshot: Snapshot): Set
 
 function appendLines(text: string, lines: readonly string[]): string {
   return (text.endsWith('\n') || text === '' ? text : text + '\n') + lines.join('\n') + '\n';
+}
+
+/**
+ * A session answer (after `kernel`, `compare` or `resume`) carries the state but not what the
+ * step did, so the narration would go blank mid-scenario: true when the page should ask for the
+ * current step again (a `goto` there answers with its report). Not at step 0 (the description
+ * is shown) and not when the page is about to jump anyway.
+ */
+export function reportWanted(message: SessionMessage, jumping: boolean): boolean {
+  return !jumping && message.position.step > 0;
+}
+
+/** What to tell the user when a `run` found no step that matches (the delta's `reason`). */
+export function runMiss(reason: string, step: number): string {
+  switch (reason) {
+    case 'at the end':
+      return `no later step matches — ran to the last step (${step})`;
+    case 'at the start':
+      return `no earlier step matches — ran back to step ${step}`;
+    case 'limit':
+      return `stopped at step ${step}: the work limit was reached before a match`;
+    default:
+      return `${reason} (step ${step})`;
+  }
+}
+
+/** The state the stage draws: at a kernel step, that kernel step's; else the step's. */
+export function shownSnapshot(session: SessionState): Snapshot {
+  return session.kernelSnapshot ?? session.snapshot;
 }

@@ -26,7 +26,8 @@ export type Selection =
   | { readonly kind: 'page'; readonly pfn: number }
   | { readonly kind: 'pte'; readonly proc: string; readonly var: string; readonly index: number };
 
-export type Theme = 'projector' | 'dark';
+/** projector: light, high contrast, large type; dark: for desks; light: plain, normal type */
+export type Theme = 'projector' | 'dark' | 'light';
 
 /** What the page itself decides: not from the server. */
 export interface UiState {

@@ -123,7 +123,8 @@ export function createEditor(parent: HTMLElement, onEdit: (text: string) => void
         currentLineField,
         EditorView.lineWrapping,
         EditorView.theme({ '&': { maxHeight: '40vh' }, '.cm-scroller': { overflow: 'auto' } }),
-        EditorView.contentAttributes.of({ 'aria-label': 'scenario text (.cow)' }),
+        // tabindex: axe counts only explicit focusables as a scrollable region's keyboard access
+        EditorView.contentAttributes.of({ 'aria-label': 'scenario text (.cow)', tabindex: '0' }),
         keymap.of([{ key: 'Mod-Enter', run: () => (onRun(), true) }, ...defaultKeymap, ...historyKeymap]),
         EditorView.updateListener.of((update) => {
           if (update.docChanged && !silent) onEdit(update.state.doc.toString());

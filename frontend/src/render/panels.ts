@@ -1,6 +1,6 @@
 import { elixirUrl, eraOf } from '../model/kernels';
 import { bitSet, hex64, kpageflags, PAGEMAP_BITS, pagemapWord } from '../model/pagemap';
-import type { StepReport } from '../model/protocol';
+import type { DiffEntry, StepReport } from '../model/protocol';
 import { refcountSentence, segments } from '../model/refbar';
 import type { SessionState } from '../model/session';
 import { type EngineEvent, type PageView, type PteView, type Snapshot, word } from '../model/snapshot';
@@ -14,8 +14,9 @@ export const EVENT_MARK: Record<string, string> = {
   unshare: 'U',
   fork_copy: 'K',
   fork: 'k',
-  pin: 'P',
-  unpin: 'p',
+  // N for piN: P is the PTE's present bit
+  pin: 'N',
+  unpin: 'n',
   get: 'G',
   put: 'g',
   swap_out: 'S',
@@ -28,6 +29,29 @@ export const EVENT_MARK: Record<string, string> = {
   soft_dirty_clear: 'd',
   sigsegv: '☠',
   blocked: 'B',
+};
+/** What each marker letter means, for the timeline's key (every letter of EVENT_MARK). */
+export const EVENT_MEANING: Record<string, string> = {
+  fault: 'page fault',
+  cow: 'copy-on-write: a new page',
+  reuse: 'write fault reuses the page',
+  unshare: 'unshare fault (GUP read)',
+  fork_copy: 'copied at fork',
+  fork: 'fork',
+  pin: 'pin (FOLL_PIN)',
+  unpin: 'unpin',
+  get: 'get (FOLL_GET reference)',
+  put: 'put (reference dropped)',
+  swap_out: 'swapped out',
+  swap_in: 'swapped in',
+  ksm_merge: 'KSM merge',
+  free: 'page freed',
+  hazard: 'hazard',
+  wrprotect: 'write-protected',
+  soft_dirty_set: 'soft-dirty set',
+  soft_dirty_clear: 'soft-dirty cleared',
+  sigsegv: 'SIGSEGV: process killed',
+  blocked: 'process blocked',
 };
 /** the marker shown for a step: the most telling of its events */
 const PRIORITY = ['hazard', 'sigsegv', 'cow', 'unshare', 'fork_copy', 'reuse', 'pin', 'unpin', 'swap_out', 'swap_in', 'ksm_merge', 'fault', 'fork', 'get', 'free'];
@@ -106,8 +130,9 @@ export function renderNarration(root: Document, session: SessionState | null, an
     }
     const diffs = session.diff;
     if (diffs.length) {
-      const list = el('ul', { class: 'diff-list', 'aria-label': 'differences between the kernels' });
-      for (const d of diffs.slice(0, 8)) list.appendChild(el('li', {}, `Δ ${d.what} ${d.key}: ${short(d.left)} ↔ ${short(d.right)}`));
+      decision.appendChild(el('p', { class: 'diff-head' }, `Differences, ${session.kernel} ↔ ${session.compare}:`));
+      const list = el('ul', { class: 'diff-list', 'aria-label': `differences between ${session.kernel} and ${session.compare}` });
+      for (const d of diffs.slice(0, 8)) list.appendChild(el('li', { 'data-what': d.what }, diffLine(d)));
       if (diffs.length > 8) list.appendChild(el('li', {}, `… ${diffs.length - 8} more`));
       decision.appendChild(list);
     }
@@ -134,6 +159,30 @@ export function renderNarration(root: Document, session: SessionState | null, an
       el('li', { class: x.skipped ? 'skipped' : x.passed ? 'passed' : 'failed' }, `${x.skipped ? '–' : x.passed ? '✓' : '✗'} line ${x.line}: ${x.text}${!x.passed && !x.skipped && x.actual !== undefined ? ` (actual ${valueText(x.actual)})` : ''}`),
     ),
   );
+}
+
+/**
+ * One difference in words, left kernel first: only what differs ("pfn 0x1 ↔ 0x3 · references
+ * 1 mapping + 1 pipe pipe ↔ 1 mapping"), never two summaries cut at the same length.
+ */
+export function diffLine(d: DiffEntry): string {
+  const value = (v: unknown) => (v === null || v === undefined ? '—' : Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(', ')}]` : typeof v === 'string' && !/^0x/.test(v) ? JSON.stringify(v) : String(v));
+  const number = (v: unknown) => (v === null || v === undefined ? '—' : String(v));
+  switch (d.what) {
+    case 'event':
+      return `Δ ${d.key} events: ${number(d.left)} ↔ ${number(d.right)}`;
+    case 'hazard':
+      return `Δ hazard ${d.key}: ${d.left ? 'raised' : 'none'} ↔ ${d.right ? 'raised' : 'none'}`;
+    case 'pte':
+      return `Δ PTE ${d.key}: ${number(d.left) || 'no bits'} ↔ ${number(d.right) || 'no bits'}`;
+    default: {
+      const where = d.what === 'holder' ? d.key.replace(':', ' ') : `page at ${d.key}`;
+      const fields = d.fields ?? [];
+      if (!fields.length) return `Δ ${where}: ${short(d.left)} ↔ ${short(d.right)}`;
+      const numeric = new Set(['refcount', 'mapcount', 'pincount', 'AE', 'ksm', 'swapcache', 'lru', 'references']);
+      return `Δ ${where}: ${fields.map((f) => `${f.field} ${numeric.has(f.field) ? number(f.left) : value(f.left)} ↔ ${numeric.has(f.field) ? number(f.right) : value(f.right)}`).join(' · ')}`;
+    }
+  }
 }
 
 function short(value: unknown): string {
@@ -185,7 +234,8 @@ export function renderTimeline(root: Document, session: SessionState | null, bre
   const position = root.getElementById('position')!;
   const steps = session?.steps ?? 0;
   if (scrubber.max !== String(steps)) scrubber.max = String(steps);
-  if (document.activeElement !== scrubber || scrubber.value !== String(session?.step ?? 0)) scrubber.value = String(session?.step ?? 0);
+  // (while dragged, the thumb stays under the pointer; the stage follows it)
+  if (scrubber.dataset.dragging !== 'true' && scrubber.value !== String(session?.step ?? 0)) scrubber.value = String(session?.step ?? 0);
   scrubber.setAttribute('aria-valuetext', session ? `step ${session.step} of ${steps}` : 'no scenario');
   position.textContent = session ? `step ${session.step} / ${steps}${session.kernelStep >= 0 ? ` · kernel step ${session.kernelStep + 1}` : ''}` : '';
   const ticks: HTMLElement[] = [];
@@ -220,6 +270,18 @@ export function renderLegend(root: Document, eventBreaks: readonly string[], onT
       legend.appendChild(item);
     }
     legend.appendChild(el('span', { class: 'legend-item breakpoint-sample' }, '● = breakpoint on a step (B)'));
+    // the key of every marker letter, not only the ones that can be stops
+    const key = el('details', { class: 'marker-key' });
+    key.appendChild(el('summary', {}, `Marker letters (${Object.keys(EVENT_MARK).length})`));
+    const list = el('dl', { 'aria-label': 'timeline marker letters' });
+    for (const [type, letter] of Object.entries(EVENT_MARK)) {
+      const row = el('div', { class: `ev-${type}`, 'data-marker': type });
+      row.append(el('dt', {}), el('dd', {}, EVENT_MEANING[type] ?? type.replace('_', ' ')));
+      row.firstElementChild!.appendChild(el('span', { class: 'tick-sample' }, letter));
+      list.appendChild(row);
+    }
+    key.appendChild(list);
+    legend.appendChild(key);
   }
   for (const button of legend.querySelectorAll<HTMLElement>('[data-event]')) {
     const on = eventBreaks.includes(button.dataset.event ?? '');

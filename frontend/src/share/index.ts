@@ -40,7 +40,7 @@ interface Opening {
 }
 
 
-const THEMES: Record<string, Theme> = { light: 'projector', projector: 'projector', dark: 'dark' };
+const THEMES: Record<string, Theme> = { light: 'light', projector: 'projector', dark: 'dark' };
 
 export function installShare(app: ShareApp): void {
   const { store } = app;

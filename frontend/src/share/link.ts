@@ -11,7 +11,7 @@ export const LINK_VERSION = 1;
 
 /** The view options a link carries: the front end's own keys, sorted in the canonical form. */
 export interface LinkView {
-  readonly theme?: 'projector' | 'dark';
+  readonly theme?: 'projector' | 'dark' | 'light';
   readonly kernelStep?: number;
   readonly [key: string]: unknown;
 }

@@ -13,6 +13,8 @@ final class StepLog {
     static final int DETAIL_PAGES = 16, MAX_EVENTS = 400, MAX_KSTEPS = 600;
 
     boolean detail = true;
+    /** told the index of each kernel step before it is recorded ({@link KernelStepProbe}), or null */
+    private final java.util.function.IntConsumer probe = KernelStepProbe.current();
     /** replay mode (time travel): no sentences, no events, only the counts */
     boolean quiet;
 
@@ -42,13 +44,18 @@ final class StepLog {
     }
 
     int enter(String fn, String note) {
-        if (detail && ksteps.size() < MAX_KSTEPS) ksteps.add(new KernelStep(depth, fn, note));
+        if (detail && ksteps.size() < MAX_KSTEPS) record(new KernelStep(depth, fn, note));
         else if (detail) truncated = true;
         return depth++;
     }
 
     void leaf(String fn, String note) {
-        if (detail && ksteps.size() < MAX_KSTEPS) ksteps.add(new KernelStep(depth, fn, note));
+        if (detail && ksteps.size() < MAX_KSTEPS) record(new KernelStep(depth, fn, note));
+    }
+
+    private void record(KernelStep k) {
+        if (probe != null) probe.accept(ksteps.size());
+        ksteps.add(k);
     }
 
     void count(EventType t) {

@@ -96,6 +96,14 @@ public class Rooms {
         return jdbc.sql("SELECT code FROM room WHERE id = :id").param("id", room).query(String.class).optional();
     }
 
+    /** the SHA-256 (hex) of the room's presenter key, if the room exists */
+    public Optional<String> presenterKeyHash(String room) {
+        if (!ID.matcher(room).matches()) {
+            return Optional.empty();
+        }
+        return jdbc.sql("SELECT presenter_key_hash FROM room WHERE id = :id").param("id", room).query(String.class).optional();
+    }
+
     public Optional<State> lastState(String room) {
         if (!ID.matcher(room).matches()) {
             return Optional.empty();
@@ -103,6 +111,15 @@ public class Rooms {
         return jdbc.sql("SELECT seq, last_state FROM room WHERE id = :id").param("id", room)
                 .query((rs, n) -> new State(room, rs.getLong(1), rs.getString(2)))
                 .optional();
+    }
+
+    /** True when presenterKey is this room's key (issue 13: only the presenter may ask the class). */
+    public boolean isPresenter(String room, String presenterKey) {
+        if (!ID.matcher(room).matches() || presenterKey == null) {
+            return false;
+        }
+        return jdbc.sql("SELECT COUNT(*) FROM room WHERE id = :id AND presenter_key_hash = :key")
+                .param("id", room).param("key", sha256(presenterKey)).query(Long.class).single() > 0;
     }
 
     /** The outcome of a publish. */

@@ -2,8 +2,10 @@ package io.cowscope.session;
 
 import io.cowscope.engine.EventType;
 import io.cowscope.engine.Hazard;
+import io.cowscope.engine.KernelStepProbe;
 import io.cowscope.engine.KernelVersion;
 import io.cowscope.engine.Machine;
+import io.cowscope.engine.Snapshot;
 import io.cowscope.engine.Step;
 import io.cowscope.engine.op.Op;
 import io.cowscope.engine.op.Spawn;
@@ -148,6 +150,7 @@ public final class Timeline {
                 throw new LimitException("the run took longer than " + budget.maxRunMillis() + " ms and was stopped"
                         + " after " + Math.max(0, t.steps()) + " steps (cowscope.session.max-run-millis)");
             }
+            Deadline.check("while running, after " + Math.max(0, t.steps()) + " steps");
             int before = ex.position();
             long stepStarted = System.nanoTime();
             RunResult.StepResult r = ex.step();
@@ -216,6 +219,11 @@ public final class Timeline {
     /** the step of the nearest checkpoint at or before {@code step} */
     public int checkpointAtOrBefore(int step) {
         return checkpoints.floorKey(step);
+    }
+
+    /** the engine's estimate of what this run holds: checkpoints, the cursor's machine, per-step facts */
+    public long estimatedBytes() {
+        return checkpointBytes + (cursor == null ? 0 : cursor.estimatedBytes()) + 160L * infos.size();
     }
 
     /** the engine's estimate of the checkpoints' size */
@@ -357,6 +365,30 @@ public final class Timeline {
                 visit.accept(m, s);
             }
         }
+    }
+
+    /**
+     * The windowed state at kernel step {@code kernelStep} of step {@code k}: the machine before
+     * the step (a private copy, from the nearest checkpoint) runs the step's operation again under
+     * a {@link KernelStepProbe}, which snapshots it where kernel step {@code kernelStep + 1}
+     * begins, or after the operation when that was the last one. Null for step 0 or a negative
+     * kernel step. The engine is deterministic, so the replayed kernel steps are the recorded ones.
+     */
+    public Snapshot stateAtKernelStep(int k, int kernelStep, Snapshot.Window window) {
+        if (k <= 0 || k > steps() || kernelStep < 0) {
+            return null;
+        }
+        Machine[] before = new Machine[1];
+        replay(k - 1, k - 1, (m, s) -> before[0] = m);
+        Machine m = before[0];
+        Snapshot[] at = new Snapshot[1];
+        KernelStepProbe.apply(m, infos.get(k).op, i -> {
+            if (i == kernelStep + 1) {
+                at[0] = m.snapshot(window);
+            }
+        });
+        work++;
+        return at[0] != null ? at[0] : m.snapshot(window);
     }
 
     /** the machine at the cursor; callers only observe it */

@@ -83,24 +83,24 @@ public final class Views {
             Integer line, String say, List<KernelStep> kernelSteps, List<EventView> events,
             Map<String, Integer> eventCounts, Boolean eventsTruncated, String summary, String value,
             List<String> warnings, List<HazardView> hazards, List<ExpectView> expectations, String error,
-            Delta delta, Snapshot state, DeltaView compare, List<DiffEntry> diff, String reason,
+            Delta delta, Snapshot state, Snapshot kernelState, DeltaView compare, List<DiffEntry> diff, String reason,
             List<StatementView> appended) {
         DeltaView withCompare(DeltaView other, List<DiffEntry> d) {
             return new DeltaView(type, id, kernel, step, kernelStep, steps, op, line, say, kernelSteps, events,
                     eventCounts, eventsTruncated, summary, value, warnings, hazards, expectations, error, delta, state,
-                    other, d, reason, appended);
+                    kernelState, other, d, reason, appended);
         }
 
         DeltaView withReason(String why) {
             return new DeltaView(type, id, kernel, step, kernelStep, steps, op, line, say, kernelSteps, events,
                     eventCounts, eventsTruncated, summary, value, warnings, hazards, expectations, error, delta, state,
-                    compare, diff, why, appended);
+                    kernelState, compare, diff, why, appended);
         }
 
         DeltaView withAppended(List<StatementView> added) {
             return new DeltaView(type, id, kernel, step, kernelStep, steps, op, line, say, kernelSteps, events,
                     eventCounts, eventsTruncated, summary, value, warnings, hazards, expectations, error, delta, state,
-                    compare, diff, reason, added);
+                    kernelState, compare, diff, reason, added);
         }
     }
 
@@ -130,7 +130,19 @@ public final class Views {
     }
 
     /** one difference between the two kernels at a step: what (page, pte, event, hazard), where, each side's value */
-    public record DiffEntry(String what, String key, Object left, Object right) {
+    /**
+     * One difference between the two kernels. {@code fields} (page and holder entries) lists only
+     * what differs, each with both sides, so a reader sees the difference and not two summaries.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DiffEntry(String what, String key, Object left, Object right, List<FieldDiff> fields) {
+        DiffEntry(String what, String key, Object left, Object right) {
+            this(what, key, left, right, null);
+        }
+    }
+
+    /** one field that differs: its name and the value on each side (null: absent on that side) */
+    public record FieldDiff(String field, Object left, Object right) {
     }
 
     /** the answer to window: PTEs first..last of one mapping (and the pages they map) at the current step */

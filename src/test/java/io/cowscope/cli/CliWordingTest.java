@@ -87,9 +87,29 @@ class CliWordingTest {
             assertEquals(ScenarioCommandsTest.VMSPLICE.split("\n")[line - 1], m.group(3), "the line number is the statement's line");
         }
         List<Integer> expected = new ArrayList<>();
-        for (int i = 1; i <= steps.size(); i++) expected.add(i);
-        assertEquals(expected, steps, "steps are numbered 1, 2, 3 … in order:\n" + r.out);
+        for (int i = 0; i < steps.size(); i++) expected.add(i);
+        assertEquals(expected, steps, "the process declaration is step 0, then 1, 2, 3 … in order:\n" + r.out);
         assertTrue(r.out.contains("step  line  statement"), r.out);
+    }
+
+    @Test
+    void theLeadingDeclarationsAreStepZeroAsOnThePage() {
+        assertEquals(List.of(0, 0, 1, 2), List.of(RunCommand.pageStep(0, 2), RunCommand.pageStep(1, 2), RunCommand.pageStep(2, 2), RunCommand.pageStep(3, 2)));
+        assertEquals(List.of(0, 1, 2), List.of(RunCommand.pageStep(0, 1), RunCommand.pageStep(1, 1), RunCommand.pageStep(2, 1)));
+        Result r = cmdIn("run", "process a\nprocess b\na: x = mmap 1\nb: y = mmap 1\n", "-");
+        assertTrue(r.out.contains("      0     1  process a\n"), r.out);
+        assertTrue(r.out.contains("      0     2  process b\n"), r.out);
+        assertTrue(r.out.contains("      1     3  a: x = mmap 1\n"), r.out);
+        assertTrue(r.out.contains("      2     4  b: y = mmap 1\n"), r.out);
+    }
+
+    @Test
+    void hazardsNameTheStepsAsNumbered() {
+        Result r = cmdIn("run", ScenarioCommandsTest.VMSPLICE, "-");
+        Matcher h = Pattern.compile("written by parent at step (\\d+), after child and parent stopped sharing \\(step (\\d+)\\)").matcher(r.out);
+        assertTrue(h.find(), r.out);
+        assertTrue(Pattern.compile("(?m)^ +" + h.group(1) + " +\\d+  parent: write buf \"secret-2\"$").matcher(r.out).find(), "the write is step " + h.group(1) + ":\n" + r.out);
+        assertTrue(Pattern.compile("(?m)^ +" + h.group(2) + " +\\d+  parent: fork child$").matcher(r.out).find(), "the fork is step " + h.group(2) + ":\n" + r.out);
     }
 
     @Test
@@ -165,6 +185,23 @@ class CliWordingTest {
         assertEquals(2, missing.code);
         assertTrue(missing.err.contains("no gallery scenario 'no-such-scenario'; 'cowscope gallery' lists them"), missing.err);
         assertEquals(2, cmd("gallery", "extra").code);
+    }
+
+    @Test
+    void pipesReusesAndPutsReadAsSentences() {
+        Result r = cmd("run", "gallery:cve-2020-29374-vmsplice");
+        assertFalse(r.out.contains("pipe pipe"), r.out);
+        assertTrue(r.out.contains("pipe: pipe holds a reference to pfn "), r.out);
+        assertTrue(r.out.contains("HAZARD leak: pipe (filled by child) returns"), r.out);
+        assertTrue(r.out.contains("≤ 1 → reuse; page_count is not consulted (it is 2: 1 mapping + 1 pipe)"), r.out);
+        Result poke = cmd("run", "gallery:dirty-cow");
+        int puts = 0;
+        for (String l : poke.out.split("\n")) {
+            if (!l.strip().startsWith("put")) continue;
+            puts++;
+            assertTrue(l.contains("the forced write is done: put_page drops the FOLL_GET reference GUP took on pfn "), l);
+        }
+        assertTrue(puts > 0, poke.out);
     }
 
     @Test

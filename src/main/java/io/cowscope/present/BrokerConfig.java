@@ -1,6 +1,12 @@
 package io.cowscope.present;
 
+import io.cowscope.web.socket.ClientAddresses;
+import io.cowscope.web.socket.ClientErrors;
 import io.cowscope.web.socket.SocketProperties;
+import java.util.Map;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -51,12 +57,22 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
             Pattern.compile("/app/rooms/[a-z2-7]{26}/state"),
             Pattern.compile("/user/topic/errors"));
 
+    private static final String BUCKET = BrokerConfig.class.getName() + ".sends";
+
     private final BrokerProperties broker;
     private final SocketProperties socket;
+    private final ClientAddresses addresses;
+    private final int sendsPerSecond;
+    private final int inboundQueue;
 
-    BrokerConfig(BrokerProperties broker, SocketProperties socket) {
+    BrokerConfig(BrokerProperties broker, SocketProperties socket, ClientAddresses addresses,
+            @org.springframework.beans.factory.annotation.Value("${cowscope.rooms.max-sends-per-second:50}") int sendsPerSecond,
+            @org.springframework.beans.factory.annotation.Value("${cowscope.rooms.inbound-queue:1000}") int inboundQueue) {
         this.broker = broker;
         this.socket = socket;
+        this.addresses = addresses;
+        this.sendsPerSecond = sendsPerSecond;
+        this.inboundQueue = inboundQueue;
     }
 
     @Override
@@ -87,10 +103,34 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
     @Override
     public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
         registration.setMessageSizeLimit(MESSAGE_LIMIT);
+        // what waits for one slow follower; past either its connection is closed
+        registration.setSendBufferSizeLimit(256 * 1024);
+        registration.setSendTimeLimit((int) socket.sendTimeout().toMillis());
+        // connections per client address, /ws and /stomp together
+        registration.addDecoratorFactory(handler -> new WebSocketHandlerDecorator(handler) {
+            @Override
+            public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+                CloseStatus refused = addresses.admit(session);
+                if (refused != null) {
+                    ClientErrors.log(ClientAddresses.of(session), refused.getReason());
+                    session.close(refused);
+                    return;
+                }
+                super.afterConnectionEstablished(session);
+            }
+
+            @Override
+            public void afterConnectionClosed(WebSocketSession session, CloseStatus status) throws Exception {
+                addresses.closed(session);
+                super.afterConnectionClosed(session, status);
+            }
+        });
     }
 
     @Override
     public void configureClientInboundChannel(ChannelRegistration registration) {
+        // bounded: past the queue a frame is refused (the client gets an ERROR frame), not held
+        registration.taskExecutor().corePoolSize(2).maxPoolSize(4).queueCapacity(inboundQueue);
         registration.interceptors(new ChannelInterceptor() {
             @Override
             public Message<?> preSend(Message<?> message, MessageChannel channel) {
@@ -105,7 +145,7 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
                     allowed = false;
                 } else {
                     allowed = switch (command) {
-                        case SEND -> matches(destination, List.of(SEND));
+                        case SEND -> matches(destination, List.of(SEND)) && withinRate(stomp);
                         case SUBSCRIBE -> matches(destination, SUBSCRIBE);
                         default -> true;
                     };
@@ -118,6 +158,43 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
                 return message;
             }
         });
+    }
+
+    /** SENDs per connection: a bucket of {@code max-sends-per-second}, refilled per second; past it frames are dropped */
+    private boolean withinRate(StompHeaderAccessor stomp) {
+        Map<String, Object> attributes = stomp.getSessionAttributes();
+        if (attributes == null) {
+            return true;
+        }
+        SendBucket bucket = (SendBucket) attributes.computeIfAbsent(BUCKET, k -> new SendBucket(sendsPerSecond));
+        return bucket.take();
+    }
+
+    static final class SendBucket {
+        private final int rate;
+        private double tokens;
+        private long last = System.nanoTime();
+
+        SendBucket(int rate) {
+            this.rate = rate;
+            this.tokens = rate;
+        }
+
+        synchronized boolean take() {
+            long now = System.nanoTime();
+            tokens = Math.min(rate, tokens + (now - last) * rate / 1e9);
+            last = now;
+            if (tokens < 1) {
+                return false;
+            }
+            tokens -= 1;
+            return true;
+        }
+    }
+
+    @Override
+    public void configureClientOutboundChannel(ChannelRegistration registration) {
+        registration.taskExecutor().corePoolSize(2).maxPoolSize(4).queueCapacity(10_000);
     }
 
     private static boolean matches(String destination, List<Pattern> patterns) {

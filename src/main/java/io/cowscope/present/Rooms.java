@@ -96,6 +96,14 @@ public class Rooms {
         return jdbc.sql("SELECT code FROM room WHERE id = :id").param("id", room).query(String.class).optional();
     }
 
+    /** the SHA-256 (hex) of the room's presenter key, if the room exists */
+    public Optional<String> presenterKeyHash(String room) {
+        if (!ID.matcher(room).matches()) {
+            return Optional.empty();
+        }
+        return jdbc.sql("SELECT presenter_key_hash FROM room WHERE id = :id").param("id", room).query(String.class).optional();
+    }
+
     public Optional<State> lastState(String room) {
         if (!ID.matcher(room).matches()) {
             return Optional.empty();

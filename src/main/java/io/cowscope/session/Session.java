@@ -63,13 +63,49 @@ public final class Session {
         }
     }
 
+    /**
+     * Where a session's memory is counted against the server's budget
+     * ({@code cowscope.session.memory-budget-percent}). {@link #reserve} comes before work that may
+     * allocate (a run), {@link #settle} after it with what the session holds then.
+     */
+    public interface Memory {
+        /** bytes more than the session holds now; throws LimitException when the budget has no room */
+        void reserve(long bytes);
+
+        /** the session now holds about this many bytes; reservations end */
+        void settle(long bytes);
+
+        Memory NONE = new Memory() {
+            @Override
+            public void reserve(long bytes) {
+            }
+
+            @Override
+            public void settle(long bytes) {
+            }
+        };
+    }
+
+    /**
+     * What a run of a scenario mapping {@code pages} pages may hold before it is measured: the
+     * engine keeps per page a slot in the page arrays and a PTE, in a few machine copies (step 0,
+     * checkpoints, the cursor); measured at 60 to 105 bytes per mapped page (issue 14).
+     */
+    static long plannedBytes(long pages) {
+        return 64 * 1024 + 112L * pages;
+    }
+
     private final String token;
     private final SessionProperties limits;
     private final Program program;
+    private Memory memory = Memory.NONE;
+    private long pages;
 
     private Timeline left;
     private Timeline right;
     private int kernelStep = -1;
+    /** the compared kernel's own kernel step: into/out move both kernels, each through its own kernel steps */
+    private int rightKernelStep = -1;
 
     private Consumer<Object> sink = message -> { };
     private ScheduledFuture<?> playing;
@@ -87,6 +123,14 @@ public final class Session {
      * not check, {@link SessionException} for a bad kernel or config, {@link LimitException} when it is too big.
      */
     public static Session load(String token, LoadRequest request, SessionProperties limits) {
+        return load(token, request, limits, Memory.NONE);
+    }
+
+    /**
+     * As {@link #load(String, LoadRequest, SessionProperties)}, counting the session's memory in
+     * {@code memory}: the planned bytes are reserved before the runs, what it holds is settled after.
+     */
+    public static Session load(String token, LoadRequest request, SessionProperties limits, Memory memory) {
         ScenarioLanguage.Checked checked = ScenarioLanguage.check(request.text());
         if (!checked.ok()) {
             throw new InvalidScenario(new DiagnosticsView("diagnostics", null, "load",
@@ -96,13 +140,18 @@ public final class Session {
         List<HeaderLine> header = new ArrayList<>(scenario.headerLines());
         overrides(header, request);
         scenario = new Scenario(header, scenario.statements(), List.of());
-        checkPages(scenario, limits);
+        long pages = checkPages(scenario, limits);
         KernelVersion kernel = request.kernel() == null ? scenario.header().kernelVersion() : kernel(request.kernel());
+        KernelVersion compare = request.compare() == null ? null : kernel(request.compare());
         Session s = new Session(token, limits, scenario, request.text());
+        s.pages = pages;
+        s.memory = memory;
+        memory.reserve(plannedBytes(pages) * (compare == null ? 1 : 2));
         s.left = s.run(kernel);
-        if (request.compare() != null) {
-            s.right = s.run(kernel(request.compare()));
+        if (compare != null) {
+            s.right = s.run(compare);
         }
+        memory.settle(s.estimatedBytes());
         return s;
     }
 
@@ -136,7 +185,19 @@ public final class Session {
                         + KernelVersion.LATEST + " (MAJOR.MINOR) or latest"));
     }
 
-    private static void checkPages(Scenario s, SessionProperties limits) {
+    /** about what the session's runs hold (the engine's estimates, plus the program) */
+    public synchronized long estimatedBytes() {
+        long bytes = 16 * 1024 + 2L * program.text().length();
+        if (left != null) {
+            bytes += left.estimatedBytes();
+        }
+        if (right != null) {
+            bytes += right.estimatedBytes();
+        }
+        return bytes + bytes / 4;
+    }
+
+    private static long checkPages(Scenario s, SessionProperties limits) {
         long pages = 0;
         for (HeaderItem.FileDecl f : s.header().files()) {
             pages += f.pages();
@@ -151,6 +212,7 @@ public final class Session {
             throw new LimitException("the scenario maps " + pages + " pages, more than the " + limits.maxPages()
                     + " a session may map (cowscope.session.max-pages)");
         }
+        return pages;
     }
 
     private Timeline run(KernelVersion kernel) {
@@ -194,6 +256,8 @@ public final class Session {
         closed = true;
         left = null;
         right = null;
+        memory.settle(0);
+        memory = Memory.NONE;
         sink = message -> { };
     }
 
@@ -212,10 +276,14 @@ public final class Session {
         open();
         Snapshot.Window w = window();
         List<StatementView> sv = program.views(0, left.steps());
+        Snapshot state = left.machine().snapshot(w);
+        Deadline.check("while building the state");
+        Snapshot compareState = right == null ? null : right.machine().snapshot(w);
+        Deadline.check("while building the compare state");
         return new SessionView("session", 1, id, token, left.kernel().toString(),
                 right == null ? null : right.kernel().toString(), program.title(), program.description(), program.text(), sv,
                 left.steps(), right == null ? null : right.steps(), new Position(left.position(), kernelStep),
-                left.machine().snapshot(w), right == null ? null : right.machine().snapshot(w), expectations(left),
+                state, compareState, expectations(left),
                 right == null ? null : expectations(right), Views.ErrorView.of(left.error()),
                 right == null ? null : Views.ErrorView.of(right.error()), Views.Limits.of(limits));
     }
@@ -251,41 +319,54 @@ public final class Session {
         return moveTo(k, id, false);
     }
 
-    /** next kernel step of this step; past the last one, the next step's first */
+    /**
+     * Next kernel step of this step, in both kernels when comparing (each through its own kernel
+     * steps; one that has none left waits at its last); past the last one of both, the next step's first.
+     */
     public synchronized DeltaView into(Object id) {
         begin();
-        Step s = left.moveTo(left.position());
-        int n = s == null ? 0 : s.kernelSteps().size();
-        if (kernelStep + 1 < n) {
-            kernelStep++;
+        int n = kernelSteps(left), rn = right == null ? 0 : kernelSteps(right);
+        if (kernelStep + 1 < n || rightKernelStep + 1 < rn) {
+            if (kernelStep + 1 < n) kernelStep++;
+            if (rightKernelStep + 1 < rn) rightKernelStep++;
             return here(id, false);
         }
         if (left.position() == left.steps()) {
             return here(id, false).withReason("at the end");
         }
         int k = left.position() + 1;
-        Step next = left.moveTo(k);
+        left.moveTo(k);
         if (right != null) {
             right.moveTo(Math.min(k, right.steps()));
         }
-        kernelStep = next != null && !next.kernelSteps().isEmpty() ? 0 : -1;
+        kernelStep = kernelSteps(left) > 0 ? 0 : -1;
+        rightKernelStep = right != null && right.position() == k && kernelSteps(right) > 0 ? 0 : -1;
         return here(id, true);
     }
 
-    /** to the next kernel step of a shallower depth (leaving the current function); else the whole step */
+    /** to the next kernel step of a shallower depth (leaving the current function), in both kernels; else the whole step */
     public synchronized DeltaView out(Object id) {
         begin();
-        Step s = left.moveTo(left.position());
-        if (s != null && kernelStep >= 0) {
-            List<KernelStep> ks = s.kernelSteps();
-            int depth = ks.get(kernelStep).depth();
-            int k = kernelStep + 1;
-            while (k < ks.size() && ks.get(k).depth() >= depth) {
-                k++;
-            }
-            kernelStep = k < ks.size() && depth > 0 ? k : -1;
-        }
+        kernelStep = out(left, kernelStep);
+        if (right != null) rightKernelStep = out(right, rightKernelStep);
         return here(id, false);
+    }
+
+    private static int kernelSteps(Timeline t) {
+        Step s = t.moveTo(t.position());
+        return s == null ? 0 : s.kernelSteps().size();
+    }
+
+    private static int out(Timeline t, int at) {
+        Step s = t.moveTo(t.position());
+        if (s == null || at < 0) return -1;
+        List<KernelStep> ks = s.kernelSteps();
+        int depth = ks.get(at).depth();
+        int k = at + 1;
+        while (k < ks.size() && ks.get(k).depth() >= depth) {
+            k++;
+        }
+        return k < ks.size() && depth > 0 ? k : -1;
     }
 
     /**
@@ -375,6 +456,7 @@ public final class Session {
 
     private DeltaView moveTo(int k, Object id, boolean forwardOne) {
         kernelStep = -1;
+        rightKernelStep = -1;
         left.moveTo(k);
         if (right != null) {
             right.moveTo(Math.min(k, right.steps()));
@@ -401,7 +483,7 @@ public final class Session {
             ex.add(ExpectView.of(k, r));
         }
         Snapshot state = forwardOne ? null : t.machine().snapshot(window());
-        int ks = t == left ? kernelStep : -1;
+        int ks = t == left ? kernelStep : rightKernelStep;
         if (s == null) {
             return new DeltaView("delta", id, t.kernel().toString(), k, ks, t.steps(), null, null, null, List.of(),
                     List.of(), Map.of(), null, null, null, List.of(), List.of(), ex, null, null, state, null, null,
@@ -492,10 +574,18 @@ public final class Session {
         begin();
         KernelVersion v = kernel(version);
         int k = left.position();
-        Timeline t = run(v);
+        Timeline t;
+        memory.reserve(plannedBytes(pages));
+        try {
+            t = run(v);
+        } finally {
+            memory.settle(estimatedBytes());
+        }
         left = t;
+        memory.settle(estimatedBytes());
         left.moveTo(Math.min(k, left.steps()));
         kernelStep = -1;
+        rightKernelStep = -1;
         if (right != null) {
             right.moveTo(Math.min(left.position(), right.steps()));
         }
@@ -505,12 +595,22 @@ public final class Session {
     /** starts (or, with null, ends) a second run in lockstep */
     public synchronized SessionView compare(String version, Object id) {
         begin();
+        rightKernelStep = -1;
         if (version == null) {
             right = null;
         } else {
-            right = run(kernel(version));
+            KernelVersion v = kernel(version);
+            memory.reserve(plannedBytes(pages));
+            Timeline t;
+            try {
+                t = run(v);
+            } finally {
+                memory.settle(estimatedBytes());
+            }
+            right = t;
             right.moveTo(Math.min(left.position(), right.steps()));
         }
+        memory.settle(estimatedBytes());
         return view(id);
     }
 
@@ -528,7 +628,7 @@ public final class Session {
         }
         List<Statement> all = new ArrayList<>(program.statements());
         all.addAll(parsed);
-        checkPages(new Scenario(program.header(), all, List.of()), limits);
+        long newPages = checkPages(new Scenario(program.header(), all, List.of()), limits);
         int firstNew = program.statements().size();
         if (left.canExtend(parsed) && (right == null || right.canExtend(parsed))) {
             left.extend(parsed, program.nextLine(), limits.maxSteps());
@@ -536,13 +636,21 @@ public final class Session {
                 right.extend(parsed, program.nextLine(), limits.maxSteps());
             }
         } else {
-            // both runs first: a refusal (time, steps) leaves the session as it was
-            Timeline l = run(left.kernel(), all);
-            Timeline r = right == null ? null : run(right.kernel(), all);
+            // both runs first: a refusal (time, steps, memory) leaves the session as it was
+            memory.reserve(plannedBytes(newPages) * (right == null ? 1 : 2));
+            Timeline l, r;
+            try {
+                l = run(left.kernel(), all);
+                r = right == null ? null : run(right.kernel(), all);
+            } finally {
+                memory.settle(estimatedBytes());
+            }
             left = l;
             right = r;
         }
+        pages = newPages;
         program.add(parsed, added);
+        memory.settle(estimatedBytes());
         DeltaView d = moveTo(left.steps(), id, false);
         return d.withAppended(program.views(firstNew, left.steps()));
     }

@@ -24,13 +24,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxStripPages the largest {@code strip} (one character per page) a client may ask for
  * @param maxDeltaPtes PTE changes and pages listed in one delta; the counts stay exact
  * @param minPlayIntervalMs the fastest {@code play} (milliseconds per step)
+ * @param maxSessionsPerAddress sessions held at once for one client address (attached or waiting for resume)
+ * @param memoryBudgetPercent the share of the maximum heap that sessions may hold together (their
+ *     estimated bytes); a load, kernel, compare or append past it is refused
  */
 @ConfigurationProperties("cowscope.session")
 public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, Integer maxSessions, Integer maxSteps,
         Integer maxPages, Integer maxWorkPerRequest, Integer maxMessageBytes, Integer maxMessagesPerSecond,
         Integer checkpointInterval, Integer maxCheckpoints, Long checkpointBudgetBytes, Long maxRunMillis,
         Integer windowPtes, Integer maxWindowPtes, Integer maxStripPages, Integer maxDeltaPtes,
-        Integer minPlayIntervalMs) {
+        Integer minPlayIntervalMs, Integer maxSessionsPerAddress, Integer memoryBudgetPercent) {
 
     public SessionProperties {
         resumeTimeout = resumeTimeout == null ? Duration.ofMinutes(2) : resumeTimeout;
@@ -50,12 +53,19 @@ public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, In
         maxStripPages = positive(maxStripPages, 262_144);
         maxDeltaPtes = positive(maxDeltaPtes, 512);
         minPlayIntervalMs = positive(minPlayIntervalMs, 20);
+        maxSessionsPerAddress = positive(maxSessionsPerAddress, 40);
+        memoryBudgetPercent = positive(memoryBudgetPercent, 40);
     }
 
     /** the defaults, for tests and the benchmark */
     public static SessionProperties defaults() {
         return new SessionProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null, null);
+    }
+
+    /** the memory budget in bytes: {@code memoryBudgetPercent} of the maximum heap */
+    public long memoryBudgetBytes() {
+        return Runtime.getRuntime().maxMemory() / 100 * memoryBudgetPercent;
     }
 
     private static Integer positive(Integer value, int otherwise) {

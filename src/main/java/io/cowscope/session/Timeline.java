@@ -150,6 +150,7 @@ public final class Timeline {
                 throw new LimitException("the run took longer than " + budget.maxRunMillis() + " ms and was stopped"
                         + " after " + Math.max(0, t.steps()) + " steps (cowscope.session.max-run-millis)");
             }
+            Deadline.check("while running, after " + Math.max(0, t.steps()) + " steps");
             int before = ex.position();
             long stepStarted = System.nanoTime();
             RunResult.StepResult r = ex.step();
@@ -218,6 +219,11 @@ public final class Timeline {
     /** the step of the nearest checkpoint at or before {@code step} */
     public int checkpointAtOrBefore(int step) {
         return checkpoints.floorKey(step);
+    }
+
+    /** the engine's estimate of what this run holds: checkpoints, the cursor's machine, per-step facts */
+    public long estimatedBytes() {
+        return checkpointBytes + (cursor == null ? 0 : cursor.estimatedBytes()) + 160L * infos.size();
     }
 
     /** the engine's estimate of the checkpoints' size */

@@ -52,6 +52,11 @@ public record LinkContent(String text, String kernel, String compare, Integer st
         if (text.isBlank()) {
             throw ShareException.invalid("text", "text is empty");
         }
+        int unpaired = io.cowscope.web.socket.Utf16.firstLoneSurrogate(text);
+        if (unpaired >= 0) {
+            // UTF-8 cannot encode it: the link's viewers could not be sent the text
+            throw ShareException.invalid("text", "text contains an unpaired UTF-16 surrogate at index " + unpaired);
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < 0x20 && c != '\n' && c != '\t') {
@@ -108,6 +113,9 @@ public record LinkContent(String text, String kernel, String compare, Integer st
             throw ShareException.invalid("view", "view must be a JSON object");
         }
         String view = JSON.writeValueAsString(sorted(node));
+        if (io.cowscope.web.socket.Utf16.firstLoneSurrogate(view) >= 0) {
+            throw ShareException.invalid("view", "view contains an unpaired UTF-16 surrogate");
+        }
         int bytes = view.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > limits.maxViewBytes()) {
             throw new ShareException(HttpStatus.CONTENT_TOO_LARGE, "too-large", "view", limits.maxViewBytes(),

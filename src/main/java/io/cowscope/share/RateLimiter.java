@@ -43,6 +43,13 @@ public final class RateLimiter {
         return wait == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(wait));
     }
 
+    /** How long until key has a token (empty: it has one now); takes nothing. */
+    public Optional<Duration> peek(String key) {
+        Bucket bucket = buckets.get(key);
+        long wait = bucket == null ? 0 : bucket.waitFor(nanoTime.getAsLong());
+        return wait == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(wait));
+    }
+
     private final class Bucket {
         private double tokens = capacity;
         private long updated;
@@ -63,6 +70,11 @@ public final class RateLimiter {
                 return 0;
             }
             return (long) Math.ceil((1 - tokens) * nanosPerToken);
+        }
+
+        synchronized long waitFor(long now) {
+            refill(now);
+            return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) * nanosPerToken);
         }
 
         synchronized boolean isFull(long now) {

@@ -44,6 +44,6 @@ class LoadHandler extends SessionHandler {
                         Requests.optionalInteger(config, "cpus"), Requests.optionalString(config, "thp"),
                         Requests.optionalBoolean(config, "swap"), Requests.optionalBoolean(config, "softDirty"),
                         Requests.optionalString(m, "compare"));
-        peer.send(sessions.load(peer, request).view(id));
+        peer.send(sessions.loadView(peer, request, id));
     }
 }

@@ -24,7 +24,8 @@ abstract class SessionHandler implements MessageHandler {
     @Override
     public final void handle(JsonNode message, Peer peer) {
         Object id = Requests.id(message);
-        try {
+        // every request (a re-run, its answer) within cowscope.session.max-run-millis
+        try (io.cowscope.session.Deadline d = io.cowscope.session.Deadline.start(sessions.properties().maxRunMillis())) {
             Requests.version(message);
             handle(message, id, peer);
         } catch (Session.InvalidScenario e) {

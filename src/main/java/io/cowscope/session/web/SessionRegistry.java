@@ -1,9 +1,11 @@
 package io.cowscope.session.web;
 
+import io.cowscope.session.Deadline;
 import io.cowscope.session.LimitException;
 import io.cowscope.session.Session;
 import io.cowscope.session.SessionException;
 import io.cowscope.session.SessionProperties;
+import io.cowscope.session.Views;
 import io.cowscope.session.Views.Notice;
 import io.cowscope.web.socket.ConnectionListener;
 import io.cowscope.web.socket.Peer;
@@ -35,19 +37,81 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
 
     private static final class Entry {
         final Session session;
+        final Admission admission;
         volatile String peerId;
         volatile long detachedAt;
 
-        Entry(Session session, String peerId) {
+        Entry(Session session, Admission admission, String peerId) {
             this.session = session;
+            this.admission = admission;
             this.peerId = peerId;
         }
+    }
+
+    /**
+     * One session's place on this server: a slot of {@code max-sessions}, one of its address's
+     * {@code max-sessions-per-address}, and its bytes in the memory budget. Taken before the
+     * (slow) load, given back once when the load fails or the session goes.
+     */
+    private final class Admission implements Session.Memory {
+        final String address;
+        private long held;
+        private long reserved;
+        private boolean released;
+
+        Admission(String address) {
+            this.address = address;
+        }
+
+        @Override
+        public void reserve(long bytes) {
+            long budget = properties.memoryBudgetBytes();
+            for (;;) {
+                long used = memoryUsed.get();
+                if (used + bytes > budget) {
+                    throw new LimitException("the server's memory for sessions is spent: this needs about "
+                            + mib(bytes) + " MiB, " + mib(used) + " of " + mib(budget) + " MiB are held"
+                            + " (cowscope.session.memory-budget-percent); try again later or a smaller scenario");
+                }
+                if (memoryUsed.compareAndSet(used, used + bytes)) {
+                    break;
+                }
+            }
+            synchronized (this) {
+                reserved += bytes;
+            }
+        }
+
+        @Override
+        public synchronized void settle(long bytes) {
+            memoryUsed.addAndGet(bytes - held - reserved);
+            held = bytes;
+            reserved = 0;
+        }
+
+        /** gives back the slot and the address's count (memory is settled by the session's close) */
+        synchronized void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            slots.decrementAndGet();
+            perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
+    }
+
+    private static long mib(long bytes) {
+        return (bytes + (1 << 19)) >> 20;
     }
 
     private final SessionProperties properties;
     private final Map<String, Entry> byToken = new ConcurrentHashMap<>();
     private final Map<String, Entry> byPeer = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
+    /** sessions held plus loads under way: a slot is taken before the load, so the cap holds under concurrent loads */
+    private final AtomicInteger slots = new AtomicInteger();
+    private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong memoryUsed = new java.util.concurrent.atomic.AtomicLong();
 
     public SessionRegistry(SessionProperties properties) {
         this.properties = properties;
@@ -78,18 +142,83 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
      * new one has loaded; a load that fails leaves it as it was.
      */
     public Session load(Peer peer, Session.LoadRequest request) {
-        int others = byToken.size() - (byPeer.containsKey(peer.id()) ? 1 : 0);
-        if (others >= properties.maxSessions()) {
-            throw new LimitException("the server holds " + others + " sessions, its limit"
+        try (Deadline d = Deadline.start(properties.maxRunMillis())) {
+            Admission admission = admit(peer);
+            Session session = loadAdmitted(admission, request);
+            register(peer, session, admission);
+            return session;
+        }
+    }
+
+    /**
+     * Loads a new session and builds its {@code session} answer, all within
+     * {@code cowscope.session.max-run-millis}; past it (or any other refusal) nothing is kept and
+     * the connection's previous session stays.
+     */
+    public Views.SessionView loadView(Peer peer, Session.LoadRequest request, Object id) {
+        try (Deadline d = Deadline.start(properties.maxRunMillis())) {
+            Admission admission = admit(peer);
+            Session session = loadAdmitted(admission, request);
+            Views.SessionView view;
+            try {
+                view = session.view(id);
+                Deadline.check("while building the answer");
+            } catch (RuntimeException e) {
+                session.close();
+                admission.release();
+                throw e;
+            }
+            register(peer, session, admission);
+            return view;
+        }
+    }
+
+    private Session loadAdmitted(Admission admission, Session.LoadRequest request) {
+        try {
+            return Session.load(newToken(), request, properties, admission);
+        } catch (RuntimeException | Error e) {
+            admission.settle(0);
+            admission.release();
+            throw e;
+        }
+    }
+
+    /** takes a slot for this peer's next session, or refuses naming the limit */
+    private Admission admit(Peer peer) {
+        // the connection's own session is replaced, so it may hold one more while loading
+        int own = byPeer.containsKey(peer.id()) ? 1 : 0;
+        int held = slots.incrementAndGet();
+        if (held > properties.maxSessions() + own) {
+            slots.decrementAndGet();
+            throw new LimitException("the server holds " + (held - 1) + " sessions, its limit"
                     + " (cowscope.session.max-sessions); try again later");
         }
-        Session session = Session.load(newToken(), request, properties);
+        String address = peer.address();
+        int mine = perAddress.compute(address, (a, n) -> {
+            AtomicInteger c = n == null ? new AtomicInteger() : n;
+            c.incrementAndGet();
+            return c;
+        }).get();
+        Admission admission = new Admission(address);
+        if (mine > properties.maxSessionsPerAddress() + own) {
+            admission.release();
+            throw new LimitException("this address holds " + (mine - 1) + " sessions, the limit per address"
+                    + " (cowscope.session.max-sessions-per-address); close some or try again later");
+        }
+        return admission;
+    }
+
+    private void register(Peer peer, Session session, Admission admission) {
         close(peer);
-        Entry e = new Entry(session, peer.id());
+        Entry e = new Entry(session, admission, peer.id());
         byToken.put(session.token(), e);
         byPeer.put(peer.id(), e);
         session.attach(peer::send);
-        return session;
+    }
+
+    /** bytes the sessions hold (estimated) and reserve for loads under way */
+    public long memoryUsed() {
+        return memoryUsed.get();
     }
 
     /** the session of this connection */
@@ -133,6 +262,7 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
         }
         byToken.remove(e.session.token());
         e.session.close();
+        e.admission.release();
         return true;
     }
 
@@ -179,6 +309,7 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
             e.session.tell(notice);
         }
         e.session.close();
+        e.admission.release();
     }
 
     private static String newToken() {
@@ -190,7 +321,10 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
     @Override
     public void destroy() {
         scheduler.shutdownNow();
-        byToken.values().forEach(e -> e.session.close());
+        byToken.values().forEach(e -> {
+            e.session.close();
+            e.admission.release();
+        });
         byToken.clear();
         byPeer.clear();
     }

@@ -47,6 +47,33 @@ public class MessageDispatcher {
         return Collections.unmodifiableSet(handlers.keySet());
     }
 
+    /** the path of the first string (or field name) holding an unpaired surrogate, or null */
+    static String loneSurrogate(JsonNode node, String path) {
+        if (node.isString()) {
+            return Utf16.firstLoneSurrogate(node.stringValue()) >= 0 ? (path.isEmpty() ? "the message" : path) : null;
+        }
+        if (node.isObject()) {
+            for (java.util.Map.Entry<String, JsonNode> e : node.properties()) {
+                String name = e.getKey();
+                if (Utf16.firstLoneSurrogate(name) >= 0) {
+                    return (path.isEmpty() ? "" : path + ".") + "a field name";
+                }
+                String found = loneSurrogate(e.getValue(), path.isEmpty() ? "\"" + name + "\"" : path + "." + name);
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = loneSurrogate(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
     public void dispatch(String text, Peer peer) {
         for (MessageGuard guard : guards) {
             try {
@@ -65,6 +92,14 @@ public class MessageDispatcher {
         }
         if (message == null || !message.isObject()) {
             peer.send(new Messages.Error(Messages.MALFORMED, "a message is a JSON object with a \"type\""));
+            return;
+        }
+        String unpaired = loneSurrogate(message, "");
+        if (unpaired != null) {
+            // echoing it would make the answer unencodable (UTF-8 has no lone surrogates)
+            ClientErrors.log(peer.address() + " " + peer.id(), "a message with an unpaired UTF-16 surrogate in " + unpaired);
+            peer.send(new Messages.Error(Messages.MALFORMED, "the message holds an unpaired UTF-16 surrogate (an escape"
+                    + " such as \\ud800 without its pair) in " + unpaired + "; text must be valid Unicode"));
             return;
         }
         JsonNode type = message.get("type");

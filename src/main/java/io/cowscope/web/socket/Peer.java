@@ -10,6 +10,11 @@ public interface Peer {
     /** Sends one message, serialised as JSON; safe from any thread. */
     void send(Object message);
 
+    /** the client's address (for per-address limits) */
+    default String address() {
+        return "unknown";
+    }
+
     /** per-connection state that handlers keep between messages */
     Map<String, Object> attributes();
 }

@@ -15,10 +15,10 @@ class SocketPropertiesTest {
     }
 
     @Test
-    void byDefaultOnlyTheSameOriginAndHalfAMebibyte() {
+    void byDefaultOnlyTheSameOriginAndAQuarterMebibyte() {
         SocketProperties properties = bind(Map.of());
         assertThat(properties.allowedOrigins()).isEmpty();
-        assertThat(properties.maxTextMessageBytes()).isEqualTo(512 * 1024);
+        assertThat(properties.maxTextMessageBytes()).isEqualTo(256 * 1024);
     }
 
     @Test

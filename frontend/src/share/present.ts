@@ -78,16 +78,18 @@ export function installPresent(app: PresentApp): Rooms {
   closePresent.addEventListener('click', () => presentDialog.close());
 
   let presenting: { connection: RoomConnection; code: string; link: string | null; linkedText: string | null; creating: boolean; retryAt: number; published: string } | null = null;
-  let following: { connection: RoomConnection; code: string | null; latest: RoomUpdate | null; attached: boolean; busy: string | null; problem: string | null } | null = null;
+  let following: { connection: RoomConnection; code: string | null; latest: RoomUpdate | null; attached: boolean; busy: string | null; problem: string | null; presenterLeft: boolean } | null = null;
 
   function showBanner(): void {
     if (following) {
       const state = following.latest?.state;
       const where = state ? `step ${state.step} · kernel ${state.kernel}${state.compare ? ' vs ' + state.compare : ''}` : 'waiting for the presenter';
-      bannerText.textContent = following.attached
+      bannerText.textContent = following.presenterLeft
+        ? `The presenter has left${following.code ? ' room ' + following.code : ''}; this page stays where they were${state ? ` (${where})` : ''} and follows again if they come back`
+        : following.attached
         ? `Following the presenter (${following.code ? 'room ' + following.code : 'by link'}) — ${where}${following.problem ? ' · ' + following.problem : ''}`
         : `Detached from the presenter (${following.code ? 'room ' + following.code : 'by link'}), who is at ${where}`;
-      banner.dataset.mode = following.attached ? 'following' : 'detached';
+      banner.dataset.mode = following.presenterLeft ? 'presenter-left' : following.attached ? 'following' : 'detached';
       detachButton.hidden = !following.attached;
       refollowButton.hidden = following.attached;
       banner.hidden = false;
@@ -203,8 +205,14 @@ export function installPresent(app: PresentApp): Rooms {
       onUpdate: (update) => {
         if (!following) return;
         following.latest = newer(following.latest, update);
+        following.presenterLeft = false;
         showBanner();
         followerSync();
+      },
+      onPresenterLeft: () => {
+        if (!following) return;
+        following.presenterLeft = true;
+        showBanner();
       },
       onError: (message) => {
         if (following) following.problem = message;
@@ -215,7 +223,7 @@ export function installPresent(app: PresentApp): Rooms {
         showBanner();
       },
     });
-    following = { connection, code, latest: null, attached: true, busy: null, problem: null };
+    following = { connection, code, latest: null, attached: true, busy: null, problem: null, presenterLeft: false };
     connection.start();
     showBanner();
   }

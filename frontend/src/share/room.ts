@@ -70,6 +70,8 @@ export function stompUrl(location: { protocol: string; host: string }): string {
 
 export interface RoomCallbacks {
   onUpdate?(update: RoomUpdate): void;
+  /** the presenter's connection closed (stopped presenting, closed the tab, lost the network) */
+  onPresenterLeft?(): void;
   onError?(message: string): void;
   onConnected?(connected: boolean): void;
 }
@@ -108,8 +110,9 @@ export class RoomConnection {
     this.subscriptions = [];
     const read = (message: IMessage) => {
       try {
-        const update = JSON.parse(message.body) as RoomUpdate;
-        if (typeof update.seq === 'number') this.callbacks.onUpdate?.(update);
+        const update = JSON.parse(message.body) as RoomUpdate & { presenter?: string };
+        if (update.presenter === 'left') this.callbacks.onPresenterLeft?.();
+        else if (typeof update.seq === 'number') this.callbacks.onUpdate?.(update);
       } catch {
         this.callbacks.onError?.('an unreadable room update');
       }

@@ -48,9 +48,9 @@ final class RunCommand {
             "  --format json     the full machine-readable result",
             "  --quiet           text: only failures and the totals (batch runs of many or big scenarios)",
             "",
-            "Text output numbers the steps as the page does (step 1 = the first operation) and shows",
-            "the source line beside it; hazards name steps by that number. Each run is labelled",
-            "with the kernel version and its era:",
+            "Text output numbers the steps as the page does (step 0 = the process declarations at",
+            "the top, then 1, 2, ... one per operation) and shows the source line beside it; hazards",
+            "name steps by that number. Each run is labelled with the kernel version and its era:",
             Wrap.indented(Eras.LEGEND + ".", 86, "  "),
             "",
             "Exit status: 0 every expectation passed, 1 an expectation failed, 2 errors in a",
@@ -168,9 +168,11 @@ final class RunCommand {
             if (!r.steps().isEmpty()) {
                 if (!stepsExplained) {
                     stepsExplained = true;
-                    out.println("   step  line  statement   (step: numbered as on the page and in hazard texts; line: in the file)");
+                    out.println("   step  line  statement   (step: numbered as on the page, 0 = the process declarations;");
+                    out.println("                            hazard texts use these numbers; line: in the file)");
                 }
-                for (StepResult st : r.steps()) step(st);
+                int declarations = declarations(r.steps());
+                for (StepResult st : r.steps()) step(st, declarations);
                 out.println();
             }
             if (r.error() != null) {
@@ -207,10 +209,10 @@ final class RunCommand {
             if (!o.quiet) out.println();
         }
 
-        private void step(StepResult st) {
+        private void step(StepResult st, int declarations) {
             if (st.caption() != null) for (String c : st.caption().split("\n")) out.println("        » " + c);
             Step s = st.step();
-            out.printf("%7s %5d  %s%n", s == null ? "" : String.valueOf(s.index() + 1), st.line(), st.source());
+            out.printf("%7s %5d  %s%n", s == null ? "" : String.valueOf(pageStep(s.index(), declarations)), st.line(), st.source());
             if (s == null) return;
             String sum = s.summary();
             if (sum != null && !sum.isBlank() && !st.source().startsWith(sum) && !sum.startsWith("error:")) out.println("         " + sum);
@@ -236,6 +238,21 @@ final class RunCommand {
                     + (errors > 0 ? "; " + errors + " error" + (errors == 1 ? "" : "s") : "")
                     + (runs == 1 && !several ? " (" + lastMs + " ms)" : ""));
         }
+    }
+
+    /** The leading {@code process} declarations: together they are the page's step 0. */
+    static int declarations(List<StepResult> steps) {
+        int n = 0;
+        for (StepResult st : steps) {
+            if (st.step() == null || !st.step().ok() || !(st.step().op() instanceof io.cowscope.engine.op.Spawn)) break;
+            n++;
+        }
+        return n;
+    }
+
+    /** The page's number of the engine's step {@code index}: 0 for the leading declarations, then 1, 2, … */
+    static int pageStep(int index, int declarations) {
+        return declarations == 0 ? index + 1 : index < declarations ? 0 : index - declarations + 1;
     }
 
     /** One event line: "type: text  [function]  — rule"; an event without text names its page. */

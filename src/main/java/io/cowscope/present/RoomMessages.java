@@ -21,7 +21,9 @@ import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.annotation.SendToUser;
 import org.springframework.messaging.simp.annotation.SubscribeMapping;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Controller;
+import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,6 +36,11 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>a follower SUBSCRIBEs to {@code /topic/rooms.{room}} for updates and to
  *       {@code /app/rooms/{room}/state} for the last state once (answered by this server from
  *       the database, so it works the same behind the RabbitMQ relay);
+ *   <li>when the presenter's connection closes (Stop presenting, the tab closed, the network
+ *       gone past the heart-beat) and no newer connection presents the room, followers get
+ *       {@code {room, presenter: "left"}}, after the room's pending state; the next publish (a
+ *       reload, a reconnect) brings them back. Behind the RabbitMQ relay the instance that held
+ *       the presenter's connection says it;
  *   <li>refusals go to the sender only, at {@code /user/topic/errors}.
  * </ul>
  *
@@ -51,6 +58,9 @@ class RoomMessages implements DisposableBean {
 
     private final Rooms rooms;
     private final SimpMessagingTemplate broker;
+    /** STOMP session id → the room it presents; room → the session that presents it now */
+    private final Map<String, String> roomOfSession = new ConcurrentHashMap<>();
+    private final Map<String, String> sessionOfRoom = new ConcurrentHashMap<>();
     private final JsonMapper json = JsonMapper.builder().build();
     private final long intervalNanos;
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,7 +86,7 @@ class RoomMessages implements DisposableBean {
 
     @MessageMapping("/rooms/{room}/state")
     void publish(@DestinationVariable String room, @Header(name = "presenter-key", required = false) String key,
-            @Payload JsonNode state) {
+            @Header(name = "simpSessionId", required = false) String sessionId, @Payload JsonNode state) {
         String checked = RoomState.check(state);
         Optional<String> hash = Optional.ofNullable(keyHashes.get(room)).or(() -> rooms.presenterKeyHash(room));
         if (hash.isEmpty()) {
@@ -85,6 +95,7 @@ class RoomMessages implements DisposableBean {
         if (!hash.get().equals(Rooms.sha256(key == null ? "" : key))) {
             throw new RoomException("forbidden", "presenter-key", "only the presenter may publish to this room");
         }
+        presenting(sessionId, room);
         if (keyHashes.size() > KEY_CACHE) {
             keyHashes.clear();
         }
@@ -94,6 +105,35 @@ class RoomMessages implements DisposableBean {
             Long last = lastWrite.get(room);
             long delay = last == null ? 0 : Math.max(0, last + intervalNanos - now);
             flusher.schedule(() -> flush(room), delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A publish with the right key came from this STOMP session. */
+    private void presenting(String sessionId, String room) {
+        if (sessionId == null) {
+            return;
+        }
+        roomOfSession.put(sessionId, room);
+        sessionOfRoom.put(room, sessionId);
+    }
+
+    @EventListener
+    void disconnected(SessionDisconnectEvent event) {
+        String room = roomOfSession.remove(event.getSessionId());
+        if (room == null || !sessionOfRoom.remove(room, event.getSessionId())) {
+            return;
+        }
+        // on the flusher, after the room's pending state is written: followers see it before "left"
+        try {
+            flusher.execute(() -> {
+                flush(room);
+                Map<String, Object> left = new LinkedHashMap<>();
+                left.put("room", room);
+                left.put("presenter", "left");
+                broker.convertAndSend(TOPIC + room, (Object) left);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the server is shutting down: every follower loses its connection anyway
         }
     }
 

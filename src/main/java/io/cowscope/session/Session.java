@@ -104,6 +104,8 @@ public final class Session {
     private Timeline left;
     private Timeline right;
     private int kernelStep = -1;
+    /** the compared kernel's own kernel step: into/out move both kernels, each through its own kernel steps */
+    private int rightKernelStep = -1;
 
     private Consumer<Object> sink = message -> { };
     private ScheduledFuture<?> playing;
@@ -317,41 +319,54 @@ public final class Session {
         return moveTo(k, id, false);
     }
 
-    /** next kernel step of this step; past the last one, the next step's first */
+    /**
+     * Next kernel step of this step, in both kernels when comparing (each through its own kernel
+     * steps; one that has none left waits at its last); past the last one of both, the next step's first.
+     */
     public synchronized DeltaView into(Object id) {
         begin();
-        Step s = left.moveTo(left.position());
-        int n = s == null ? 0 : s.kernelSteps().size();
-        if (kernelStep + 1 < n) {
-            kernelStep++;
+        int n = kernelSteps(left), rn = right == null ? 0 : kernelSteps(right);
+        if (kernelStep + 1 < n || rightKernelStep + 1 < rn) {
+            if (kernelStep + 1 < n) kernelStep++;
+            if (rightKernelStep + 1 < rn) rightKernelStep++;
             return here(id, false);
         }
         if (left.position() == left.steps()) {
             return here(id, false).withReason("at the end");
         }
         int k = left.position() + 1;
-        Step next = left.moveTo(k);
+        left.moveTo(k);
         if (right != null) {
             right.moveTo(Math.min(k, right.steps()));
         }
-        kernelStep = next != null && !next.kernelSteps().isEmpty() ? 0 : -1;
+        kernelStep = kernelSteps(left) > 0 ? 0 : -1;
+        rightKernelStep = right != null && right.position() == k && kernelSteps(right) > 0 ? 0 : -1;
         return here(id, true);
     }
 
-    /** to the next kernel step of a shallower depth (leaving the current function); else the whole step */
+    /** to the next kernel step of a shallower depth (leaving the current function), in both kernels; else the whole step */
     public synchronized DeltaView out(Object id) {
         begin();
-        Step s = left.moveTo(left.position());
-        if (s != null && kernelStep >= 0) {
-            List<KernelStep> ks = s.kernelSteps();
-            int depth = ks.get(kernelStep).depth();
-            int k = kernelStep + 1;
-            while (k < ks.size() && ks.get(k).depth() >= depth) {
-                k++;
-            }
-            kernelStep = k < ks.size() && depth > 0 ? k : -1;
-        }
+        kernelStep = out(left, kernelStep);
+        if (right != null) rightKernelStep = out(right, rightKernelStep);
         return here(id, false);
+    }
+
+    private static int kernelSteps(Timeline t) {
+        Step s = t.moveTo(t.position());
+        return s == null ? 0 : s.kernelSteps().size();
+    }
+
+    private static int out(Timeline t, int at) {
+        Step s = t.moveTo(t.position());
+        if (s == null || at < 0) return -1;
+        List<KernelStep> ks = s.kernelSteps();
+        int depth = ks.get(at).depth();
+        int k = at + 1;
+        while (k < ks.size() && ks.get(k).depth() >= depth) {
+            k++;
+        }
+        return k < ks.size() && depth > 0 ? k : -1;
     }
 
     /**
@@ -441,6 +456,7 @@ public final class Session {
 
     private DeltaView moveTo(int k, Object id, boolean forwardOne) {
         kernelStep = -1;
+        rightKernelStep = -1;
         left.moveTo(k);
         if (right != null) {
             right.moveTo(Math.min(k, right.steps()));
@@ -467,7 +483,7 @@ public final class Session {
             ex.add(ExpectView.of(k, r));
         }
         Snapshot state = forwardOne ? null : t.machine().snapshot(window());
-        int ks = t == left ? kernelStep : -1;
+        int ks = t == left ? kernelStep : rightKernelStep;
         if (s == null) {
             return new DeltaView("delta", id, t.kernel().toString(), k, ks, t.steps(), null, null, null, List.of(),
                     List.of(), Map.of(), null, null, null, List.of(), List.of(), ex, null, null, state, null, null,
@@ -569,6 +585,7 @@ public final class Session {
         memory.settle(estimatedBytes());
         left.moveTo(Math.min(k, left.steps()));
         kernelStep = -1;
+        rightKernelStep = -1;
         if (right != null) {
             right.moveTo(Math.min(left.position(), right.steps()));
         }
@@ -578,6 +595,7 @@ public final class Session {
     /** starts (or, with null, ends) a second run in lockstep */
     public synchronized SessionView compare(String version, Object id) {
         begin();
+        rightKernelStep = -1;
         if (version == null) {
             right = null;
         } else {

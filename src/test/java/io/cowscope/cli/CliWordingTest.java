@@ -87,9 +87,29 @@ class CliWordingTest {
             assertEquals(ScenarioCommandsTest.VMSPLICE.split("\n")[line - 1], m.group(3), "the line number is the statement's line");
         }
         List<Integer> expected = new ArrayList<>();
-        for (int i = 1; i <= steps.size(); i++) expected.add(i);
-        assertEquals(expected, steps, "steps are numbered 1, 2, 3 … in order:\n" + r.out);
+        for (int i = 0; i < steps.size(); i++) expected.add(i);
+        assertEquals(expected, steps, "the process declaration is step 0, then 1, 2, 3 … in order:\n" + r.out);
         assertTrue(r.out.contains("step  line  statement"), r.out);
+    }
+
+    @Test
+    void theLeadingDeclarationsAreStepZeroAsOnThePage() {
+        assertEquals(List.of(0, 0, 1, 2), List.of(RunCommand.pageStep(0, 2), RunCommand.pageStep(1, 2), RunCommand.pageStep(2, 2), RunCommand.pageStep(3, 2)));
+        assertEquals(List.of(0, 1, 2), List.of(RunCommand.pageStep(0, 1), RunCommand.pageStep(1, 1), RunCommand.pageStep(2, 1)));
+        Result r = cmdIn("run", "process a\nprocess b\na: x = mmap 1\nb: y = mmap 1\n", "-");
+        assertTrue(r.out.contains("      0     1  process a\n"), r.out);
+        assertTrue(r.out.contains("      0     2  process b\n"), r.out);
+        assertTrue(r.out.contains("      1     3  a: x = mmap 1\n"), r.out);
+        assertTrue(r.out.contains("      2     4  b: y = mmap 1\n"), r.out);
+    }
+
+    @Test
+    void hazardsNameTheStepsAsNumbered() {
+        Result r = cmdIn("run", ScenarioCommandsTest.VMSPLICE, "-");
+        Matcher h = Pattern.compile("written by parent at step (\\d+), after child and parent stopped sharing \\(step (\\d+)\\)").matcher(r.out);
+        assertTrue(h.find(), r.out);
+        assertTrue(Pattern.compile("(?m)^ +" + h.group(1) + " +\\d+  parent: write buf \"secret-2\"$").matcher(r.out).find(), "the write is step " + h.group(1) + ":\n" + r.out);
+        assertTrue(Pattern.compile("(?m)^ +" + h.group(2) + " +\\d+  parent: fork child$").matcher(r.out).find(), "the fork is step " + h.group(2) + ":\n" + r.out);
     }
 
     @Test

@@ -67,6 +67,34 @@ class FollowTests {
     }
 
     @Test
+    void followersAreToldWhenThePresenterLeavesAndFollowAgainWhenItComesBack() throws Exception {
+        Rooms.Created room = createRoom(http, json, port);
+        try (StompTestClient watcher = StompTestClient.connect(port)) {
+            StompTestClient.Follower following = watcher.follow(room.room());
+            StompTestClient impostor = StompTestClient.connect(port);
+            impostor.publish(room.room(), "not-the-key", Map.of("step", 1, "kernel", "6.18", "link", "abcdef"));
+            StompTestClient.next(impostor.errors);
+            impostor.close(); // a refused publisher is not the presenter: nobody is told
+
+            StompTestClient presenter = StompTestClient.connect(port);
+            presenter.publish(room.room(), room.presenterKey(), Map.of("step", 2, "kernel", "6.18", "link", "abcdef"));
+            assertThat(StompTestClient.next(following.updates()).get("seq").longValue()).isEqualTo(1);
+            presenter.close();
+            JsonNode left = StompTestClient.next(following.updates());
+            assertThat(left.get("room").stringValue()).isEqualTo(room.room());
+            assertThat(left.get("presenter").stringValue()).isEqualTo("left");
+            assertThat(left.has("seq")).isFalse();
+
+            // the presenter reloads: a new connection publishes, followers follow again
+            try (StompTestClient back = StompTestClient.connect(port)) {
+                back.publish(room.room(), room.presenterKey(), Map.of("step", 3, "kernel", "6.18", "link", "abcdef"));
+                JsonNode update = StompTestClient.next(following.updates());
+                assertThat(update.get("seq").longValue()).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     void followersCannotPublishAndBadStatesAreRefusedToTheSenderOnly() throws Exception {
         Rooms.Created room = createRoom(http, json, port);
         try (StompTestClient follower = StompTestClient.connect(port); StompTestClient watcher = StompTestClient.connect(port)) {

@@ -362,6 +362,53 @@ class SessionProtocolTests {
         assertThat(c.ask("{\"type\":\"step\",\"dir\":\"back\"}").has("compare")).isFalse();
     }
 
+    @Test
+    void intoAndOutMoveBothComparedKernelsThroughTheirOwnKernelSteps() throws Exception {
+        WsClient c = connect();
+        JsonNode s = c.ask("{\"type\":\"load\",\"scenario\":{\"gallery\":\"" + CVE + "\"},\"kernel\":\"5.7\",\"compare\":\"6.18\"}");
+        int steps = s.get("steps").intValue();
+        // a step where both kernels have kernel steps, a different number of them (5.7 reuses, 6.18 copies)
+        JsonNode d = null;
+        for (int k = 1; k <= steps; k++) {
+            JsonNode g = c.ask("{\"type\":\"goto\",\"step\":" + k + "}");
+            int l = g.get("kernelSteps").size(), r = g.get("compare").get("kernelSteps").size();
+            if (l > 1 && r > 1 && l != r) {
+                d = g;
+                break;
+            }
+        }
+        assertThat(d).as("a step whose kernel steps differ between 5.7 and 6.18").isNotNull();
+        int k = d.get("step").intValue();
+        int n = d.get("kernelSteps").size(), rn = d.get("compare").get("kernelSteps").size();
+        assertThat(d.get("compare").get("kernelStep").intValue()).isEqualTo(-1);
+        for (int i = 0; i < Math.max(n, rn); i++) {
+            JsonNode in = c.ask("{\"type\":\"into\"}");
+            assertThat(in.get("step").intValue()).isEqualTo(k);
+            assertThat(in.get("kernelStep").intValue()).as("left").isEqualTo(Math.min(i, n - 1));
+            assertThat(in.get("compare").get("kernelStep").intValue()).as("compared kernel moves too").isEqualTo(Math.min(i, rn - 1));
+        }
+        JsonNode next = c.ask("{\"type\":\"into\"}");
+        assertThat(next.get("step").intValue()).as("past the last kernel step of both: the next step").isEqualTo(k + 1);
+        assertThat(next.get("compare").get("step").intValue()).isEqualTo(k + 1);
+
+        c.ask("{\"type\":\"goto\",\"step\":" + k + "}");
+        c.ask("{\"type\":\"into\"}");
+        c.ask("{\"type\":\"into\"}");
+        JsonNode out = c.ask("{\"type\":\"out\"}");
+        for (JsonNode side : List.of(out, out.get("compare"))) {
+            int ks = side.get("kernelStep").intValue();
+            if (ks >= 0) {
+                assertThat(side.get("kernelSteps").get(ks).get("depth").intValue()).isLessThan(side.get("kernelSteps").get(1).get("depth").intValue());
+            }
+        }
+        for (int i = 0; i < n + rn; i++) out = c.ask("{\"type\":\"out\"}");
+        assertThat(out.get("kernelStep").intValue()).isEqualTo(-1);
+        assertThat(out.get("compare").get("kernelStep").intValue()).as("out leaves the compared kernel's steps too").isEqualTo(-1);
+        // moving to another step resets both
+        JsonNode moved = c.ask("{\"type\":\"goto\",\"step\":" + k + "}");
+        assertThat(moved.get("compare").get("kernelStep").intValue()).isEqualTo(-1);
+    }
+
     // ---------------------------------------------------------------- large sessions
 
     @Test

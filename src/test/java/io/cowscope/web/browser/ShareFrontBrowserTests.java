@@ -498,5 +498,13 @@ class ShareFrontBrowserTests extends BrowserSupport {
         waitForStep(driver, 0);
         waitForStep(follower, 0);
         assertThat(driver.findElement(By.id("follow-banner")).getText()).contains("Presenting", code);
+
+        // the presenter stops presenting: the follower is told, and stays where it was
+        driver.findElement(By.id("present-button")).click();
+        driver.findElement(By.id("present-stop")).click();
+        WebElement left = follower.findElement(By.id("follow-banner"));
+        waitOn(follower).until(d -> left.getText().contains("The presenter has left"));
+        assertThat(left.getAttribute("data-mode")).isEqualTo("presenter-left");
+        assertThat(session(follower).get("step")).isEqualTo(0L);
     }
 }

@@ -71,7 +71,23 @@ class MessageDispatcherTest {
         MessageDispatcher dispatcher = dispatcher(handler("boom", (message, p) -> {
             throw new IllegalStateException("bug");
         }));
-        dispatcher.dispatch("{\"type\":\"boom\"}", peer);
+        // the deliberate failure is logged with its stack trace: capture it instead of printing it into the build log
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(MessageDispatcher.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        boolean additive = logger.isAdditive();
+        logger.setAdditive(false);
+        try {
+            dispatcher.dispatch("{\"type\":\"boom\"}", peer);
+        } finally {
+            logger.setAdditive(additive);
+            logger.detachAppender(logged);
+        }
+        assertThat(logged.list).hasSize(1);
+        assertThat(logged.list.get(0).getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+        assertThat(logged.list.get(0).getFormattedMessage()).contains("'boom'");
+        assertThat(logged.list.get(0).getThrowableProxy().getMessage()).isEqualTo("bug");
         assertThat(reply().get("code").stringValue()).isEqualTo("internal");
         dispatcher.dispatch("{\"type\":\"hello\",\"v\":1}", peer);
         assertThat(peer.sent).hasSize(2);

@@ -4,7 +4,7 @@ PORT = int(os.environ.get('CHROMEDRIVER_PORT', '9517'))
 def call(method, path, body=None):
     req = urllib.request.Request(f'http://localhost:{PORT}{path}', method=method,
         data=None if body is None else json.dumps(body).encode(), headers={'Content-Type': 'application/json'})
-    with urllib.request.urlopen(req, timeout=60) as r:
+    with urllib.request.urlopen(req, timeout=180) as r:
         return json.loads(r.read())['value']
 class Browser:
     def __init__(self, width=1600, height=1000):
@@ -15,6 +15,7 @@ class Browser:
             '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', f'--window-size={width},{height}',
             '--user-data-dir=' + tempfile.mkdtemp()]}}}}
         self.sid = call('POST', '/session', caps)['sessionId']
+        call('POST', f'/session/{self.sid}/timeouts', {'script': 120000})
     def get(self, url): call('POST', f'/session/{self.sid}/url', {'url': url})
     def js(self, script, *args): return call('POST', f'/session/{self.sid}/execute/sync', {'script': script, 'args': list(args)})
     def js_async(self, script, *args):

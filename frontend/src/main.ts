@@ -30,6 +30,7 @@ import { mappedPages, scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
 import { installShare } from './share';
 import { installTeach } from './teach/teach';
+import { installVotes } from './teach/vote';
 
 // Wiring only: the model holds state, transport feeds it, render draws it, actions change it.
 const store = new Store();
@@ -371,7 +372,9 @@ function paint(): void {
   const shown = session ? shownSnapshot(session) : null;
   renderBanner(document, shown, session?.compareSnapshot ?? null);
   renderInspector(document, shown, ui.selection);
-  editor.highlightLine(session ? currentLine(session) : null);
+  // the editor's highlight after the frame, in its own task: CodeMirror measures the page when it
+  // updates, and doing that inside the paint would lengthen the step's frame (docs/stage.md)
+  highlightSoon(session ? currentLine(session) : null);
   const selected = ui.selection ? (ui.selection.kind === 'page' ? `page:${ui.selection.pfn}` : `pte:${ui.selection.proc}.${ui.selection.var}[${ui.selection.index}]`) : null;
   if (!session) return;
   const differs = differences(session.diff, shown!);
@@ -385,7 +388,8 @@ function paint(): void {
   const floorPx = typeFloor({ width: window.innerWidth, height: window.innerHeight }, !!compare);
   let arrangement: number | undefined;
   if (compare) {
-    const area = { width: stages.clientWidth, height: stages.clientHeight };
+    // the sizes the resize observer saw (reading them here would force a layout in every paint)
+    const area = boxes.get(stages) ?? { width: stages.clientWidth, height: stages.clientHeight };
     const chosen = compareDirection(area, [stage.candidates(shown!), stage2.candidates(compare)], defaultConfig.font, floorPx, 12, FULL_DETAIL);
     stages.classList.toggle('column', chosen.direction === 'column');
     arrangement = chosen.arrangement;
@@ -400,6 +404,17 @@ function paint(): void {
 }
 function attachCompare(session: SessionState): void {
   document.body.dataset.compare = session.compareSnapshot ? 'on' : 'off';
+}
+let highlightTimer: ReturnType<typeof setTimeout> | null = null;
+let highlighted: number | null | undefined;
+function highlightSoon(line: number | null): void {
+  if (line === highlighted) return;
+  highlighted = line;
+  if (highlightTimer) clearTimeout(highlightTimer);
+  highlightTimer = setTimeout(() => {
+    highlightTimer = null;
+    editor.highlightLine(highlighted ?? null);
+  }, 0);
 }
 const timing = { lastPaintMs: 0, maxPaintMs: 0, paints: 0 };
 function safePaint(): void {
@@ -420,14 +435,21 @@ const schedule = frameScheduler(safePaint);
 store.subscribe(schedule);
 // a new size (window, panels, compare) fits the stages again: the key of the last paint changes
 let areaSize = '';
+const boxes = new Map<Element, { width: number; height: number }>();
 if (typeof ResizeObserver === 'function') {
-  new ResizeObserver(() => {
-    const area = byId('stages');
-    const size = `${area.clientWidth}x${area.clientHeight}:${window.innerWidth}x${window.innerHeight}`;
+  const observer = new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const box = { width: entry.contentRect.width, height: entry.contentRect.height };
+      boxes.set(entry.target, box);
+      if (entry.target === stage.root.parentElement) stage.knownBox = box;
+      if (entry.target === stage2.root.parentElement) stage2.knownBox = box;
+    }
+    const size = [...boxes.values()].map((b) => `${Math.round(b.width)}x${Math.round(b.height)}`).join(':') + `:${window.innerWidth}x${window.innerHeight}`;
     if (size === areaSize) return;
     areaSize = size;
     schedule();
-  }).observe(byId('stage-area'));
+  });
+  for (const el of [byId('stages'), stage.root.parentElement, stage2.root.parentElement]) if (el) observer.observe(el);
 }
 
 /** Large mappings are drawn from the server's strips: ask once per mapping and step. */
@@ -564,9 +586,6 @@ document.addEventListener('keydown', (event) => {
   const open = store.state.ui.gallery ? byId('gallery') : store.state.ui.help ? byId('help') : null;
   if (open && !open.hidden) trapTab(open, event, document.activeElement);
 });
-document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
-// issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
-installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
 const teach = installTeach({
   store,
   send,
@@ -579,6 +598,10 @@ const teach = installTeach({
   },
 });
 teachIntercept = teach.intercept;
+installVotes(teach);
+document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
+// issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
+installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
 teachKeepsAddress = teach.keepsAddress;
 paint();
 connection.open();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { best, bestDetailed, compareDirection, fit, FITTED, panBy, typeFloor, viewBoxOf, zoomAt } from '../src/model/fit';
-import { arrangements, defaultConfig, FULL_DETAIL, layout, tallConfig } from '../src/model/layout';
+import { arrangements, defaultConfig, FULL_DETAIL, layout, tallConfig, visiblePart } from '../src/model/layout';
 import { normalizeSnapshot } from '../src/model/snapshot';
 import { recorded } from './fixtures';
 
@@ -168,5 +168,20 @@ describe('a COW copy gets its own card (gap 4)', () => {
     const oldPfn = first.rows.find((r) => r.key === row)!.pte.pfn;
     const newPfn = fresh.rows.find((r) => r.key === row)!.pte.pfn;
     expect(fresh.cards.find((c) => c.page.pfn === newPfn)!.y).toBe(first.cards.find((c) => c.page.pfn === oldPfn)!.y);
+  });
+});
+
+describe('only the part around the window is drawn', () => {
+  it('keeps what overlaps the region vertically, everything without a region', () => {
+    const snap = normalizeSnapshot(recorded('cve618').steps[4]!.state);
+    const l = layout(snap, defaultConfig);
+    expect(visiblePart(l, null, defaultConfig)).toBe(l);
+    const first = l.lanes[0]!;
+    const part = visiblePart(l, { x: 0, y: first.y, width: l.width, height: first.height / 2 }, defaultConfig);
+    expect(part.lanes.map((x) => x.key)).toEqual([first.key]);
+    expect(part.rows.every((r) => r.y <= first.y + first.height / 2)).toBe(true);
+    expect(part.rows.length).toBeLessThan(l.rows.length + 1);
+    const none = visiblePart(l, { x: 0, y: l.height + 100, width: l.width, height: 50 }, defaultConfig);
+    expect(none.rows.length + none.cards.length + none.lanes.length).toBe(0);
   });
 });

@@ -447,3 +447,31 @@ function stableOrder(pageOrder: readonly number[], before: ReadonlyMap<number, n
   for (const pfn of surviving) order.push(pfn, ...(after.get(pfn) ?? []));
   return [...order, ...loose];
 }
+
+/** A region of the drawing in layout units (the viewBox, with a margin). */
+export interface Region {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The part of a layout to put in the DOM for a region: what overlaps it vertically (the drawing is
+ * at most two columns wide, so rows are what grow). Lanes and mappings are kept whole when they
+ * overlap; an arrow is kept when its vertical span overlaps. null: everything.
+ */
+export function visiblePart(l: StageLayout, region: Region | null, config: StageConfig): Pick<StageLayout, 'lanes' | 'vmas' | 'rows' | 'cards' | 'arrows' | 'holders'> {
+  if (!region) return l;
+  const top = region.y;
+  const bottom = region.y + region.height;
+  const overlaps = (a: number, b: number) => b >= top && a <= bottom;
+  return {
+    lanes: l.lanes.filter((x) => overlaps(x.y, x.y + x.height)),
+    vmas: l.vmas.filter((x) => overlaps(x.y, x.y + x.height)),
+    rows: l.rows.filter((x) => overlaps(x.y, x.y + config.row)),
+    cards: l.cards.filter((x) => overlaps(x.y, x.y + config.cardHeight)),
+    arrows: l.arrows.filter((x) => overlaps(Math.min(x.from.y, x.to.y), Math.max(x.from.y, x.to.y))),
+    holders: l.holders.filter((x) => overlaps(x.y, x.y + x.height)),
+  };
+}

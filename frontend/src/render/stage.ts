@@ -7,10 +7,12 @@ import {
   type HolderBox,
   type LaneBox,
   layout,
+  type Region,
   type RowBox,
   type StageConfig,
   type StageLayout,
   type VmaBox,
+  visiblePart,
 } from '../model/layout';
 import { segments, segmentSum } from '../model/refbar';
 import { type EngineEvent, type PageView, type PteView, pteKey, type Snapshot, word } from '../model/snapshot';
@@ -88,6 +90,12 @@ export class Stage {
   readonly viewport: Viewport;
   private config: StageConfig;
   private fitted: Fit | null = null;
+  /** what the last arrangement choice was made for (box, floor, structure of the state) */
+  private chosenFor = '';
+  private lastContext: StageContext | null = null;
+  /** the region of the layout now in the DOM; null: all of it */
+  private drawnRegion: Region | null = null;
+  private redrawPending = false;
 
   /**
    * @param configs the arrangements to choose from for the box the stage gets (the one giving
@@ -111,11 +119,18 @@ export class Stage {
       holders: layer('holders'),
       fx: layer('fx'),
     };
-    this.viewport = new Viewport(root);
+    this.viewport = new Viewport(root, () => this.viewChanged());
   }
+
+  /**
+   * The box's size as a ResizeObserver last reported it (main.ts keeps it current): reading it
+   * from the DOM in a paint would force a layout of the page before the stage has changed.
+   */
+  knownBox: Box | null = null;
 
   /** The box the SVG is shown in (CSS px); null when it has no size (not displayed, or a test DOM). */
   box(): Box | null {
+    if (this.knownBox && this.knownBox.width > 0 && this.knownBox.height > 0) return this.knownBox;
     // fractional CSS px (clientWidth rounds, and a rounded-up box would shrink the type)
     const rect = this.root.parentElement?.getBoundingClientRect();
     const width = rect?.width ?? 0;
@@ -157,13 +172,19 @@ export class Stage {
     // the arrangement that gives the larger type in this box (one layout per arrangement: cheap,
     // big mappings are strips)
     const only = context.arrangement !== undefined ? this.configs[context.arrangement] : undefined;
-    const options = (only ? [only] : this.configs).map((config) => ({ config, layout: layout(snapshot, config, previous) }));
+    // the same box and the same structure as at the last choice: keep its arrangement (one layout
+    // per paint); otherwise lay out in every arrangement and choose again
+    const structure = `${box?.width}x${box?.height}:${floorPx}:${context.arrangement}:${structureOf(snapshot)}`;
+    const configs = only ? [only] : structure === this.chosenFor ? [this.config] : this.configs;
+    const options = configs.map((config) => ({ config, layout: layout(snapshot, config, previous) }));
     const withContent = options.map((o) => ({ ...o, content: { width: o.layout.width, height: o.layout.height } }));
-    const chosen = box ? bestDetailed(withContent, only ? 1 : FULL_DETAIL, box, this.configs[0]!.font, floorPx) : { choice: withContent[0]!, fit: null };
+    const chosen = box ? bestDetailed(withContent, configs.length === 1 ? 1 : FULL_DETAIL, box, this.configs[0]!.font, floorPx) : { choice: withContent[0]!, fit: null };
     const next = chosen.choice.layout;
+    this.chosenFor = structure;
     this.config = chosen.choice.config;
     this.last = next;
     this.fitted = chosen.fit;
+    this.lastContext = context;
     this.colours = new Map(next.lanes.map((l) => [l.key, l.colour]));
     attr(this.root, 'data-width', Math.ceil(next.width));
     attr(this.root, 'data-height', Math.ceil(next.height));
@@ -173,6 +194,19 @@ export class Stage {
     else attr(this.root, 'viewBox', `0 0 ${next.width} ${next.height}`);
     attr(this.root, 'data-cards', next.cards.length);
     attr(this.root, 'data-pages', snapshot.pages.length);
+    this.draw(next, previous, context);
+    return next;
+  }
+
+  /**
+   * Puts the part of the layout around the visible window into the DOM (keyed joins: only what
+   * changed is touched). A big state is never all in the DOM: panning draws the next part.
+   */
+  private draw(next: StageLayout, previous: StageLayout | null, context: StageContext): void {
+    const region = this.region(next);
+    this.drawnRegion = region;
+    const shown = visiblePart(next, region, this.config);
+    attr(this.root, 'data-drawn', shown.cards.length);
 
     const events = context.report?.events ?? [];
     const copied = events.some((e) => ['cow', 'unshare', 'fork_copy'].includes(word(e.type)));
@@ -191,19 +225,19 @@ export class Stage {
     const swappedOut = events.some((e) => word(e.type) === 'swap_out');
     const swappedIn = events.some((e) => word(e.type) === 'swap_in');
 
-    join(this.layers.lanes, next.lanes, {
+    join(this.layers.lanes, shown.lanes, {
       key: (d) => d.key,
       create: () => svg('g', { class: 'lane' }),
       update: (el, d, entering) => this.updateLane(el, d, entering),
       exit: (el) => this.motion.play(el, [{ opacity: 1 }, { opacity: 0 }]).then(() => undefined),
     });
-    join(this.layers.vmas, next.vmas, {
+    join(this.layers.vmas, shown.vmas, {
       key: (d) => d.key,
       create: () => svg('g', { class: 'vma' }),
       update: (el, d, entering) => this.updateVma(el, d, entering, context),
       exit: (el) => this.motion.play(el, [{ opacity: 1 }, { opacity: 0 }]),
     });
-    join(this.layers.rows, next.rows, {
+    join(this.layers.rows, shown.rows, {
       key: (d) => d.key,
       create: (d) => {
         // a group named by its aria-label (its drawn letters are hidden from screen readers): a
@@ -218,7 +252,7 @@ export class Stage {
       update: (el, d, entering) => this.updateRow(el, d, entering, context),
       exit: (el) => this.motion.play(el, [{ opacity: 1 }, { opacity: 0 }]),
     });
-    join(this.layers.cards, next.cards, {
+    join(this.layers.cards, shown.cards, {
       key: (d) => d.key,
       create: (d) => {
         const g = svg('g', { class: 'card', tabindex: 0, role: 'group' });
@@ -248,20 +282,56 @@ export class Stage {
         return this.motion.play(el, [{ opacity: 1, transform: (el as SVGGElement).style.transform }, { opacity: 0, transform: to }]);
       },
     });
-    join(this.layers.arrows, next.arrows, {
+    join(this.layers.arrows, shown.arrows, {
       key: (d) => d.key,
       create: (d) => svg('path', { class: d.holder ? 'arrow holder-arrow' : 'arrow' }),
       update: (el, d, entering) => this.updateArrow(el, d, entering),
       exit: (el) => this.motion.play(el, [{ opacity: 1 }, { opacity: 0 }]),
     });
-    join(this.layers.holders, next.holders, {
+    join(this.layers.holders, shown.holders, {
       key: (d) => d.key,
       create: () => svg('g', { class: 'holder' }),
       update: (el, d, entering) => this.updateHolder(el, d, entering, context),
       exit: (el) => this.motion.play(el, [{ opacity: 1 }, { opacity: 0 }]),
     });
     this.animateEvents(events, next);
-    return next;
+  }
+
+  /** The region to draw: the visible window and one window's height above and below it. */
+  private region(l: StageLayout): Region | null {
+    if (!this.fitted || this.fitted.whole && !this.viewport.zoomed) return null;
+    const vb = this.viewport.viewBox;
+    if (vb.width >= l.width && vb.height >= l.height) return null;
+    return { x: vb.x, y: vb.y - vb.height, width: vb.width, height: vb.height * 3 };
+  }
+
+  /** After a pan or zoom: draw the part now around the window, at once (no motion). */
+  private viewChanged(): void {
+    const l = this.last;
+    const context = this.lastContext;
+    if (!l || !context) return;
+    const needed = () => {
+      const vb = this.viewport.viewBox;
+      const r = this.drawnRegion;
+      // all drawn, or the window still inside the drawn region: nothing to do
+      if (r === null) return false;
+      return vb.y < r.y || vb.y + vb.height > r.y + r.height;
+    };
+    if (!needed() || this.redrawPending) return;
+    this.redrawPending = true;
+    const run = () => {
+      this.redrawPending = false;
+      if (this.last !== l || !needed()) return;
+      const instant = this.motion.instant;
+      this.motion.instant = true;
+      try {
+        this.draw(l, l, { ...context, report: null });
+      } finally {
+        this.motion.instant = instant;
+      }
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+    else run();
   }
 
   private move(el: Element, x: number, y: number, entering: boolean): void {
@@ -544,6 +614,13 @@ export class Stage {
       }
     });
   }
+}
+
+/** What decides the drawing's size: the processes' mappings and row counts, the pages, the holders. */
+function structureOf(snapshot: Snapshot): string {
+  let rows = 0;
+  for (const p of snapshot.processes) for (const v of p.vmas) rows += v.ptes.length + 1;
+  return `${snapshot.processes.length}:${rows}:${snapshot.pages.length}:${snapshot.pipes.length + snapshot.handles.length + snapshot.lruBatches.length + snapshot.files.length + snapshot.swapSlots.length + snapshot.ksmStable.length}`;
 }
 
 /** The floor for the window this stage is in; compare when the page shows two stages. */

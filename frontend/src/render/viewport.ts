@@ -16,7 +16,11 @@ export class Viewport {
   private current: ViewBox = { x: 0, y: 0, width: 1, height: 1, scale: 1 };
   private readonly hint: HTMLElement | null;
 
-  constructor(readonly svg: SVGSVGElement) {
+  /** @param changed called after the window moved (to draw what came into view) */
+  constructor(
+    readonly svg: SVGSVGElement,
+    private readonly changed: () => void = () => {},
+  ) {
     const host = svg.parentElement;
     this.hint = host && typeof document !== 'undefined' ? document.createElement('p') : null;
     if (this.hint && host) {
@@ -66,6 +70,7 @@ export class Viewport {
 
   private apply(): void {
     const vb = viewBoxOf(this.content, this.box, this.scale, this.view);
+    const moved = vb.x !== this.current.x || vb.y !== this.current.y || vb.width !== this.current.width || vb.height !== this.current.height;
     this.current = vb;
     const r = (n: number) => Math.round(n * 100) / 100;
     // sizes rounded down: a rounded-up viewBox would draw the type a hair under the floor
@@ -74,6 +79,7 @@ export class Viewport {
     attr(this.svg, 'data-scale', r(vb.scale));
     const whole = vb.width >= this.content.width - 0.5 && vb.height >= this.content.height - 0.5;
     attr(this.svg, 'data-whole', String(whole));
+    if (moved) this.changed();
     if (!this.hint) return;
     this.hint.hidden = whole;
     if (!whole) {

@@ -280,7 +280,9 @@ final class Gup {
                         + "] landed in the page cache of " + Filemap.fileName(M, pfn) + " (Dirty COW)", pfn, Filemap.fileName(M, pfn), target.name + "." + m.name + "[" + i + "]");
             }
             PageAlloc.folioPut(M, pfn, 1);
-            M.log.event(EventType.PUT, null, target.name, m.name, i, pfn, "put_page", null, null, null);
+            M.log.event(EventType.PUT, null, target.name, m.name, i, pfn, "put_page", null,
+                    M.log.detail ? "the forced write is done: put_page drops the FOLL_GET reference GUP took on pfn " + pfn
+                            + " for it (page_count " + M.refcount(pfn) + ")" : null, null);
         }
         M.log.detailOn();
         M.log.depth = d;

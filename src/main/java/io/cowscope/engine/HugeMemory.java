@@ -56,8 +56,8 @@ final class HugeMemory {
             if (!M.rules.inForce(Rule.SWAPIN_AND_THP_PAGE_COUNT)) {
                 int wide = Rmap.thpWideMapcount(M, h);
                 reuse = wide <= 1;
-                if (M.log.detail) Memory.why(M, Rule.MAPCOUNT_REUSE, "THP-wide mapcount " + wide + (reuse ? " ≤ 1 → reuse the PMD" : " > 1") + " (folio page_count "
-                        + rcv + " = " + (M.log.detail ? Sources.breakdown(M, h) : "") + " is not consulted; THP PMD faults keep this test until "
+                if (M.log.detail) Memory.why(M, Rule.MAPCOUNT_REUSE, "THP-wide mapcount " + wide + (reuse ? " ≤ 1 → reuse the PMD" : " > 1") + "; the folio's page_count is not consulted (it is "
+                        + rcv + (M.log.detail ? ": " + Sources.breakdown(M, h) : "") + "; THP PMD faults keep this test until "
                         + Rule.SWAPIN_AND_THP_PAGE_COUNT.cite() + ")", "thp_mapcount", wide, "page_count", rcv);
             } else if (M.rules.inForce(Rule.ANON_EXCLUSIVE) && M.has(h, PG_EXCL)) {
                 reuse = true;

@@ -245,8 +245,8 @@ final class Memory {
             M.log.leaf("reuse_swap_page", null);
             int swc = sc ? M.swapInfo.swapCount[M.swapInfo.swapSlotOf.get(pfn)] : 0;
             if (mcv + swc <= 1) {
-                if (M.log.detail) why(M, Rule.MAPCOUNT_REUSE, "mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → reuse (page_count " + rcv + " = "
-                        + (M.log.detail ? Sources.breakdown(M, pfn) : "") + " is not consulted)", "mapcount", mcv, "swapcount", swc, "page_count", rcv);
+                if (M.log.detail) why(M, Rule.MAPCOUNT_REUSE, "mapcount " + mcv + " + swapcount " + swc + " ≤ 1 → reuse; page_count is not consulted (it is " + rcv
+                        + (M.log.detail ? ": " + Sources.breakdown(M, pfn) : "") + ")", "mapcount", mcv, "swapcount", swc, "page_count", rcv);
                 if (sc) SwapState.deleteFromSwapCache(M, pfn);
                 return true;
             }

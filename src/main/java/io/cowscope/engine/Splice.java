@@ -25,7 +25,7 @@ final class Splice {
             pipe.fillers.add(p);
             n++;
             M.log.event(EventType.PIPE, "splice", p.name, m.name, r[0] + k, pfn, "add_to_pipe", null,
-                    M.log.detail ? "pipe " + pipeName + " holds a reference to pfn " + pfn + " (no copy)" : null, null);
+                    M.log.detail ? label(pipeName) + " holds a reference to pfn " + pfn + " (no copy)" : null, null);
         }
         M.log.detailOn();
         if (pipe == null) M.pipes.put(pipeName, pipe = new Pipe(pipeName));
@@ -43,7 +43,7 @@ final class Splice {
             int ver = M.content(pfn);
             M.log.read(M.ct.text(ver));
             Proc filler = pipe.fillers.get(k);
-            Hazards.checkLeak(M, filler, ver, pfn, "pipe " + name + " (filled by " + filler.name + ")");
+            Hazards.checkLeak(M, filler, ver, pfn, label(name) + " (filled by " + filler.name + ")");
             M.log.event(EventType.PIPE, "read", p.name, null, -1, pfn, "pipe_read", null, M.log.detail ? "buffer " + k + " → \"" + M.ct.text(ver) + "\", reference released" : null, null);
             PageAlloc.folioPut(M, pfn, 1);
         }
@@ -54,5 +54,10 @@ final class Splice {
         pipe.fillers.clear();
         M.log.depth = d;
         return p.name + " read " + n + " buffer(s) from " + name;
+    }
+
+    /** "pipe p" for a pipe named p; a name that already says pipe ("pipe", "leak_pipe") stands alone */
+    static String label(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).contains("pipe") ? name : "pipe " + name;
     }
 }

@@ -188,6 +188,23 @@ class CliWordingTest {
     }
 
     @Test
+    void pipesReusesAndPutsReadAsSentences() {
+        Result r = cmd("run", "gallery:cve-2020-29374-vmsplice");
+        assertFalse(r.out.contains("pipe pipe"), r.out);
+        assertTrue(r.out.contains("pipe: pipe holds a reference to pfn "), r.out);
+        assertTrue(r.out.contains("HAZARD leak: pipe (filled by child) returns"), r.out);
+        assertTrue(r.out.contains("≤ 1 → reuse; page_count is not consulted (it is 2: 1 mapping + 1 pipe)"), r.out);
+        Result poke = cmd("run", "gallery:dirty-cow");
+        int puts = 0;
+        for (String l : poke.out.split("\n")) {
+            if (!l.strip().startsWith("put")) continue;
+            puts++;
+            assertTrue(l.contains("the forced write is done: put_page drops the FOLL_GET reference GUP took on pfn "), l);
+        }
+        assertTrue(puts > 0, poke.out);
+    }
+
+    @Test
     void anEventWithoutTextNamesItsPage() {
         Event put = new Event(EventType.PUT, null, "parent", "buf", 0, 7, "put_page", null, null, Map.of());
         assertEquals("put: pfn 7 of parent.buf[0]  [put_page]", RunCommand.event(put));

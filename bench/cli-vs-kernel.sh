@@ -9,11 +9,11 @@
 #   bench/cli-vs-kernel.sh                 # 1 GiB and 2 GiB (262144 and 524288 pages)
 #   REPS=5 bench/cli-vs-kernel.sh 262144   # one size, five rounds
 #
-# Needs gcc. Each measure is the wall time of the whole process (JVM start-up included).
+# COWSCOPE_JAR=PATH measures another jar (its archive: the same name ending .jsa). Needs gcc. Each measure is the wall time of the whole process (JVM start-up included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar=target/cowscope.jar
-jsa=target/cowscope.jsa
+jar=${COWSCOPE_JAR:-target/cowscope.jar}
+jsa=${COWSCOPE_JSA:-${jar%.jar}.jsa}
 reps=${REPS:-3}
 [ -f "$jar" ] || { echo "no $jar: build it first (mvn -B -ntp package -DskipTests -Dfrontend.skip=true)" >&2; exit 2; }
 out=target/bench

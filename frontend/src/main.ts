@@ -30,6 +30,7 @@ import { mappedPages, scanTimeline } from './transport/scan';
 import { Connection, socketUrl } from './transport/socket';
 import { installShare } from './share';
 import { installTeach } from './teach/teach';
+import { installVotes } from './teach/vote';
 
 // Wiring only: the model holds state, transport feeds it, render draws it, actions change it.
 const store = new Store();
@@ -234,6 +235,8 @@ byId<HTMLSelectElement>('run-event').addEventListener('change', (event) => {
     runAsked = `run to the next ${select.value}`;
     runResult('');
     send(request.run('forward', { event: select.value }));
+    // a one-shot command: the arrows step again afterwards (a focused select would take them)
+    byId('stage-area').focus();
   }
   select.value = '';
 });
@@ -585,9 +588,6 @@ document.addEventListener('keydown', (event) => {
   const open = store.state.ui.gallery ? byId('gallery') : store.state.ui.help ? byId('help') : null;
   if (open && !open.hidden) trapTab(open, event, document.activeElement);
 });
-document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
-// issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
-installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
 const teach = installTeach({
   store,
   send,
@@ -600,6 +600,10 @@ const teach = installTeach({
   },
 });
 teachIntercept = teach.intercept;
+installVotes(teach);
+document.addEventListener('cowscope:run-text', () => loadText(editor.text()));
+// issue 7: links, share dialog, embed, export, present / follow (src/share, src/export, src/embed)
+installShare({ store, send: (m) => (m.type === 'load' ? sendLoad(m) : send(m)), editor, settle: () => Promise.all([motion.finished(), motion2.finished()]), loadedElsewhere: () => (currentGallery = null) });
 teachKeepsAddress = teach.keepsAddress;
 paint();
 connection.open();

@@ -107,6 +107,7 @@ export function installPresent(app: PresentApp): Rooms {
   }
 
   function stopAll(): void {
+    if (presenting || following) document.dispatchEvent(new CustomEvent('cowscope:room', { detail: null }));
     if (presenting) sessionStorage.removeItem(PRESENTING);
     presenting?.connection.stop();
     following?.connection.stop();
@@ -179,6 +180,8 @@ export function installPresent(app: PresentApp): Rooms {
       onError: (message) => (presentError.textContent = message),
     });
     presenting = { connection, code: room.code, link: null, linkedText: null, creating: false, retryAt: 0, published: '' };
+    // issue 13: the class vote (src/teach/vote.ts) speaks in the same room
+    document.dispatchEvent(new CustomEvent('cowscope:room', { detail: { role: 'presenter', room: room.room, key: room.presenterKey } }));
     // a reload of this tab keeps presenting the same room (the key never leaves the tab)
     sessionStorage.setItem(PRESENTING, JSON.stringify(room));
     connection.start();
@@ -224,6 +227,7 @@ export function installPresent(app: PresentApp): Rooms {
       },
     });
     following = { connection, code, latest: null, attached: true, busy: null, problem: null, presenterLeft: false };
+    document.dispatchEvent(new CustomEvent('cowscope:room', { detail: { role: 'follower', room } }));
     connection.start();
     showBanner();
   }

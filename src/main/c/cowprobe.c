@@ -976,7 +976,10 @@ static void observe(int id) {
         if (fd >= 0) close(fd);
     }
     printf("end %d\n", id);
-    fflush(stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) { /* the reader is gone (Ctrl-C of the Java side): stop and clean up */
+        cleanup();
+        _exit(3);
+    }
 }
 
 static pid_t spawn_worker(int p) {

@@ -28,23 +28,7 @@ final class Snapshots {
                     }
                 }
                 if (last < m.n - 1 || first > 0) truncated |= w.proc() == null;
-                List<Snapshot.VmaRange> ranges = new ArrayList<>();
-                int present = 0, writable = 0, swapped = 0, zero = 0, none = 0, pmd = 0;
-                int rs = 0;
-                for (int i = 0; i < m.n; i++) {
-                    long v = m.pte(i);
-                    if ((v & P_PRESENT) != 0) {
-                        present++;
-                        if ((v & P_WRITE) != 0) writable++;
-                        if ((v & P_ZERO) != 0) zero++;
-                        if ((v & P_PMD) != 0) pmd++;
-                    } else if ((v & P_SWAP) != 0) swapped++;
-                    else none++;
-                    if (i == m.n - 1 || ((m.pte(i + 1) ^ v) & VM_MASK) != 0) {
-                        if (ranges.size() < 256) ranges.add(range(rs, i, v));
-                        rs = i + 1;
-                    }
-                }
+                List<Snapshot.VmaRange> ranges = ranges(m);
                 List<PteView> ptes = new ArrayList<>();
                 for (int i = first; i <= last; i++) {
                     long v = m.pte(i);
@@ -53,7 +37,7 @@ final class Snapshots {
                     else if ((v & P_SWAP) != 0 && M.swapInfo.slotCache[(int) (v & PFN_MASK)] != 0) add(pfns, M.swapInfo.slotCache[(int) (v & PFN_MASK)], i);
                 }
                 vmas.add(new Snapshot.VmaView(m.name, m.start << 12, m.n, m.shared, m.file == null ? null : m.file.name, ranges,
-                        first, ptes, new Snapshot.Counts(present, writable, swapped, zero, none, pmd)));
+                        first, ptes, m.pt.counts()));
             }
             procs.add(new Snapshot.ProcessView(p.name, p.pid, p.cpu, p.state.word, p.blocked != null,
                     p.blocked == null ? null : p.blocked.m().name + "[" + p.blocked.idx() + "]", p.hasPinned,
@@ -131,6 +115,35 @@ final class Snapshots {
         MachineObserver o = new MachineObserver(M);
         return new Snapshot(M.stepIndex, M.config.kernel().toString(), M.config, procs, pages, pipes, handles, lru, slots, files, ksm,
                 o.stats(), List.copyOf(M.hazards), truncated);
+    }
+
+    /**
+     * The runs of equal VMA flags (at most 256), recomputed only after a change of flags (mprotect,
+     * madvise …: {@link PageTable#vmEdits}), else the list kept from the last snapshot.
+     */
+    @SuppressWarnings("unchecked")
+    static List<Snapshot.VmaRange> ranges(Vma m) {
+        PageTable pt = m.pt;
+        if (pt.rangesAt == pt.vmEdits() && pt.ranges != null) return (List<Snapshot.VmaRange>) pt.ranges;
+        List<Snapshot.VmaRange> ranges = new ArrayList<>();
+        int rs = 0;
+        long prev = 0;
+        for (int c = 0, i = 0; c < pt.chunkCount(); c++) {
+            long[] chunk = pt.chunk(c);
+            for (int j = 0; j < chunk.length; j++, i++) {
+                long v = chunk[j];
+                if (i > 0 && ((prev ^ v) & VM_MASK) != 0) {
+                    if (ranges.size() < 256) ranges.add(range(rs, i - 1, prev));
+                    rs = i;
+                }
+                prev = v;
+            }
+        }
+        if (m.n > 0 && ranges.size() < 256) ranges.add(range(rs, m.n - 1, prev));
+        List<Snapshot.VmaRange> out = List.copyOf(ranges);
+        pt.ranges = out;
+        pt.rangesAt = pt.vmEdits();
+        return out;
     }
 
     /** a page to show, with an index that maps it when one is known */

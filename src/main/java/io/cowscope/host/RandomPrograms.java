@@ -432,7 +432,10 @@ public final class RandomPrograms {
                 classes.merge(k, 1, Integer::sum);
                 firstOfClass.putIfAbsent(k, text);
             }
-            if ((i + 1) % 100 == 0) err.printf("  … %d programs (%.0f s)%n", i + 1, (System.nanoTime() - t0) / 1e9);
+            if ((i + 1) % 50 == 0) {
+                err.printf("  … %d programs (%.0f s): %d agree (%d but page lru); expectations %d / %d; observations %d / %d, %d unstable%n", i + 1,
+                        (System.nanoTime() - t0) / 1e9, agreeing, agreeingNoLru, held, ex, agreed, compared, unstable);
+            }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         KernelVersion shownModel = forced;
@@ -454,11 +457,16 @@ public final class RandomPrograms {
                     .forEach(e -> out.printf("    %-48s %d%n", e.getKey(), e.getValue()));
         }
         if (emit != null && !classes.isEmpty()) {
+            // one reproducer per field kind (the first class of that kind met), delta-debugged with a bounded budget
             Files.createDirectories(emit);
-            int k = 0;
+            Map<String, Map.Entry<String, String>> byField = new LinkedHashMap<>();
             for (Map.Entry<String, String> e : firstOfClass.entrySet()) {
+                byField.putIfAbsent(e.getKey().substring(0, e.getKey().indexOf(" after ")), e);
+            }
+            int k = 0;
+            for (Map.Entry<String, String> e : byField.values()) {
                 k++;
-                String minimal = rp.minimize(e.getValue(), e.getKey(), 40);
+                String minimal = rp.minimize(e.getValue(), e.getKey(), 16);
                 Path f = emit.resolve(String.format("host-%03d-%s.cow", k, e.getKey().replaceAll("[^A-Za-z0-9]+", "-")));
                 Files.writeString(f, rp.reproducer(minimal, e.getKey(), k), StandardCharsets.UTF_8);
                 out.println("  wrote " + f);

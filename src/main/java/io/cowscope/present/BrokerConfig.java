@@ -34,7 +34,8 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
  * STOMP, SEND, SUBSCRIBE, UNSUBSCRIBE, DISCONNECT, ACK, NACK, and heart-beats); a server frame
  * from a client (MESSAGE, ERROR, RECEIPT, CONNECTED) is dropped, or the broker (in-memory or the
  * relay) would hand a client's MESSAGE to every subscriber of its destination. They may only SEND
- * to {@code /app/rooms/{room}/state} and SUBSCRIBE to {@code /topic/rooms.{room}},
+ * to {@code /app/rooms/{room}/state} (and, for class votes, {@code /app/rooms/{room}/poll} and {@code /vote}) and
+ * SUBSCRIBE to {@code /topic/rooms.{room}} (and its {@code .poll} and {@code .votes}),
  * {@code /app/rooms/{room}/state} and {@code /user/topic/errors}; other SEND and SUBSCRIBE frames
  * are dropped. Without these checks anyone could speak for the presenter: only
  * {@link RoomMessages} writes to a room's topic, with the seq the database gave.
@@ -52,8 +53,11 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
             StompCommand.DISCONNECT, StompCommand.ACK, StompCommand.NACK);
 
     private static final Pattern SEND = Pattern.compile("/app/rooms/[a-z2-7]{26}/state");
+    /** issue 13: the presenter's question (poll) and the followers' votes (PollMessages) */
+    private static final Pattern SEND_POLL = Pattern.compile("/app/rooms/[a-z2-7]{26}/(poll|vote)");
     private static final List<Pattern> SUBSCRIBE = List.of(
             Pattern.compile("/topic/rooms\\.[a-z2-7]{26}"),
+            Pattern.compile("/topic/rooms\\.[a-z2-7]{26}\\.(poll|votes)"),
             Pattern.compile("/app/rooms/[a-z2-7]{26}/state"),
             Pattern.compile("/user/topic/errors"));
 
@@ -145,7 +149,7 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
                     allowed = false;
                 } else {
                     allowed = switch (command) {
-                        case SEND -> matches(destination, List.of(SEND)) && withinRate(stomp);
+                        case SEND -> matches(destination, List.of(SEND, SEND_POLL)) && withinRate(stomp);
                         case SUBSCRIBE -> matches(destination, SUBSCRIBE);
                         default -> true;
                     };

@@ -113,6 +113,15 @@ public class Rooms {
                 .optional();
     }
 
+    /** True when presenterKey is this room's key (issue 13: only the presenter may ask the class). */
+    public boolean isPresenter(String room, String presenterKey) {
+        if (!ID.matcher(room).matches() || presenterKey == null) {
+            return false;
+        }
+        return jdbc.sql("SELECT COUNT(*) FROM room WHERE id = :id AND presenter_key_hash = :key")
+                .param("id", room).param("key", sha256(presenterKey)).query(Long.class).single() > 0;
+    }
+
     /** The outcome of a publish. */
     public enum Refusal { NO_SUCH_ROOM, WRONG_KEY }
 

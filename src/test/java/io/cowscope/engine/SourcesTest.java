@@ -46,6 +46,74 @@ class SourcesTest {
         assertTrue(checked > 10_000, "compared " + checked + " pages");
     }
 
+    @Test
+    void keptCountsAndRangesEqualARecountAfterEveryStepOfRandomSequences() {
+        Random r = new Random(17);
+        List<KernelVersion> all = KernelVersion.all();
+        int checked = 0;
+        for (int t = 0; t < 200; t++) {
+            KernelVersion v = all.get(r.nextInt(all.size()));
+            int variant = r.nextInt(105);
+            List<Integer> code = new ArrayList<>();
+            int n = 8 + r.nextInt(200);
+            for (int i = 0; i < n; i++) code.add(r.nextInt(10_001));
+            Machine m = new Machine(RandomOps.config(v, variant));
+            Machine[] copy = {m.copy()};
+            int[] count = {0};
+            RandomOps.run(m, code, op -> {
+                m.apply(op);
+                count[0] += recount(m);
+                if (r.nextInt(8) == 0) copy[0] = m.copy(); // copies keep their counts
+                recount(copy[0]);
+            });
+            checked += count[0];
+        }
+        assertTrue(checked > 5_000, "recounted " + checked + " mappings");
+    }
+
+    /** the kept counts and flag ranges of every mapping against a walk of its PTEs */
+    private static int recount(Machine m) {
+        int n = 0;
+        for (Proc p : m.procs)
+            for (Vma mp : p.maps.values()) {
+                int present = 0, writable = 0, swapped = 0, zero = 0, none = 0, pmd = 0;
+                List<Snapshot.VmaRange> ranges = new ArrayList<>();
+                int rs = 0;
+                for (int i = 0; i < mp.n; i++) {
+                    long v = mp.pte(i);
+                    if ((v & P_PRESENT) != 0) {
+                        present++;
+                        if ((v & P_WRITE) != 0) writable++;
+                        if ((v & P_ZERO) != 0) zero++;
+                        if ((v & P_PMD) != 0) pmd++;
+                    } else if ((v & P_SWAP) != 0) swapped++;
+                    else none++;
+                    if (i == mp.n - 1 || ((mp.pte(i + 1) ^ v) & VM_MASK) != 0) {
+                        if (ranges.size() < 256) ranges.add(rangeOf(rs, i, v));
+                        rs = i + 1;
+                    }
+                }
+                String where = p.name + "." + mp.name;
+                assertEquals(new Snapshot.Counts(present, writable, swapped, zero, none, pmd), mp.pt.counts(), where);
+                assertEquals(ranges, Snapshots.ranges(mp), where);
+                n++;
+            }
+        return n;
+    }
+
+    private static Snapshot.VmaRange rangeOf(int a, int b, long v) {
+        List<String> flags = new ArrayList<>();
+        if ((v & V_DONTCOPY) != 0) flags.add("dontfork");
+        if ((v & V_WIPEONFORK) != 0) flags.add("wipeonfork");
+        if ((v & V_MERGEABLE) != 0) flags.add("mergeable");
+        if ((v & V_UFFD_WP) != 0) flags.add("uffd_wp");
+        if ((v & V_SOFTDIRTY) != 0) flags.add("softdirty");
+        if ((v & V_HUGEPAGE) != 0) flags.add("hugepage");
+        if ((v & V_NOHUGEPAGE) != 0) flags.add("nohugepage");
+        String prot = (v & V_WRITE) != 0 ? "rw" : (v & V_READ) != 0 ? "ro" : "none";
+        return new Snapshot.VmaRange(a, b, (v & V_MAPPED) != 0, prot, flags);
+    }
+
     /** every live page, hinted by each index that maps it, by a wrong index and by none */
     private static int compareAll(Machine m, Random r) {
         int n = 0;

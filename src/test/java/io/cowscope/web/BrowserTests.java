@@ -34,7 +34,6 @@ class BrowserTests extends BrowserSupport {
         screenshot("page-connected.png");
 
         assertThat(status.getText()).endsWith("Connected");
-        // the header hides the versions on windows narrower than 1700 px (style.css): read the text, not what is shown
         assertThat(driver.findElement(By.id("server-version")).getDomProperty("textContent")).isEqualTo(AppVersion.serverName());
         assertThat(driver.findElement(By.id("engine-version")).getDomProperty("textContent")).isEqualTo("engine " + EngineInfo.VERSION);
         assertThat(driver.findElement(By.id("conn-error")).isDisplayed()).isFalse();

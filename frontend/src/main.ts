@@ -235,6 +235,8 @@ byId<HTMLSelectElement>('run-event').addEventListener('change', (event) => {
     runAsked = `run to the next ${select.value}`;
     runResult('');
     send(request.run('forward', { event: select.value }));
+    // a one-shot command: the arrows step again afterwards (a focused select would take them)
+    byId('stage-area').focus();
   }
   select.value = '';
 });

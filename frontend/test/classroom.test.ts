@@ -131,10 +131,10 @@ describe('compare differences', () => {
       fields: [
         { field: 'pfn', left: '0x1', right: '0x3' },
         { field: 'refcount', left: 2, right: 1 },
-        { field: 'references', left: '1 mapping + 1 pipe pipe', right: '1 mapping' },
+        { field: 'references', left: '1 mapping + 1 pipe', right: '1 mapping' },
       ],
     });
-    expect(line).toBe('Δ page at parent.buf[0]: pfn 0x1 ↔ 0x3 · refcount 2 ↔ 1 · references 1 mapping + 1 pipe pipe ↔ 1 mapping');
+    expect(line).toBe('Δ page at parent.buf[0]: pfn 0x1 ↔ 0x3 · refcount 2 ↔ 1 · references 1 mapping + 1 pipe ↔ 1 mapping');
     expect(diffLine({ what: 'holder', key: 'pipe:p', left: ['secret-2'], right: ['secret-1'], fields: [{ field: 'content', left: ['secret-2'], right: ['secret-1'] }] })).toBe(
       'Δ pipe p: content ["secret-2"] ↔ ["secret-1"]',
     );

@@ -112,12 +112,14 @@ final class Diff {
         return "0x" + Long.toHexString(p.pfn());
     }
 
-    /** the refcount's sources in words, e.g. "1 mapping + 1 pipe pipe" */
+    /** the refcount's sources in words, e.g. "1 mapping + 1 pipe" or "1 mapping + 1024 pin dma" */
     static String references(PageView p) {
         Map<String, Integer> by = new LinkedHashMap<>();
         for (RefSource s : p.sources()) {
             String what = switch (s.kind()) {
-                case "pipe", "pin", "get" -> s.kind() + (s.holder() == null ? "" : " " + s.holder());
+                // (a pipe named "pipe" is "pipe", not "pipe pipe")
+                case "pipe", "pin", "get" -> s.holder() == null || s.holder().equals(s.kind()) ? s.kind()
+                        : s.kind() + " " + s.holder();
                 case "lru_batch" -> "LRU batch cpu" + s.cpu();
                 default -> s.kind().replace('_', ' ');
             };

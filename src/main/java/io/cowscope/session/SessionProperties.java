@@ -27,13 +27,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxSessionsPerAddress sessions held at once for one client address (attached or waiting for resume)
  * @param memoryBudgetPercent the share of the maximum heap that sessions may hold together (their
  *     estimated bytes); a load, kernel, compare or append past it is refused
+ * @param maxConcurrentWork requests that run scenarios or build large answers (load, kernel,
+ *     compare, append, run, window, strip) at once on the whole server; one that waits more than
+ *     a second for its turn is refused, so a flood of them cannot starve everything else of CPU
  */
 @ConfigurationProperties("cowscope.session")
 public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, Integer maxSessions, Integer maxSteps,
         Integer maxPages, Integer maxWorkPerRequest, Integer maxMessageBytes, Integer maxMessagesPerSecond,
         Integer checkpointInterval, Integer maxCheckpoints, Long checkpointBudgetBytes, Long maxRunMillis,
         Integer windowPtes, Integer maxWindowPtes, Integer maxStripPages, Integer maxDeltaPtes,
-        Integer minPlayIntervalMs, Integer maxSessionsPerAddress, Integer memoryBudgetPercent) {
+        Integer minPlayIntervalMs, Integer maxSessionsPerAddress, Integer memoryBudgetPercent,
+        Integer maxConcurrentWork) {
 
     public SessionProperties {
         resumeTimeout = resumeTimeout == null ? Duration.ofMinutes(2) : resumeTimeout;
@@ -54,13 +58,14 @@ public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, In
         maxDeltaPtes = positive(maxDeltaPtes, 512);
         minPlayIntervalMs = positive(minPlayIntervalMs, 20);
         maxSessionsPerAddress = positive(maxSessionsPerAddress, 40);
-        memoryBudgetPercent = positive(memoryBudgetPercent, 40);
+        memoryBudgetPercent = positive(memoryBudgetPercent, 30);
+        maxConcurrentWork = positive(maxConcurrentWork, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
     /** the defaults, for tests and the benchmark */
     public static SessionProperties defaults() {
         return new SessionProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     /** the memory budget in bytes: {@code memoryBudgetPercent} of the maximum heap */

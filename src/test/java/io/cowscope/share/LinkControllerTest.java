@@ -105,6 +105,13 @@ class LinkControllerTest {
         expectInvalid("{\"text\":\"p\\u0000\",\"kernel\":\"6.1\"}", "text");
     }
 
+    /** Issue 14 #6: a link holding text UTF-8 cannot carry would break the sessions of whoever opens it. */
+    @Test
+    void loneSurrogatesAre400NamingTheField() throws Exception {
+        expectInvalid("{\"text\":\"title \\\"a\\ud800\\\"\",\"kernel\":\"6.1\"}", "text");
+        expectInvalid("{\"text\":\"p\",\"kernel\":\"6.1\",\"view\":{\"x\":\"\\udc00\"}}", "view");
+    }
+
     @Test
     void aTextOverTheLimitIs413NamingTheFieldAndTheLimit() throws Exception {
         create("{\"text\":\"" + "x".repeat(1025) + "\",\"kernel\":\"6.1\"}")

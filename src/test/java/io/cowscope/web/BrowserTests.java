@@ -34,8 +34,8 @@ class BrowserTests extends BrowserSupport {
         screenshot("page-connected.png");
 
         assertThat(status.getText()).endsWith("Connected");
-        assertThat(driver.findElement(By.id("server-version")).getText()).isEqualTo(AppVersion.serverName());
-        assertThat(driver.findElement(By.id("engine-version")).getText()).isEqualTo("engine " + EngineInfo.VERSION);
+        assertThat(driver.findElement(By.id("server-version")).getDomProperty("textContent")).isEqualTo(AppVersion.serverName());
+        assertThat(driver.findElement(By.id("engine-version")).getDomProperty("textContent")).isEqualTo("engine " + EngineInfo.VERSION);
         assertThat(driver.findElement(By.id("conn-error")).isDisplayed()).isFalse();
     }
 
@@ -47,6 +47,6 @@ class BrowserTests extends BrowserSupport {
 
         driver.findElement(By.cssSelector("button[data-action='reconnect']")).click();
         wait.until(ExpectedConditions.attributeToBe(status, "data-status", "connected"));
-        assertThat(driver.findElement(By.id("server-version")).getText()).isEqualTo(AppVersion.serverName());
+        assertThat(driver.findElement(By.id("server-version")).getDomProperty("textContent")).isEqualTo(AppVersion.serverName());
     }
 }

@@ -13,6 +13,11 @@ class AppendHandler extends SessionHandler {
     }
 
     @Override
+    boolean heavy() {
+        return true;
+    }
+
+    @Override
     public String type() {
         return "append";
     }

@@ -20,6 +20,11 @@ class LoadHandler extends SessionHandler {
     }
 
     @Override
+    boolean heavy() {
+        return true;
+    }
+
+    @Override
     public String type() {
         return "load";
     }

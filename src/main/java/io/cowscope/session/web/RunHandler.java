@@ -14,6 +14,11 @@ class RunHandler extends SessionHandler {
     }
 
     @Override
+    boolean heavy() {
+        return true;
+    }
+
+    @Override
     public String type() {
         return "run";
     }

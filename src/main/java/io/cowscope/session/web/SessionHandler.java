@@ -18,6 +18,11 @@ abstract class SessionHandler implements MessageHandler {
         this.sessions = sessions;
     }
 
+    /** requests that run scenarios or build large answers take a turn of cowscope.session.max-concurrent-work */
+    boolean heavy() {
+        return false;
+    }
+
     /** answers one request; {@code id} is the request's, to be echoed in the direct answer */
     abstract void handle(JsonNode message, Object id, Peer peer);
 
@@ -27,7 +32,14 @@ abstract class SessionHandler implements MessageHandler {
         // every request (a re-run, its answer) within cowscope.session.max-run-millis
         try (io.cowscope.session.Deadline d = io.cowscope.session.Deadline.start(sessions.properties().maxRunMillis())) {
             Requests.version(message);
-            handle(message, id, peer);
+            if (heavy() && (type().equals("load") || sessions.hasSession(peer))) {
+                sessions.heavy(() -> {
+                    handle(message, id, peer);
+                    return null;
+                });
+            } else {
+                handle(message, id, peer);
+            }
         } catch (Session.InvalidScenario e) {
             peer.send(e.view(id));
         } catch (Session.LimitedRun e) {

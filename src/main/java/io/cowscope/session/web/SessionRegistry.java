@@ -112,9 +112,12 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
     private final AtomicInteger slots = new AtomicInteger();
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong memoryUsed = new java.util.concurrent.atomic.AtomicLong();
+    /** turns for requests that run scenarios or build large answers (cowscope.session.max-concurrent-work) */
+    private final java.util.concurrent.Semaphore work;
 
     public SessionRegistry(SessionProperties properties) {
         this.properties = properties;
+        this.work = new java.util.concurrent.Semaphore(properties.maxConcurrentWork(), true);
         AtomicInteger n = new AtomicInteger();
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "cowscope-session-" + n.incrementAndGet());
@@ -214,6 +217,35 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
         byToken.put(session.token(), e);
         byPeer.put(peer.id(), e);
         session.attach(peer::send);
+    }
+
+    /**
+     * Runs heavy work (a run, a large answer) when one of {@code max-concurrent-work} turns is
+     * free within a second; else refuses naming the property. Threads wait at most that second.
+     */
+    public <T> T heavy(java.util.function.Supplier<T> body) {
+        boolean got;
+        try {
+            got = work.tryAcquire(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            got = false;
+        }
+        if (!got) {
+            throw new LimitException("the server is busy: " + properties.maxConcurrentWork() + " requests that run"
+                    + " scenarios or build large answers are under way (cowscope.session.max-concurrent-work); try again");
+        }
+        try {
+            return body.get();
+        } finally {
+            work.release();
+        }
+    }
+
+    /** whether this connection has a session now */
+    public boolean hasSession(Peer peer) {
+        Entry e = byPeer.get(peer.id());
+        return e != null && !e.session.isClosed();
     }
 
     /** bytes the sessions hold (estimated) and reserve for loads under way */

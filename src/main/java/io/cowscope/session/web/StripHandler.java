@@ -13,6 +13,11 @@ class StripHandler extends SessionHandler {
     }
 
     @Override
+    boolean heavy() {
+        return true;
+    }
+
+    @Override
     public String type() {
         return "strip";
     }

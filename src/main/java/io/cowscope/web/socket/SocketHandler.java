@@ -264,9 +264,11 @@ class SocketHandler extends TextWebSocketHandler implements DisposableBean {
 
         private void sent(int length, jakarta.websocket.SendResult result) {
             String next;
+            boolean closedBefore;
             synchronized (this) {
                 outstanding -= length;
                 waiting.addAndGet(-length);
+                closedBefore = closing;
                 if (!result.isOK()) {
                     closing = true;
                 }
@@ -277,7 +279,7 @@ class SocketHandler extends TextWebSocketHandler implements DisposableBean {
             }
             if (!result.isOK()) {
                 drop();
-                if (session.isOpen()) {
+                if (!closedBefore && session.isOpen()) {
                     closeSlow("a message was not taken within " + properties.sendTimeout().toMillis()
                             + " ms (cowscope.ws.send-timeout): " + result.getException());
                 }

@@ -36,8 +36,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <pre>
  * mvn -q -B -Dfrontend.skip=true test-compile
- * mvn -q -B dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java -Xmx1g -XX:+ExitOnOutOfMemoryError -cp "target/test-classes:target/classes:$(cat /tmp/cp.txt)" \
+ * mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -Xmx1g -XX:+ExitOnOutOfMemoryError -cp "target/test-classes:target/classes:$(cat target/cp.txt)" \
  *     io.cowscope.session.bench.SoakBench --slow=250 --seconds=90
  * </pre>
  *

@@ -343,4 +343,51 @@ class ClassroomBrowserTest extends BrowserSupport {
         assertThat(pictures.get(copyAt)).isNotEqualTo(pictures.get(copyAt - 1));
         assertThat(consoleErrors()).as("console errors").isEmpty();
     }
+
+    /** Contrast of the stage's signals, from computed colours: "what: ratio < floor" for each that fails. */
+    private static final String SIGNALS = """
+            const rgb = (c) => { const m = /rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)(?:,\\s*([\\d.]+))?/.exec(c || ''); return m && (m[4] === undefined || +m[4] > 0) ? [+m[1], +m[2], +m[3]] : null; };
+            const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+            const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+            const background = (e) => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c) return c; } return [255, 255, 255]; };
+            const out = [], seen = [];
+            const check = (what, a, b, floor) => { if (!a || !b) { out.push(what + ': no colour'); return; } const r = ratio(a, b); seen.push(what); if (r < floor) out.push(what + ': ' + r.toFixed(2) + ' < ' + floor); };
+            for (const row of [...document.querySelectorAll('#stage .pte:not(.differs):not(.selected)')].slice(0, 4)) {
+              const card = rgb(getComputedStyle(row.querySelector('.pte-box')).fill);
+              for (const b of row.querySelectorAll('.badge')) {
+                const rect = getComputedStyle(b.querySelector('rect')), text = getComputedStyle(b.querySelector('text'));
+                const label = row.dataset.pte + ' ' + b.textContent.trim() + (b.classList.contains('on') ? ' on' : ' off');
+                check(label + ' outline', rgb(rect.stroke), card, 3);
+                check(label + ' letter', rgb(text.fill), b.classList.contains('on') ? rgb(rect.fill) : card, b.classList.contains('on') ? 4.5 : 3);
+              }
+            }
+            for (const tick of document.querySelectorAll('#markers .tick')) {
+              if (!tick.textContent) continue;
+              const style = getComputedStyle(tick), own = rgb(style.backgroundColor), bar = background(tick.parentElement);
+              check('marker ' + tick.textContent + ' letter', rgb(style.color), own || bar, 4.5);
+              if (own) check('marker ' + tick.textContent + ' edge', rgb(style.boxShadow), bar, 3);
+            }
+            return {failures: out, checked: seen.length};
+            """;
+
+    @Test
+    void signalsReachThreeToOneAndTheirLettersFourAndAHalfInEveryTheme() throws IOException {
+        openConnected("?gallery=cve-2020-29374-vmsplice&step=5");
+        waitForSessionAt(5);
+        // the background scan fills the markers
+        wait.until(d -> number("return document.querySelectorAll('#markers .tick[class*=\"ev-\"]').length") >= 3);
+        Map<String, Object> failures = new java.util.LinkedHashMap<>();
+        for (String theme : List.of("projector", "dark", "light")) {
+            js("window.cowscope.store.dispatch({kind: 'ui', change: {theme: arguments[0]}})", theme);
+            wait.until(d -> theme.equals(js("return document.documentElement.dataset.theme")));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> result = (Map<String, Object>) js(SIGNALS);
+            assertThat(((Number) result.get("checked")).intValue()).as("signals checked in %s", theme).isGreaterThan(10);
+            if (!((List<?>) result.get("failures")).isEmpty()) {
+                failures.put(theme, result.get("failures"));
+            }
+            screenshot("signals-" + theme + ".png");
+        }
+        assertThat(failures).as("signals under their contrast floor, by theme").isEmpty();
+    }
 }

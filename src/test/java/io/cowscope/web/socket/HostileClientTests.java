@@ -39,7 +39,9 @@ import tools.jackson.databind.JsonNode;
         "cowscope.session.max-pages=4194304",
         "cowscope.session.memory-budget-percent=1",
         "cowscope.session.max-window-ptes=4096",
-        "cowscope.session.max-messages-per-second=1000"})
+        "cowscope.session.max-messages-per-second=1000",
+        // enough turns that the concurrent loads below really run at once
+        "cowscope.session.max-concurrent-work=16"})
 class HostileClientTests {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final HttpClient http = HttpClient.newHttpClient();

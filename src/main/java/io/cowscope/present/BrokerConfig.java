@@ -1,5 +1,6 @@
 package io.cowscope.present;
 
+import io.cowscope.system.TokenBucket;
 import io.cowscope.web.socket.ClientAddresses;
 import io.cowscope.web.socket.ClientErrors;
 import io.cowscope.web.socket.SocketProperties;
@@ -170,31 +171,10 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
         if (attributes == null) {
             return true;
         }
-        SendBucket bucket = (SendBucket) attributes.computeIfAbsent(BUCKET, k -> new SendBucket(sendsPerSecond));
+        TokenBucket bucket = (TokenBucket) attributes.computeIfAbsent(BUCKET, k -> new TokenBucket(sendsPerSecond));
         return bucket.take();
     }
 
-    static final class SendBucket {
-        private final int rate;
-        private double tokens;
-        private long last = System.nanoTime();
-
-        SendBucket(int rate) {
-            this.rate = rate;
-            this.tokens = rate;
-        }
-
-        synchronized boolean take() {
-            long now = System.nanoTime();
-            tokens = Math.min(rate, tokens + (now - last) * rate / 1e9);
-            last = now;
-            if (tokens < 1) {
-                return false;
-            }
-            tokens -= 1;
-            return true;
-        }
-    }
 
     @Override
     public void configureClientOutboundChannel(ChannelRegistration registration) {

@@ -1,5 +1,6 @@
 package io.cowscope.session.web;
 
+import io.cowscope.system.TokenBucket;
 import io.cowscope.session.SessionException;
 import io.cowscope.session.SessionProperties;
 import io.cowscope.web.socket.MessageGuard;
@@ -25,33 +26,11 @@ class SessionGuard implements MessageGuard {
                     + " characters is larger than " + properties.maxMessageBytes()
                     + " (cowscope.session.max-message-bytes)");
         }
-        Bucket b = (Bucket) peer.attributes().computeIfAbsent(BUCKET, k -> new Bucket(properties.maxMessagesPerSecond()));
+        TokenBucket b = (TokenBucket) peer.attributes().computeIfAbsent(BUCKET, k -> new TokenBucket(properties.maxMessagesPerSecond()));
         if (!b.take()) {
             throw new ProtocolException(SessionException.LIMIT, "more than " + properties.maxMessagesPerSecond()
                     + " messages per second (cowscope.session.max-messages-per-second); this one was dropped");
         }
     }
 
-    /** a token bucket: {@code rate} tokens, refilled continuously at {@code rate} per second */
-    static final class Bucket {
-        private final int rate;
-        private double tokens;
-        private long last = System.nanoTime();
-
-        Bucket(int rate) {
-            this.rate = rate;
-            this.tokens = rate;
-        }
-
-        synchronized boolean take() {
-            long now = System.nanoTime();
-            tokens = Math.min(rate, tokens + (now - last) * rate / 1e9);
-            last = now;
-            if (tokens < 1) {
-                return false;
-            }
-            tokens -= 1;
-            return true;
-        }
-    }
 }

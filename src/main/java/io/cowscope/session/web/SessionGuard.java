@@ -1,8 +1,8 @@
 package io.cowscope.session.web;
 
-import io.cowscope.system.TokenBucket;
 import io.cowscope.session.SessionException;
 import io.cowscope.session.SessionProperties;
+import io.cowscope.system.TokenBucket;
 import io.cowscope.web.socket.MessageGuard;
 import io.cowscope.web.socket.Peer;
 import io.cowscope.web.socket.ProtocolException;

@@ -47,8 +47,8 @@ final class Hazards {
         if (writer == null) return;
         int sep = separation(M, reader, writer);
         if (sep == Integer.MAX_VALUE || M.ct.vStep[ver] <= sep) return;
-        raiseHazard(M, HazardType.LEAK, where + " returns \"" + M.ct.text(ver) + "\", written by " + writer.name + " at step " + M.ct.vStep[ver]
-                + ", after " + reader.name + " and " + writer.name + " stopped sharing (step " + sep + ")", pfn, reader.name, writer.name, where);
+        raiseHazard(M, HazardType.LEAK, where + " returns \"" + M.ct.text(ver) + "\", written by " + writer.name + " at step " + M.shownStep(M.ct.vStep[ver])
+                + ", after " + reader.name + " and " + writer.name + " stopped sharing (step " + M.shownStep(sep) + ")", pfn, reader.name, writer.name, where);
     }
 
     /** the pfn the handle's process maps at the handle's address now, or -1 */

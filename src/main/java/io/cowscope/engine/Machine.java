@@ -255,6 +255,9 @@ public final class Machine {
     long nextVpn = 0x7f0000000L; // 2 MiB aligned
 
     int stepIndex = -1;
+    /** the leading process declarations (spawns before any other operation): together they are step 0 in texts */
+    int leadingSpawns;
+    boolean pastLeadingSpawns;
     Step lastStep;
     long statCow, statReuse, statFaults, statUnshare, statForkCopy, statSwapIn, statSwapOut, statKsm, statFrees;
     ArrayList<Hazard> hazards = new ArrayList<>();
@@ -300,6 +303,14 @@ public final class Machine {
     }
 
     /** index of the last applied step (-1 before the first) */
+    /**
+     * The number texts give to step {@code index}, as the page and the command line number steps: the
+     * leading process declarations together are step 0, then 1, 2, …
+     */
+    int shownStep(int index) {
+        return leadingSpawns == 0 ? index + 1 : index < leadingSpawns ? 0 : index - leadingSpawns + 1;
+    }
+
     public int stepIndex() {
         return stepIndex;
     }
@@ -387,6 +398,8 @@ public final class Machine {
         nextMappingId = o.nextMappingId;
         nextVpn = o.nextVpn;
         stepIndex = o.stepIndex;
+        leadingSpawns = o.leadingSpawns;
+        pastLeadingSpawns = o.pastLeadingSpawns;
         lastStep = o.lastStep;
         statCow = o.statCow;
         statReuse = o.statReuse;
@@ -536,6 +549,10 @@ public final class Machine {
 
     private Step apply(Op op, boolean quiet, boolean delta) {
         stepIndex++;
+        if (!pastLeadingSpawns) {
+            if (op instanceof io.cowscope.engine.op.Spawn) leadingSpawns++;
+            else pastLeadingSpawns = true;
+        }
         log = new StepLog();
         log.quiet = quiet;
         log.detail = !quiet;

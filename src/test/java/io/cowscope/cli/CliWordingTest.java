@@ -113,6 +113,18 @@ class CliWordingTest {
     }
 
     @Test
+    void hazardsNameTheStepsAsNumberedWithSeveralDeclarations() {
+        // two leading process lines are one step 0 together: the hazard's step numbers shift with the table's
+        String twoDeclarations = ScenarioCommandsTest.VMSPLICE.replace("process parent\n", "process parent\nprocess bystander\n");
+        Result r = cmdIn("run", twoDeclarations, "-");
+        assertTrue(r.out.contains("      0     4  process bystander\n"), r.out);
+        Matcher h = Pattern.compile("written by parent at step (\\d+), after child and parent stopped sharing \\(step (\\d+)\\)").matcher(r.out);
+        assertTrue(h.find(), r.out);
+        assertTrue(Pattern.compile("(?m)^ +" + h.group(1) + " +\\d+  parent: write buf \"secret-2\"$").matcher(r.out).find(), "the write is step " + h.group(1) + ":\n" + r.out);
+        assertTrue(Pattern.compile("(?m)^ +" + h.group(2) + " +\\d+  parent: fork child$").matcher(r.out).find(), "the fork is step " + h.group(2) + ":\n" + r.out);
+    }
+
+    @Test
     void theEraIsExplainedWhereItFirstAppears() {
         Result r = cmdIn("run", ScenarioCommandsTest.VMSPLICE, "-", "--kernels", "5.6,5.7,5.8", "--steps");
         String[] lines = r.out.split("\n");

@@ -51,7 +51,7 @@ class ArchitectureTest {
      * these packages there): nothing in them may need a framework or the web-facing packages, or the
      * command line would fail to link and the server would load a class the root cannot complete.
      */
-    static final String[] COMMAND_LINE = {"io.cowscope.cli..", "io.cowscope.launch.."};
+    static final String[] COMMAND_LINE = {"io.cowscope.cli..", "io.cowscope.launch..", "io.cowscope.host.."};
 
     @ArchTest
     static final ArchRule commandLineUsesNoFrameworks = usesNoFrameworks(COMMAND_LINE);
@@ -65,6 +65,26 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORKS)
             .orShould().dependOnClassesThat().resideInAnyPackage(WEB_FACING)
             .because("the command line loads them from the jar's root, where no framework is");
+
+    /**
+     * Everything the command line's classes use from this project is copied to the jar's root
+     * (launch.CliRoot.ROOT): a class left out fails only when that command runs from the jar
+     * ({@code NoClassDefFoundError}), which no test on the class path sees.
+     */
+    @ArchTest
+    static final ArchRule commandLineFindsItsClassesAtTheJarRoot = noClasses().that()
+            .resideInAnyPackage("io.cowscope.cli..", "io.cowscope.launch..", "io.cowscope.engine..", "io.cowscope.scenario..",
+                    "io.cowscope.host..")
+            .should().dependOnClassesThat(new com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaClass>(
+                    "are in this project but not copied to the jar's root") {
+                @Override
+                public boolean test(com.tngtech.archunit.core.domain.JavaClass c) {
+                    String path = c.getName().replace('.', '/');
+                    return c.getName().startsWith("io.cowscope.")
+                            && io.cowscope.launch.CliRoot.ROOT.stream().noneMatch(path::startsWith);
+                }
+            })
+            .because("launch.CliRoot copies only its ROOT list to the jar's root, where `java -jar cowscope.jar CMD` runs");
 
     /** The rules are not vacuous: pointed at the web layer, which does use Spring and JSON, they fail. */
     @ArchTest

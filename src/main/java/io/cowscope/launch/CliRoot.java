@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * A build step (run by the pom after Spring Boot's repackage): copies the command line's classes —
- * the plain-Java packages {@code engine}, {@code scenario}, {@code cli}, {@code launch} and the
- * launcher and version classes of {@code system}, the gallery's scenarios — from {@code BOOT-INF/classes/} to the jar's root,
+ * the plain-Java packages {@code engine}, {@code scenario}, {@code cli}, {@code host}, {@code launch} and the
+ * launcher and version classes of {@code system}, the gallery's scenarios, the lessons, the native probe's source — from {@code BOOT-INF/classes/} to the jar's root,
  * with the build info, and makes {@link CliMain} the jar's {@code Main-Class}. Spring Boot's loader
  * is kept and still starts the server ({@code Start-Class} is unchanged). The copied classes never
  * refer to Spring (ArchitectureTest), so the server's class loader finds them through its parent.
@@ -28,9 +28,9 @@ import java.util.stream.Stream;
  */
 public final class CliRoot {
     /** what the command line loads from the jar's root (prefixes under BOOT-INF/classes/) */
-    static final List<String> ROOT = List.of("io/cowscope/engine/", "io/cowscope/scenario/", "io/cowscope/cli/",
-            "io/cowscope/launch/", "io/cowscope/system/Launcher", "io/cowscope/system/AppVersion",
-            "META-INF/build-info.properties", "scenarios/");
+    public static final List<String> ROOT = List.of("io/cowscope/engine/", "io/cowscope/scenario/", "io/cowscope/cli/",
+            "io/cowscope/host/", "io/cowscope/launch/", "io/cowscope/system/Launcher", "io/cowscope/system/AppVersion",
+            "META-INF/build-info.properties", "scenarios/", "lessons/", "native/");
 
     private CliRoot() {
     }

@@ -139,11 +139,12 @@ class HostileClientTests {
         // the well-behaved client is served all along
         JsonNode step = good.ask("{\"type\":\"step\",\"dir\":\"forward\"}");
         assertThat(step.get("type").stringValue()).isEqualTo("delta");
-        // once it reads, the slow client finds the close: 1008 naming the property (or a dropped socket
-        // when the close frame could not get past its unread data)
+        // once it reads, the slow client finds the close: 1008 naming the property, or a dropped socket
+        // when the close frame could not get past its unread data (an error, or 1006, which RFC 6455
+        // reserves for "closed without a close frame" and which Java's client reports then)
         slow.request(Long.MAX_VALUE);
         String how = closed.get(30, TimeUnit.SECONDS);
-        if (!how.startsWith("error")) {
+        if (!how.startsWith("error") && !how.startsWith("1006")) {
             assertThat(how).startsWith("1008").contains("cowscope.ws.max-send-buffer-bytes");
         }
     }

@@ -64,6 +64,11 @@ public enum Rule {
     SHMEM_NO_WRITENOTIFY(null, null, "d08b3851da41 (vma_wants_writenotify, 2.6.19; soft-dirty 64e455079e1b, 3.18)", "",
             "shmem / shared anonymous memory wants no write-notify (no page_mkwrite, no dirty accounting): vm_page_prot is writable, so a read fault (and mprotect(RW)) maps the PTE writable and the first write takes no fault; shared mappings of ordinary files map read faults read-only and fault on the first write (wp_page_shared); soft-dirty tracking after clear_refs wants write-notify for shmem too"),
 
+    FAULT_AROUND(null, null, "8c6e50b0290c (mm: introduce vm_ops->map_pages(), 3.15; window rewritten as from_pte/to_pte in 6.4, same pages)", "",
+            "a read fault (CPU or GUP) in a file or shmem mapping first maps, through ->map_pages (filemap_map_pages), every page of an aligned window of fault_around_bytes (default 65536 = 16 pages; 4096 turns it off) that is already in the page cache and whose PTE is none, clamped to the VMA and the page table: with the VMA's vm_page_prot, so read-only in a private mapping or a shared one that wants write-notify, writable for shmem (do_read_fault → do_fault_around)"),
+    WRITABLE_FILE_PIN_EFAULT("6.5", null, "8ac268436e6d (GUP-fast: a6e79df92e4a)", "",
+            "a long-term writable pin (FOLL_PIN|FOLL_LONGTERM|FOLL_WRITE: io_uring fixed buffers, RDMA) of a shared writable file mapping that needs dirty tracking fails with EFAULT in check_vma_flags (writable_file_mapping_allowed), before any fault; shmem (no writeback, no page_mkwrite), private file mappings and anonymous memory are allowed"),
+
     // ---- VMA changes (kernel-model §10) ----
     FORK_SKIPS_NO_ANON_VMA(null, null, "d992895ba2b2 (Lazy page table copies in fork(), 2.6.14; since 5.14 in vma_needs_copy, c56d1b62cce8)", "",
             "fork copies the page tables of a VMA only if it has an anon_vma (or is hugetlb / PFNMAP / MIXEDMAP, or uffd-wp with the fork event): anon_vma belongs to the VMA, set by the first anonymous page faulted in it and kept by both halves of a later split; a VMA that was only read (zero page, page cache) or is shared is skipped, and the child's pagemap shows nothing there until it faults"),

@@ -9,6 +9,7 @@ final class FileObj {
     final boolean shmem;
     int[] disk; // content version on disk
     int[] cache; // page-cache pfn, 0 = not cached
+    int[] swap; // shmem only: the swap slot that holds a paged-out page (the swap entry in the shmem mapping), 0 = none
 
     FileObj(String name, int pages, boolean shmem) {
         this.name = name;
@@ -16,5 +17,6 @@ final class FileObj {
         this.shmem = shmem;
         disk = new int[pages];
         cache = new int[pages];
+        swap = new int[pages];
     }
 }

@@ -17,6 +17,7 @@ final class Filemap {
     static int pageCachePage(Machine M, FileObj file, int idx) {
         int pfn = file.cache[idx];
         if (pfn != 0) return pfn;
+        if (file.swap[idx] != 0) return Shmem.shmemSwapinFolio(M, file, idx);
         pfn = PageAlloc.allocPage(M, file.disk[idx], PG_FILE | PG_LRU);
         M.rcSet(pfn, 1); // the page cache's reference
         file.cache[idx] = pfn;

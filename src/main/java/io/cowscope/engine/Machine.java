@@ -345,6 +345,7 @@ public final class Machine {
             FileObj g = new FileObj(f.name, f.pages, f.shmem);
             g.disk = f.disk.clone();
             g.cache = f.cache.clone();
+            g.swap = f.swap.clone();
             fmap.put(f, g);
             fileById.add(g);
             if (!f.shmem) files.put(g.name, g);

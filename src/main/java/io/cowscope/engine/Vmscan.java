@@ -121,6 +121,7 @@ final class Vmscan {
             if (fate == null) Shmem.shmemWriteout(M, file, i, pfn);
         } else if (M.content(pfn) == file.disk[i] && !othersHold) {
             file.cache[i] = 0;
+            file.droppedPages.set(i);
             M.fileOf.remove(pfn);
             PageAlloc.folioPut(M, pfn, 1);
         }

@@ -18,9 +18,14 @@ final class Filemap {
         return M.fileById.get((int) (fi >>> 32)).name + "[" + (int) (fi & 0xFFFFFFFFL) + "]";
     }
 
-    /** is file page idx in the page cache (filemap_map_pages maps only those)? */
+    /**
+     * is file page idx in the page cache (filemap_map_pages maps only those)? A file's pages are, until MADV_PAGEOUT
+     * drops one; a shmem page once created, and not when paged out (the shmem mapping then holds a swap entry,
+     * which filemap_map_pages skips, even while the folio still sits in the swap cache).
+     */
     static boolean inPageCache(FileObj file, int idx) {
-        return file.cache[idx] != 0 || !file.shmem;
+        if (file.cache[idx] != 0) return true;
+        return !file.shmem && !file.dropped(idx);
     }
 
     /**
@@ -39,7 +44,7 @@ final class Filemap {
             long v = m.pte(i);
             if ((v & (P_PRESENT | P_SWAP)) != 0) continue; // only none PTEs
             if (!inPageCache(m.file, i)) continue;
-            int pfn = pageCachePage(M, m.file, i, false);
+            int pfn = pageCachePage(M, m.file, i, f.cpu, false);
             boolean writable = m.shared && (v & V_WRITE) != 0 && !Memory.vmaWantsWritenotify(M, m, v);
             Memory.mapPage(M, m, i, pfn, P_YOUNG | (writable ? P_WRITE : 0));
             if (i == f.idx) self = true;
@@ -79,17 +84,37 @@ final class Filemap {
 
     /** the page-cache page of file page idx (read from disk on first use) */
     static int pageCachePage(Machine M, FileObj file, int idx) {
-        return pageCachePage(M, file, idx, true);
+        return pageCachePage(M, file, idx, -1, true);
     }
 
-    static int pageCachePage(Machine M, FileObj file, int idx, boolean narrate) {
+    static int pageCachePage(Machine M, FileObj file, int idx, int cpu) {
+        return pageCachePage(M, file, idx, cpu, true);
+    }
+
+    /**
+     * The page-cache page of file page idx. A scenario's file starts written back and cached, so its page is
+     * put straight on the LRU at first use; a page read again after MADV_PAGEOUT dropped it (or read back from
+     * a shmem swap slot) is a new page that waits in the faulting CPU's LRU-add batch (filemap_add_folio →
+     * folio_add_lru), when that CPU is known (cpu ≥ 0). {@code narrate}: a kernel step for the lookup
+     * (fault-around maps many pages and says so once).
+     */
+    static int pageCachePage(Machine M, FileObj file, int idx, int cpu, boolean narrate) {
         int pfn = file.cache[idx];
         if (pfn != 0) return pfn;
-        pfn = PageAlloc.allocPage(M, file.disk[idx], PG_FILE | PG_LRU);
-        M.rcSet(pfn, 1); // the page cache's reference
-        file.cache[idx] = pfn;
-        M.fileOf.put(pfn, ((long) M.fileById.indexOf(file) << 32) | idx);
-        if (narrate) M.log.leaf("filemap_fault", file.shmem ? "shmem page" : file.name + "[" + idx + "] is in the page cache (the file was written before the scenario)");
+        boolean reread = file.swap[idx] != 0 ? M.swapInfo.slotCache[file.swap[idx]] == 0 : file.dropped(idx);
+        if (file.swap[idx] != 0) pfn = Shmem.shmemSwapinFolio(M, file, idx);
+        else {
+            pfn = PageAlloc.allocPage(M, file.disk[idx], PG_FILE | PG_LRU);
+            M.rcSet(pfn, 1); // the page cache's reference
+            file.cache[idx] = pfn;
+            M.fileOf.put(pfn, ((long) M.fileById.indexOf(file) << 32) | idx);
+            if (narrate) M.log.leaf("filemap_fault", file.shmem ? "shmem page" : reread ? "read " + file.name + "[" + idx + "] into the page cache"
+                    : file.name + "[" + idx + "] is in the page cache (the file was written before the scenario)");
+        }
+        if (reread && cpu >= 0 && !M.has(pfn, PG_INBATCH)) {
+            M.setFlag(pfn, PG_LRU, false);
+            LruBatches.lruCacheAdd(M, cpu, pfn);
+        }
         return pfn;
     }
 }

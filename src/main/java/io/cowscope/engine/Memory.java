@@ -118,7 +118,7 @@ final class Memory {
         int pfn;
         if (mapped) pfn = (int) (f.m.pte(f.idx) & PFN_MASK);
         else {
-            pfn = Filemap.pageCachePage(M, f.m.file, f.idx);
+            pfn = Filemap.pageCachePage(M, f.m.file, f.idx, f.cpu);
             mapPage(M, f.m, f.idx, pfn, P_YOUNG | (writable ? P_WRITE : 0));
         }
         M.log.event(EventType.MAP, "file", f.proc.name, f.m.name, f.idx, pfn, mapped ? "filemap_map_pages" : "do_read_fault", sharedWritable ? Rule.SHMEM_NO_WRITENOTIFY : null,
@@ -146,7 +146,7 @@ final class Memory {
 
     static int doSharedFault(Machine M, VmFault f) {
         int d = M.log.enter("do_shared_fault", null);
-        int pfn = Filemap.pageCachePage(M, f.m.file, f.idx);
+        int pfn = Filemap.pageCachePage(M, f.m.file, f.idx, f.cpu);
         long v = f.m.pte(f.idx);
         mapPage(M, f.m, f.idx, pfn, P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0) | (M.config.softDirty() ? P_SOFTDIRTY : 0));
         M.log.event(EventType.MAP, "shared", f.proc.name, f.m.name, f.idx, pfn, "do_shared_fault", null,
@@ -160,7 +160,7 @@ final class Memory {
         int d = M.log.enter("do_cow_fault", null);
         Vma m = f.m;
         Rmap.anonVmaPrepare(M, m, f.idx);
-        int pc = Filemap.pageCachePage(M, m.file, f.idx);
+        int pc = Filemap.pageCachePage(M, m.file, f.idx, f.cpu);
         boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
         int pfn = PageAlloc.allocPage(M, M.content(pc), PG_ANON | (pae ? PG_EXCL : 0));
         long v = m.pte(f.idx);

@@ -37,6 +37,7 @@ export function renderHost(root: HTMLElement, run: HostRunState | null, statemen
           if (!c) {
             td.textContent = '—';
             td.title = 'not observed for this page';
+            td.dataset.missing = '';
             return;
           }
           td.textContent = c.kernel;

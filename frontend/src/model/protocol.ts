@@ -241,7 +241,7 @@ export function parseServerMessage(text: string): ServerMessage | UnreadableMess
   switch (data.type) {
     case 'hello':
       if (typeof data.v === 'number' && typeof data.server === 'string' && typeof data.engine === 'string') {
-        return { type: 'hello', v: data.v, server: data.server, engine: data.engine, host: str(data.host) };
+        return { type: 'hello', v: data.v, server: data.server, engine: data.engine, ...(typeof data.host === 'string' ? { host: data.host } : {}) };
       }
       return { type: 'unreadable', reason: 'hello without v, server and engine' };
     case 'error':

@@ -1,8 +1,13 @@
 """
 Browser benchmark of the explorer (not a test: numbers vary with the machine).
 
+  0. the baseline: what this headless Chromium does at all, an empty page's requestAnimationFrame
+     rate (same flags, same window), measured beside each fps figure;
   1. fps while animating with 512 pages visible: a 512-page mapping written, forked and
-     written again (512 COW copies per step), played with animations on;
+     written again (512 COW copies per step), played with animations on; then, in a second
+     (traced) browser, the frame-time budgets of that step: per frame, the page's main-thread CPU
+     time split into script, style+layout and paint (frames.py), which other processes on the
+     machine disturb far less than fps;
   2. loading and scrubbing a 1 GiB scenario (262,144 pages, drawn as a canvas strip).
 
 Run against a running server (java -jar target/cowscope.jar --server.port=8099):
@@ -18,6 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from webdriver import Browser  # noqa: E402
+import frames  # noqa: E402
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else 'http://localhost:8099/'
 
@@ -118,27 +124,87 @@ function check() {
 check();
 '''
 
-# Frames while one step animates (the step with 512 COW copies): fps and the longest frame.
+# Frames while one step animates (the step with 512 COW copies): fps and the longest frame. Each
+# frame is marked in the trace (console.timeStamp) for the budgets; arguments[1] false: no key
+# (the empty page's baseline).
 ANIMATE = '''
 const done = arguments[arguments.length - 1];
-const ms = arguments[0];
+const ms = arguments[0], press = arguments[1], mark = arguments[2] || 'bench-frame';
 let frames = 0, worst = 0, last = performance.now();
 const end = last + ms;
-document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+if (press) document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
 function tick(now) {
+  console.timeStamp(mark);
   frames++; worst = Math.max(worst, now - last); last = now;
-  if (now < end) requestAnimationFrame(tick); else done(JSON.stringify({fps: Math.round(frames / (ms / 1000)), worstFrameMs: Math.round(worst), paintMs: Math.round(window.cowscope.timing.lastPaintMs)}));
+  if (now < end) requestAnimationFrame(tick);
+  else {
+    console.timeStamp(mark + '-end');
+    done(JSON.stringify({fps: Math.round(frames / (ms / 1000)), worstFrameMs: Math.round(worst), paintMs: window.cowscope ? Math.round(window.cowscope.timing.lastPaintMs) : null}));
+  }
 }
 requestAnimationFrame(tick);
 '''
+
+EMPTY = 'data:text/html,<!doctype html><title>baseline</title><body>empty</body>'
+
+
+def baseline(b, ms=1200):
+    """An empty page's rAF rate in this browser: the most any page can show here."""
+    b.get(EMPTY)
+    r = json.loads(b.js_async(ANIMATE, ms, False, 'baseline'))
+    r.pop('paintMs', None)
+    return r
+
+
+def collect_trace(b, mark):
+    """The trace events up to the end of a marked run (chromedriver hands them over late)."""
+    events = []
+    for _ in range(60):
+        events += frames.trace_events(b.performance_log())
+        if any(e.get('name') == 'TimeStamp' and e.get('args', {}).get('data', {}).get('message') == mark + '-end' for e in events):
+            break
+        time.sleep(0.25)
+    return events
+
+
+def open_app(b):
+    b.get(BASE)
+    b.wait("return window.cowscope && window.cowscope.store.state.status === 'connected'", 60)
+
+
+def budgets_512(runs=3):
+    """Frame-time budgets of the 512-COW step in a traced browser: each run steps 3 → 4 again."""
+    b = Browser(trace_categories=frames.TRACE_CATEGORIES)
+    out = {}
+    try:
+        b.get(EMPTY)
+        b.performance_log()
+        json.loads(b.js_async(ANIMATE, 1200, False, 'empty'))
+        out['empty_page'] = frames.budgets(collect_trace(b, 'empty'), 'empty')
+        open_app(b)
+        load(b, PAGES_512)
+        b.js("window.cowscope.store.dispatch({kind:'ui', change:{speed: 750}})")
+        per_run = []
+        for i in range(runs):
+            goto(b, 3)
+            b.js_async("setTimeout(arguments[arguments.length - 1], 1000)")
+            b.performance_log()
+            mark = 'cow512-%d' % i
+            r = json.loads(b.js_async(ANIMATE, 1200, True, mark))
+            per_run.append({'fps_traced': r['fps'], **frames.budgets(collect_trace(b, mark), mark)})
+        out['cow512_step'] = per_run
+    finally:
+        b.quit()
+    return out
 
 
 def main():
     b = Browser()
     results = {}
     try:
-        b.get(BASE)
-        b.wait("return window.cowscope && window.cowscope.store.state.status === 'connected'", 60)
+        results['baseline_empty_page'] = baseline(b)
+        print('baseline (empty page):', results['baseline_empty_page'], file=sys.stderr)
+        open_app(b)
         results['load_512_s'] = round(load(b, PAGES_512), 3)
         goto(b, 2)
         results['cards_visible'] = b.js("return document.querySelectorAll('#stage .layer-cards > .card').length")
@@ -147,15 +213,16 @@ def main():
         b.js("window.cowscope.store.dispatch({kind:'ui', change:{speed: 750}})")
         goto(b, 3)
         b.js_async("setTimeout(arguments[arguments.length - 1], 1000)")
-        results['animate_512_cows'] = json.loads(b.js_async(ANIMATE, 1200))
+        results['animate_512_cows'] = json.loads(b.js_async(ANIMATE, 1200, True))
         print('512 COWs animated:', results['animate_512_cows'], file=sys.stderr)
         results['cows_in_that_step'] = b.js("return window.cowscope.store.state.session.report && window.cowscope.store.state.session.report.eventCounts.cow")
         b.key(['\ue00d'])  # Space: play
         results['fps_while_playing_512'] = json.loads(b.js_async(FPS, 4))
         b.key(['\ue00d'])
+        results['baseline_empty_page_after'] = baseline(b)
+        open_app(b)
         b.js("window.cowscope.store.dispatch({kind:'ui', change:{playing: false}})")
         b.js_async("setTimeout(arguments[arguments.length - 1], 1500)")
-        results['max_paint_ms_512'] = round(b.js("return window.cowscope.timing.maxPaintMs"), 1)
         results['load_1GiB_s'] = round(load(b, GIB), 3)
         steps = b.js("return window.cowscope.store.state.session.steps")
         ops = [line for line in GIB.split('\n')[1:] if line.strip()]
@@ -181,6 +248,9 @@ def main():
         results['load_average'] = os.getloadavg()
     finally:
         b.quit()
+    if not os.environ.get('BENCH_NO_TRACE'):
+        results['frame_budgets_ms'] = budgets_512()
+        results['load_average_after_trace'] = os.getloadavg()
     print(json.dumps(results, indent=2))
 
 

@@ -7,13 +7,19 @@ def call(method, path, body=None):
     with urllib.request.urlopen(req, timeout=180) as r:
         return json.loads(r.read())['value']
 class Browser:
-    def __init__(self, width=1600, height=1000):
+    def __init__(self, width=1600, height=1000, trace_categories=None):
         self.proc = subprocess.Popen(['/usr/bin/chromedriver', f'--port={PORT}'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.8)
-        caps = {'capabilities': {'alwaysMatch': {'goog:chromeOptions': {'binary': '/usr/bin/chromium', 'args': [
+        options = {'binary': '/usr/bin/chromium'}
+        always = {'goog:chromeOptions': options}
+        if trace_categories:  # chromedriver traces and hands the events over in its performance log
+            options['perfLoggingPrefs'] = {'enableNetwork': False, 'enablePage': False, 'traceCategories': trace_categories}
+            always['goog:loggingPrefs'] = {'performance': 'ALL'}
+        options['args'] = [
             '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
             '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', f'--window-size={width},{height}',
-            '--user-data-dir=' + tempfile.mkdtemp()]}}}}
+            '--user-data-dir=' + tempfile.mkdtemp()]
+        caps = {'capabilities': {'alwaysMatch': always}}
         self.sid = call('POST', '/session', caps)['sessionId']
         call('POST', f'/session/{self.sid}/timeouts', {'script': 120000})
     def get(self, url): call('POST', f'/session/{self.sid}/url', {'url': url})
@@ -32,6 +38,9 @@ class Browser:
             if v: return v
             time.sleep(0.2)
         raise Exception('timeout waiting for ' + script)
+    def performance_log(self):
+        """The performance log since the last call (with trace_categories: the trace events)."""
+        return call('POST', f'/session/{self.sid}/se/log', {'type': 'performance'})
     def quit(self):
         try: call('DELETE', f'/session/{self.sid}')
         finally: self.proc.terminate()

@@ -52,6 +52,9 @@ export class Motion {
   }
 }
 
+let reducedQuery: MediaQueryList | null | undefined;
+/** The user's motion preference (one MediaQueryList, read live: a bulk paint asks it per animation). */
 export function prefersReducedMotion(): boolean {
-  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+  if (reducedQuery === undefined) reducedQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
+  return !!reducedQuery && reducedQuery.matches;
 }

@@ -383,7 +383,11 @@ export class Stage {
     const loaded = !d.strip && v.ptes.length < v.pages && v.ptes.length > 0
       ? ` · PTEs ${v.ptes[0]!.index}..${v.ptes[v.ptes.length - 1]!.index} of ${v.pages} shown`
       : '';
-    const flags = svg('text', { class: 'vma-flags', x: 0, y: 35 }, `${hex(v.start)}–${hex(end)} ${range}${loaded}`);
+    // the address line in the mapping's box (monospace, 0.6 em a character); all of it in its title
+    const line = `${hex(v.start)}–${hex(end)} ${range}${loaded}`;
+    const fits = Math.floor((this.config.laneWidth - 34) / (this.config.font * 0.6));
+    const flags = svg('text', { class: 'vma-flags', x: 0, y: 35 }, truncate(line, fits));
+    if (line.length > fits) flags.appendChild(svg('title', {}, line));
     const children: Element[] = [svg('rect', { class: 'vma-box', x: -6, y: 0, width: this.config.laneWidth - 22, height: d.height, rx: 4 }), head];
     if (this.config.detail === 'full') children.push(flags);
     if (d.strip) {
@@ -505,7 +509,8 @@ export class Stage {
     ];
     let x = 10;
     for (const chip of [...pageChips(page), ...(d.folded ? [`+${d.folded} alike`] : [])]) {
-      const w = chip.length * 8 + 12;
+      // 14-unit type, like every state label: about 8.6 units a character
+      const w = Math.round(chip.length * 8.6 + 12);
       const c = svg('g', { class: `chip chip-${chip.replace(/\s/g, '-')}`, transform: `translate(${x},29)` });
       c.append(svg('rect', { width: w, height: 19, rx: 8 }), svg('text', { x: w / 2, y: 14, 'text-anchor': 'middle' }, chip));
       children.push(c);
@@ -528,7 +533,7 @@ export class Stage {
       if (s.proc) seg.setAttribute('data-proc', s.proc);
       seg.append(
         svg('rect', { width: Math.max(1, w - 2), height: 20, rx: 2, class: s.proc ? `fill-proc` : '' }),
-        svg('text', { x: w / 2 - 1, y: 15, 'text-anchor': 'middle' }, w > 8 * s.label.length + 4 ? s.label : w > 14 ? s.label.slice(0, 1) : ''),
+        svg('text', { x: w / 2 - 1, y: 15, 'text-anchor': 'middle' }, w > 8.6 * s.label.length + 4 ? s.label : w > 14 ? s.label.slice(0, 1) : ''),
         svg('title', {}, s.title),
       );
       bar.appendChild(seg);

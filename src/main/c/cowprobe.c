@@ -1367,6 +1367,9 @@ int main(int argc, char **argv) {
         memcpy(page, file_text[f], strnlen(file_text[f], PG));
         for (long i = 0; i < file_pages[f]; i++)
             if (write_full(fd, page, PG) < 0) die("cannot write %s", file_path[f]);
+        // the scenario's file is "on disk": written back, so its page-cache pages start clean (MADV_PAGEOUT
+        // drops a clean page but keeps a dirty one, PAGEOUT_FILE)
+        if (fsync(fd) < 0) die("cannot fsync %s: %s", file_path[f], strerror(errno));
         close(fd);
     }
     for (int p = 0; p < nprocs; p++)

@@ -345,6 +345,8 @@ public final class Machine {
             FileObj g = new FileObj(f.name, f.pages, f.shmem);
             g.disk = f.disk.clone();
             g.cache = f.cache.clone();
+            g.swap = f.swap.clone();
+            g.droppedPages = (java.util.BitSet) f.droppedPages.clone();
             fmap.put(f, g);
             fileById.add(g);
             if (!f.shmem) files.put(g.name, g);

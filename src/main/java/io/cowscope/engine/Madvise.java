@@ -14,7 +14,8 @@ final class Madvise {
         try {
             long[] change = vmFlagChange(M, m, a);
             if (change == null) {
-                if (a != Advice.DONTNEED) HugeMemory.splitPartialPmds(M, p, m, r[0], r[1]);
+                // DONTNEED and PAGEOUT change no VMA flag, so no VMA (and no PMD) is split here: zap_pte_range
+                // splits a partly covered PMD itself, and pageout decides per folio (PAGEOUT_SHARED_THP first)
             } else {
                 if ((a == Advice.WIPEONFORK || a == Advice.KEEPONFORK) && !M.rules.inForce(Rule.MADV_WIPEONFORK)) {
                     M.log.warn("MADV_" + a.name() + " does not exist before 4.14: EINVAL, no effect (" + Rule.MADV_WIPEONFORK.cite() + ")");

@@ -103,7 +103,7 @@ final class Memory {
      */
     static int doReadFault(Machine M, VmFault f) {
         int d = M.log.enter("do_read_fault", null);
-        int pfn = Filemap.pageCachePage(M, f.m.file, f.idx);
+        int pfn = Filemap.pageCachePage(M, f.m.file, f.idx, f.cpu);
         long v = f.m.pte(f.idx);
         boolean sharedWritable = f.m.shared && (v & V_WRITE) != 0;
         boolean writable = sharedWritable && !vmaWantsWritenotify(M, f.m, v);
@@ -133,7 +133,7 @@ final class Memory {
 
     static int doSharedFault(Machine M, VmFault f) {
         int d = M.log.enter("do_shared_fault", null);
-        int pfn = Filemap.pageCachePage(M, f.m.file, f.idx);
+        int pfn = Filemap.pageCachePage(M, f.m.file, f.idx, f.cpu);
         long v = f.m.pte(f.idx);
         mapPage(M, f.m, f.idx, pfn, P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0) | (M.config.softDirty() ? P_SOFTDIRTY : 0));
         M.log.event(EventType.MAP, "shared", f.proc.name, f.m.name, f.idx, pfn, "do_shared_fault", null,
@@ -147,7 +147,7 @@ final class Memory {
         int d = M.log.enter("do_cow_fault", null);
         Vma m = f.m;
         Rmap.anonVmaPrepare(M, m, f.idx);
-        int pc = Filemap.pageCachePage(M, m.file, f.idx);
+        int pc = Filemap.pageCachePage(M, m.file, f.idx, f.cpu);
         boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
         int pfn = PageAlloc.allocPage(M, M.content(pc), PG_ANON | (pae ? PG_EXCL : 0));
         long v = m.pte(f.idx);

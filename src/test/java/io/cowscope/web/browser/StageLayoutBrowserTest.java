@@ -28,10 +28,19 @@ class StageLayoutBrowserTest extends BrowserSupport {
     /** the parent's write: 5.7 reuses the page, 6.18 copies it */
     private static final int WRITE_STEP = 6;
 
-    /** the stage's state labels: pfn, ref/map numbers, PTE bits and target, PTE index, process and mapping names */
+    /**
+     * The stage's labels: the state labels (pfn, ref/map numbers, PTE bits and target, PTE index,
+     * process and mapping names) and the secondary ones (flag chips, refcount segment labels, a
+     * mapping's address line, a process's meta line, the page's content, holders).
+     */
+    private static final List<String> LABELS = List.of(".card-pfn", ".card-counts", ".badge text", ".pte-target", ".pte-index",
+            ".lane-title", ".vma-title", ".chip text", ".seg text", ".vma-flags", ".lane-meta", ".card-content", ".holder-title",
+            ".holder-line");
+
     private static final String MEASURE = """
             const svg = document.getElementById(arguments[0]);
-            const selectors = ['.card-pfn', '.card-counts', '.badge text', '.pte-target', '.pte-index', '.lane-title', '.vma-title'];
+            const selectors = arguments[1];
+            const found = {};
             let smallest = Infinity, smallestBox = Infinity, count = 0;
             for (const s of selectors) {
               for (const t of svg.querySelectorAll(s)) {
@@ -39,11 +48,12 @@ class StageLayoutBrowserTest extends BrowserSupport {
                 const r = t.getBoundingClientRect();
                 if (!m || r.height === 0) continue;
                 count++;
+                found[s] = true;
                 smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b));
                 smallestBox = Math.min(smallestBox, r.height);
               }
             }
-            return {px: smallest, box: smallestBox, count: count};
+            return {px: smallest, box: smallestBox, count: count, found: Object.keys(found)};
             """;
 
     private void viewport(int width, int height) {
@@ -81,12 +91,14 @@ class StageLayoutBrowserTest extends BrowserSupport {
 
     @SuppressWarnings("unchecked")
     private double labelPx(String svgId) {
-        Map<String, Object> m = (Map<String, Object>) js(MEASURE, svgId);
+        Map<String, Object> m = (Map<String, Object>) js(MEASURE, svgId, LABELS);
         assertThat(((Number) m.get("count")).intValue()).as("labels measured on #" + svgId).isGreaterThan(10);
+        // the secondary labels are measured too, not only the main ones
+        assertThat((List<Object>) m.get("found")).as("kinds of labels on #" + svgId).contains(".chip text", ".seg text", ".lane-meta");
         double px = ((Number) m.get("px")).doubleValue();
         double box = ((Number) m.get("box")).doubleValue();
-        System.out.printf("stage label size on #%s at %dx%d: %.1f px (smallest text box %.1f px)%n", svgId,
-                number("return innerWidth"), number("return innerHeight"), px, box);
+        System.out.printf("stage label size on #%s at %dx%d: %.1f px (smallest text box %.1f px; %s)%n", svgId,
+                number("return innerWidth"), number("return innerHeight"), px, box, m.get("found"));
         return px;
     }
 

@@ -82,7 +82,8 @@ final class Fields {
     /** The model's value for each key of {@code kernel} (null when the model cannot say: it is then a difference). */
     static Map<String, String> model(ProbeScript s, StepObs o, Observer obs, Step step, Map<String, String> kernel, Map<String, String> raw) {
         Map<String, String> f = new LinkedHashMap<>();
-        String outcome = step == null ? "error" : step.count(EventType.SIGSEGV) > 0 ? "killed" : step.ok() && step.errno() == null ? "ok" : "error";
+        String outcome = step == null ? "error" : step.count(EventType.SIGSEGV) > 0 ? "killed"
+                : step.count(EventType.BLOCKED) > 0 ? "blocked" : step.ok() && step.errno() == null ? "ok" : "error";
         f.put("step outcome", outcome);
         if (step != null && step.errno() != null) f.put("step errno", step.errno());
         if (step != null) {

@@ -20,14 +20,15 @@ final class Filemap {
 
     /**
      * The page-cache page of file page idx. A scenario's file starts written back and cached, so its page is
-     * put straight on the LRU at first use; a page read again after MADV_PAGEOUT dropped it (or read back from
-     * a shmem swap slot) is a new page that waits in the faulting CPU's LRU-add batch (filemap_add_folio →
-     * folio_add_lru), when that CPU is known (cpu ≥ 0).
+     * put straight on the LRU at first use; a page read again after MADV_PAGEOUT dropped it, a new shmem page
+     * and one read back from a shmem swap slot are new pages that wait in the faulting CPU's LRU-add batch
+     * (filemap_add_folio / shmem_alloc_and_add_folio → folio_add_lru), when that CPU is known (cpu ≥ 0).
      */
     static int pageCachePage(Machine M, FileObj file, int idx, int cpu) {
         int pfn = file.cache[idx];
         if (pfn != 0) return pfn;
-        boolean reread = file.swap[idx] != 0 ? M.swapInfo.slotCache[file.swap[idx]] == 0 : file.dropped(idx);
+        // a new shmem page is a fresh allocation too (shmem_alloc_and_add_folio → folio_add_lru)
+        boolean reread = file.swap[idx] != 0 ? M.swapInfo.slotCache[file.swap[idx]] == 0 : file.shmem || file.dropped(idx);
         if (file.swap[idx] != 0) pfn = Shmem.shmemSwapinFolio(M, file, idx);
         else {
             pfn = PageAlloc.allocPage(M, file.disk[idx], PG_FILE | PG_LRU);

@@ -81,7 +81,8 @@ final class Fields {
     /** The model's value for each key of {@code kernel} (null when the model cannot say: it is then a difference). */
     static Map<String, String> model(ProbeScript s, StepObs o, Observer obs, Step step, Map<String, String> kernel, Map<String, String> raw) {
         Map<String, String> f = new LinkedHashMap<>();
-        String outcome = step == null ? "error" : step.count(EventType.SIGSEGV) > 0 ? "killed" : step.ok() ? "ok" : "error";
+        String outcome = step == null ? "error" : step.count(EventType.SIGSEGV) > 0 ? "killed"
+                : step.count(EventType.BLOCKED) > 0 ? "blocked" : step.ok() ? "ok" : "error";
         f.put("step outcome", outcome);
         if (step != null) {
             f.put("step faults", String.valueOf(step.count(EventType.FAULT)));

@@ -177,8 +177,8 @@ final class KernelChecks {
             case SIGSEGV:
                 return cur.outcome().equals("killed");
             case BLOCKED:
-                reason = "uffd-wp is not run natively";
-                return null;
+                // a write to a uffd-wp page raises SIGBUS in the probe (UFFD_FEATURE_SIGBUS) instead of blocking it: reported as "blocked"
+                return cur.outcome().equals("blocked");
             case UNSHARE:
                 reason = "an unshare fault leaves no trace in pagemap when it reuses the page";
                 return null;

@@ -188,8 +188,8 @@ public final class ProbeScript {
         if (o instanceof ProcOp.Get) return skip(i, "get", "no user-space call takes plain FOLL_GET references that stay held");
         if (o instanceof ProcOp.Put) return skip(i, "put", "no user-space call takes plain FOLL_GET references that stay held");
         if (o instanceof ProcOp.OdirectRead) return skip(i, "odirect_read", "an O_DIRECT read cannot be held in flight deterministically");
-        if (o instanceof ProcOp.UffdRegister) return skip(i, "uffd_register", "userfaultfd write-protect is not run natively yet");
-        if (o instanceof ProcOp.UffdWp) return skip(i, "uffd_wp", "userfaultfd write-protect is not run natively yet");
+        if (o instanceof ProcOp.UffdRegister u) return pre + "uffd_register " + range(p, u.target());
+        if (o instanceof ProcOp.UffdWp u) return pre + "uffd_wp " + range(p, u.target()) + " " + (u.on() ? "on" : "off");
         return skip(i, o.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), "not supported by the probe");
     }
 

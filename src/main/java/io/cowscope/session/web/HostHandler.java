@@ -17,9 +17,9 @@ class HostHandler extends SessionHandler {
         this.runner = runner;
     }
 
-    /** runs the scenario on this machine's kernel: always heavy */
+    /** a native run is always heavy: it waits for a turn of cowscope.session.max-concurrent-work */
     @Override
-    boolean heavy(JsonNode m, Peer peer) {
+    boolean heavy(JsonNode message, Peer peer) {
         return true;
     }
 

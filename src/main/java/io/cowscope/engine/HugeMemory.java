@@ -109,6 +109,87 @@ final class HugeMemory {
         }
     }
 
+    /**
+     * do_huge_pmd_anonymous_page, read fault: set_huge_zero_folio maps the huge zero page with one read-only PMD
+     * (HUGE_ZERO_PAGE). The engine keeps it as 512 entries with P_ZERO | P_HUGEZERO: the zero page's content, no
+     * refcount or mapcount, pagemap bit 61, kpageflags ZERO_PAGE | THP.
+     */
+    static int doHugePmdAnonymousPageZero(Machine M, VmFault f) {
+        Vma m = f.m;
+        int b = f.idx & ~(HPAGE - 1);
+        int d = M.log.enter("do_huge_pmd_anonymous_page", "read: map the huge zero page");
+        M.log.leaf("set_huge_zero_folio", M.log.detail ? m.name + "[" + b + ".." + (b + HPAGE - 1) + "]" : null);
+        for (int k = 0; k < HPAGE; k++) {
+            long v = m.pte(b + k);
+            M.setPte(m, b + k, (v & VM_MASK) | P_PRESENT | P_ZERO | P_HUGEZERO | P_YOUNG | ZERO_PFN);
+        }
+        M.log.event(EventType.MAP, "huge_zero", f.proc.name, m.name, b, ZERO_PFN, "do_huge_pmd_anonymous_page", Rule.HUGE_ZERO_PAGE,
+                M.log.detail ? "read fault in an empty THP-eligible region: the huge zero page is mapped read-only by one PMD at " + m.name + "["
+                        + b + ".." + (b + HPAGE - 1) + "] (512 zero pages, mapcount 0) · " + Rule.HUGE_ZERO_PAGE.cite() : null, null);
+        M.log.depth = d;
+        return VM_FAULT_DONE;
+    }
+
+    /**
+     * do_huge_pmd_wp_page on the huge zero PMD (a write or an unshare): up to 5.7 a new zeroed THP replaces it
+     * (HUGE_ZERO_COW_THP); 5.8-6.12 the PMD is split into small zero-page PTEs and the PTE fault copies one page
+     * (HUGE_ZERO_COW_SPLIT); from 6.13 a write allocates a THP again (HUGE_ZERO_WP_THP). Unshare faults split.
+     */
+    static int doHugePmdWpZeroPage(Machine M, VmFault f) {
+        Vma m = f.m;
+        int b = f.idx & ~(HPAGE - 1);
+        int d = M.log.enter("do_huge_pmd_wp_page", "the huge zero PMD");
+        try {
+            Rule thp = M.rules.inForce(Rule.HUGE_ZERO_COW_THP) ? Rule.HUGE_ZERO_COW_THP : M.rules.inForce(Rule.HUGE_ZERO_WP_THP) ? Rule.HUGE_ZERO_WP_THP : null;
+            if (thp != null && f.write()) {
+                for (int k = 0; k < HPAGE; k++) M.setPte(m, b + k, m.pte(b + k) & VM_MASK);
+                M.log.event(EventType.NOTE, "huge_zero", f.proc.name, m.name, f.idx, ZERO_PFN, thp == Rule.HUGE_ZERO_WP_THP ? "do_huge_zero_wp_pmd" : "do_huge_pmd_wp_page", thp,
+                        M.log.detail ? "write to the huge zero page: a new zeroed THP is allocated for the whole PMD · " + thp.cite() : null, null);
+                M.statCow++;
+                doHugePmdAnonymousPage(M, f);
+                return VM_FAULT_WRITE;
+            }
+            splitHugeZeroPmd(M, m, b, f.proc, M.rules.inForce(Rule.HUGE_ZERO_COW_SPLIT) ? Rule.HUGE_ZERO_COW_SPLIT : null);
+            M.log.leaf("VM_FAULT_FALLBACK", "the PTE-level fault copies one page");
+            return Memory.doWpPage(M, f);
+        } finally {
+            M.log.depth = d;
+        }
+    }
+
+    /** __split_huge_zero_page_pmd: the huge zero PMD becomes 512 PTEs of the small zero page */
+    static void splitHugeZeroPmd(Machine M, Vma m, int b, Proc p, Rule why) {
+        for (int k = 0; k < HPAGE; k++) {
+            long v = m.pte(b + k);
+            if ((v & P_HUGEZERO) != 0) M.setPte(m, b + k, v & ~P_HUGEZERO);
+        }
+        M.log.event(EventType.SPLIT, "huge_zero", p == null ? null : p.name, m.name, b, ZERO_PFN, "__split_huge_zero_page_pmd", why,
+                M.log.detail ? "the huge zero PMD of " + m.name + "[" + b + ".." + (b + HPAGE - 1) + "] is split into 512 PTEs of the small zero page"
+                        + (why == null ? "" : " · " + why.cite()) : null, null);
+    }
+
+    /**
+     * A PMD never spans two VMAs nor maps part of a block: after a step, a huge zero PMD whose 512 entries no
+     * longer all say so (a zap or munmap of part of it) or no longer share their VMA flags (mprotect / madvise of
+     * part of it split the VMA) has been split by the kernel (__split_huge_pmd on the huge zero page).
+     */
+    static void fixupHugeZeroPmds(Machine M) {
+        for (Vma m : M.dMappings) {
+            if (m.dStamp != M.stepIndex) continue;
+            for (int b = m.dMin & ~(HPAGE - 1); b <= m.dMax && b + HPAGE <= m.n; b += HPAGE) {
+                long first = m.pte(b);
+                boolean any = false, all = true;
+                for (int k = 0; k < HPAGE; k++) {
+                    long v = m.pte(b + k);
+                    boolean hz = (v & P_HUGEZERO) != 0;
+                    any |= hz;
+                    all &= hz && (v & VM_KEY) == (first & VM_KEY);
+                }
+                if (any && !all) splitHugeZeroPmd(M, m, b, m.proc, null);
+            }
+        }
+    }
+
     /** __split_huge_pmd: one PMD mapping becomes 512 PTE mappings (1 reference becomes 512) */
     static void splitHugePmd(Machine M, Vma m, int b, Proc p) {
         int h = (int) (m.pte(b) & PFN_MASK);

@@ -117,7 +117,7 @@ import java.util.Map;
  * 70e806e4e645, 9348b73c2e1b, 19be0eaffa3a, 5535be309971.
  *
  * <p>Declared simplifications (one line each, also in docs/engine.md): pfns are never reused; a read
- * fault in a THP region maps the small zero page; pageout splits a THP first and KSM skips THP pages;
+ * fault in a THP region maps the huge zero page as 512 entries of the one zero pfn; pageout splits a THP first and KSM skips THP pages;
  * page locks are never contended (trylock always succeeds); the zero page's refcount is not tracked; swapped-out pages are not put back on the LRU batch; page-cache pages go straight to
  * the LRU; a forced write that swaps in a reusable page in a VMA without VM_WRITE reaches do_wp_page
  * (before 6.11 do_swap_page clears FAULT_FLAG_WRITE itself: same VM_FAULT_WRITE, one extra step).
@@ -128,7 +128,8 @@ public final class Machine {
     static final long PFN_MASK = 0xFFFF_FFFFL;
     static final long P_PRESENT = 1L << 32, P_WRITE = 1L << 33, P_DIRTY = 1L << 34, P_YOUNG = 1L << 35,
             P_SOFTDIRTY = 1L << 36, P_UFFD_WP = 1L << 37, P_SWAP = 1L << 38, P_SWP_EXCL = 1L << 39,
-            P_PMD = 1L << 40, P_ZERO = 1L << 41;
+            P_PMD = 1L << 40, P_ZERO = 1L << 41,
+            P_HUGEZERO = 1L << 42; // with P_ZERO: one of the 512 entries of a PMD mapping the huge zero page (HUGE_ZERO_PAGE)
     static final long PTE_MASK = (1L << 48) - 1;
     // VMA flags of the page, kept in the same long (a range mprotect/madvise splits the VMA in the kernel)
     static final long V_MAPPED = 1L << 48, V_READ = 1L << 49, V_WRITE = 1L << 50, V_DONTCOPY = 1L << 51,
@@ -583,6 +584,7 @@ public final class Machine {
             error = "internal error: " + e;
             summary = error;
         }
+        if (dPteCount > 0) HugeMemory.fixupHugeZeroPmds(this);
         if (error == null || dPteCount + dPageCount > 0) Hazards.checkCoherency(this);
         if (error == null && log.truncated) {
             String c = countSummary();

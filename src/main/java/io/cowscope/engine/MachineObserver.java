@@ -89,7 +89,12 @@ final class MachineObserver implements Observer {
     public PageView page(String proc, String var, int i) {
         long id = identity(pteOf(proc, var, i));
         if (id == Long.MIN_VALUE || id < 0) return null;
-        return Sources.pageView(M, (int) id, true, i);
+        PageView pv = Sources.pageView(M, (int) id, true, i);
+        if ((pteOf(proc, var, i) & P_HUGEZERO) != 0) // a subpage of the huge zero folio: kpageflags ZERO_PAGE | THP
+            pv = new PageView(pv.pfn(), pv.content(), pv.anon(), pv.anonExclusive(), pv.ksm(), pv.swapcache(), pv.lru(), pv.locked(), pv.dirty(),
+                    true, (i & (HPAGE - 1)) == 0, pv.zero(), pv.file(), pv.free(), pv.refcount(), pv.mapcount(), pv.pincount(), pv.entireMapcount(),
+                    pv.folioHead(), pv.swapSlot(), pv.lruBatchCpu(), pv.fileName(), pv.fileIndex(), pv.sources(), pv.writer(), pv.writtenAt());
+        return pv;
     }
 
     @Override
@@ -108,7 +113,9 @@ final class MachineObserver implements Observer {
         if (M.rules.inForce(Rule.PAGEMAP_UFFD_WP) && (v & P_UFFD_WP) != 0) w |= Pagemap.UFFD_WP;
         if ((v & P_PRESENT) != 0) {
             w |= Pagemap.PRESENT;
-            if ((v & P_ZERO) != 0) return new Pagemap(w | ZERO_PFN);
+            // the small zero page has no struct page to test (vm_normal_page is NULL): no file bit; the huge zero
+            // folio is a page that is not anon: pagemap_pmd_range sets PM_FILE (HUGE_ZERO_PAGE)
+            if ((v & P_ZERO) != 0) return new Pagemap(w | ZERO_PFN | ((v & P_HUGEZERO) != 0 ? Pagemap.FILE : 0));
             int pfn = (int) (v & PFN_MASK);
             w |= pfn;
             if (!M.has(pfn, PG_ANON)) w |= Pagemap.FILE;

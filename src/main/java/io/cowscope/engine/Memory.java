@@ -30,6 +30,7 @@ final class Memory {
         int ret;
         if ((v & (P_PRESENT | P_SWAP)) == 0) ret = doPteMissing(M, f);
         else if (swap) ret = doSwapPage(M, f);
+        else if ((v & P_HUGEZERO) != 0 && (f.write() || f.unshare())) ret = HugeMemory.doHugePmdWpZeroPage(M, f);
         else if ((v & P_PMD) != 0) {
             if (f.write() && (v & P_UFFD_WP) != 0 && (v & V_UFFD_WP) != 0) ret = Userfaultfd.handleUserfault(M, f);
             else if (f.write() || f.unshare()) ret = HugeMemory.doHugePmdWpPage(M, f);
@@ -50,6 +51,10 @@ final class Memory {
         Vma m = f.m;
         if (m.file == null) {
             if (f.write()) return doAnonymousPage(M, f);
+            if (HugeMemory.thpEligible(M, m, f.idx)) {
+                Rmap.anonVmaPrepare(M, m, f.idx); // do_huge_pmd_anonymous_page prepares the anon_vma before the zero-page path
+                return HugeMemory.doHugePmdAnonymousPageZero(M, f);
+            }
             int d = M.log.enter("do_anonymous_page", "read: map the zero page");
             long v = m.pte(f.idx);
             M.setPte(m, f.idx, (v & VM_MASK) | P_PRESENT | P_ZERO | P_YOUNG | ZERO_PFN);

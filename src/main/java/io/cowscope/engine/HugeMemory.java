@@ -149,19 +149,19 @@ final class HugeMemory {
      * mappings references the folio: GUP pins and gets, pipes.
      */
     static boolean splitFolio(Machine M, int h) {
+        // can_split_folio comes first: a folio with references besides its mappings is not touched at all
+        int mapped = Rmap.largeMapcount(M, h);
+        if (M.rc(h) != mapped) {
+            M.log.warn("THP (head pfn " + h + ") has references besides its mappings (page_count " + M.rc(h) + " = " + Sources.breakdown(M, h)
+                    + "): split_huge_page refuses");
+            return false;
+        }
         for (Proc p : M.procs)
             for (Vma m : p.maps.values())
                 for (int b = 0; b + HPAGE <= m.n; b += HPAGE) {
                     long v = m.pte(b);
                     if ((v & (P_PRESENT | P_PMD)) == (P_PRESENT | P_PMD) && (int) (v & PFN_MASK) == h) splitHugePmd(M, m, b, p);
                 }
-        int mapped = 0;
-        for (int k = 0; k < HPAGE; k++) mapped += M.mc(h + k);
-        if (M.rc(h) != mapped) {
-            M.log.warn("THP (head pfn " + h + ") has references besides its mappings (page_count " + M.rc(h) + " = " + Sources.breakdown(M, h)
-                    + "): split_huge_page refuses");
-            return false;
-        }
         M.pages.folios.remove(h);
         for (int k = 0; k < HPAGE; k++) {
             int p = h + k;

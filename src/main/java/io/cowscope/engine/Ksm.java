@@ -48,6 +48,15 @@ final class Ksm {
                     int cpfn = (int) (cv & PFN_MASK);
                     boolean match = (cv & P_PRESENT) != 0 && (cv & P_ZERO) == 0 && cpfn != pfn && !M.has(cpfn, PG_KSM)
                             && M.ct.textId(M.content(cpfn)) == text;
+                    if (match && M.isThp(pfn) && M.isThp(cpfn) && M.head(pfn) == M.head(cpfn)) {
+                        // both pages in one THP: split_huge_page fails while ksmd holds both (two extra
+                        // references); cmp_and_merge_page splits it afterwards, no merge in this pass
+                        log.event(EventType.NOTE, "ksm_split", m.proc.name, m.name, i, M.head(pfn), "cmp_and_merge_page", Rule.KSM_SPLITS_THP,
+                                log.detail ? "both pages are in one THP (head pfn " + M.head(pfn) + "): the merge fails, the THP is split, no merge in this pass · "
+                                        + Rule.KSM_SPLITS_THP.cite() : null, null);
+                        HugeMemory.splitFolio(M, M.head(pfn));
+                        continue;
+                    }
                     if (match && (M.isThp(pfn) || M.isThp(cpfn))) {
                         // try_to_merge_two_pages → try_to_merge_one_page splits each THP first
                         pfn = splitForMerge(M, m, i);

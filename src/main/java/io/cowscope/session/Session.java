@@ -592,6 +592,18 @@ public final class Session {
         return view(id);
     }
 
+    /** the scenario as this session runs it: the header with load's overrides, the loaded and appended statements */
+    public synchronized Scenario scenario() {
+        open();
+        return new Scenario(program.header(), program.statements(), List.of());
+    }
+
+    /** the kernel the session's (left) run models */
+    public synchronized KernelVersion kernelVersion() {
+        open();
+        return left.kernel();
+    }
+
     /** starts (or, with null, ends) a second run in lockstep */
     public synchronized SessionView compare(String version, Object id) {
         begin();

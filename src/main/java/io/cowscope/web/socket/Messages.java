@@ -10,10 +10,18 @@ public final class Messages {
     private Messages() {
     }
 
-    /** The answer to a client's hello: who the server is. */
-    public record Hello(String type, int v, String server, String engine) {
+    /**
+     * The answer to a client's hello: who the server is; {@code host} names this machine's kernel
+     * when the server runs scenarios on it ({@code cowscope.host.enabled}), else it is left out.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Hello(String type, int v, String server, String engine, String host) {
         public Hello(String server, String engine) {
-            this("hello", PROTOCOL_VERSION, server, engine);
+            this("hello", PROTOCOL_VERSION, server, engine, null);
+        }
+
+        public Hello(String server, String engine, String host) {
+            this("hello", PROTOCOL_VERSION, server, engine, host);
         }
     }
 

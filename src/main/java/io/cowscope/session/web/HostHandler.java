@@ -17,8 +17,9 @@ class HostHandler extends SessionHandler {
         this.runner = runner;
     }
 
+    /** a native run is always heavy: it waits for a turn of cowscope.session.max-concurrent-work */
     @Override
-    boolean heavy() {
+    boolean heavy(JsonNode message, Peer peer) {
         return true;
     }
 

@@ -64,6 +64,11 @@ public enum Rule {
     SHMEM_NO_WRITENOTIFY(null, null, "d08b3851da41 (vma_wants_writenotify, 2.6.19; soft-dirty 64e455079e1b, 3.18)", "",
             "shmem / shared anonymous memory wants no write-notify (no page_mkwrite, no dirty accounting): vm_page_prot is writable, so a read fault (and mprotect(RW)) maps the PTE writable and the first write takes no fault; shared mappings of ordinary files map read faults read-only and fault on the first write (wp_page_shared); soft-dirty tracking after clear_refs wants write-notify for shmem too"),
 
+    FAULT_AROUND(null, null, "8c6e50b0290c (mm: introduce vm_ops->map_pages(), 3.15; window rewritten as from_pte/to_pte in 6.4, same pages)", "",
+            "a read fault (CPU or GUP) in a file or shmem mapping first maps, through ->map_pages (filemap_map_pages), every page of an aligned window of fault_around_bytes (default 65536 = 16 pages; 4096 turns it off) that is already in the page cache and whose PTE is none, clamped to the VMA and the page table: with the VMA's vm_page_prot, so read-only in a private mapping or a shared one that wants write-notify, writable for shmem (do_read_fault → do_fault_around)"),
+    WRITABLE_FILE_PIN_EFAULT("6.5", null, "8ac268436e6d (GUP-fast: a6e79df92e4a)", "",
+            "a long-term writable pin (FOLL_PIN|FOLL_LONGTERM|FOLL_WRITE: io_uring fixed buffers, RDMA) of a shared writable file mapping that needs dirty tracking fails with EFAULT in check_vma_flags (writable_file_mapping_allowed), before any fault; shmem (no writeback, no page_mkwrite), private file mappings and anonymous memory are allowed"),
+
     // ---- reclaim: MADV_PAGEOUT, THP swap-out, KSM (kernel-model §10, classes 3, 6, 7) ----
     PAGEOUT_SHMEM("5.4", null, "1a4e58cce84e (MADV_PAGEOUT; shmem_writeout keeps the swap entry in the shmem mapping)", "",
             "MADV_PAGEOUT reclaims a shmem / shared anonymous page that only this process maps: try_to_unmap clears the PTE (no swap PTE: pagemap shows neither present nor swapped), shmem_writeout moves the page to the swap cache and the shmem mapping holds the swap entry; the next fault finds the page in the swap cache (same pfn) or reads the slot (shmem_swapin_folio)"),

@@ -11,6 +11,7 @@
  *   mapping K PAGES                  address slot K (one per mmap statement) and its size
  *   swap on|off                      on: a temporary swapfile when privileged
  *   thp never|madvise|always         MADV_HUGEPAGE / MADV_NOHUGEPAGE policy (see docs/host.md)
+ *   fault_around BYTES               /sys/kernel/debug/fault_around_bytes for the run (root, debugfs; restored)
  *   step ID OP ...                   one step; ID is echoed back (the Java side uses the statement index)
  *
  *   OPs:  spawn P | P mmap K anon|F private|shared rw|ro|none huge(0|1) populate(0|1)
@@ -22,7 +23,7 @@
  *         skip NAME (an operation the probe cannot perform: reported as skipped)
  *
  * Output (standard output):
- *   hello kernel=R root=0|1 pfn=0|1 kpage=0|1 swap=on|off|unavailable:WHY|host softdirty=0|1 thp=MODE cpus=N
+ *   hello kernel=R root=0|1 pfn=0|1 kpage=0|1 swap=on|off|unavailable:WHY|host softdirty=0|1 thp=MODE cpus=N fa=BYTES|?
  *   step ID ok|err=ERRNO|skipped=WHY|killed|blocked flt=N|? maj=N|?
  *   val TEXT                              one per page read (read, readpipe, dmaread)
  *   proc P alive|exited|killed pid
@@ -107,6 +108,10 @@ static char dir[256];
 static char swap_path[512];
 static int swap_active;
 static int is_root, pfn_ok, kpage_ok, softdirty;
+#define FA_PATH "/sys/kernel/debug/fault_around_bytes"
+static long fa_wanted = 65536; /* the scenario's fault_around_bytes */
+static char fa_saved[32];      /* the host's value, restored at cleanup when fa_touched */
+static int fa_touched;
 static int cmd_fd[MAXP][2], rep_fd[MAXP][2]; /* controller -> worker, worker -> controller */
 static int pipe_fd[MAXPIPE][2];
 static int scratch_pipe[2];
@@ -754,6 +759,10 @@ static void cleanup(void) {
         write_file("/sys/kernel/mm/ksm/pages_to_scan", ksm_saved[2]);
         if (ksm_saved[3][0]) write_file("/sys/kernel/mm/ksm/smart_scan", ksm_saved[3]);
         ksm_touched = 0;
+    }
+    if (fa_touched) {
+        write_file(FA_PATH, fa_saved);
+        fa_touched = 0;
     }
     if (swap_active) {
         swapoff(swap_path);
@@ -1426,6 +1435,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(w, "pipes")) npipes = atoi(x);
         else if (!strcmp(w, "handles")) nhandles = atoi(x);
         else if (!strcmp(w, "swap")) swap_wanted = !strcmp(x, "on");
+        else if (!strcmp(w, "fault_around")) fa_wanted = atol(x);
         else if (!strcmp(w, "thp")) thp_mode = !strcmp(x, "never") ? 0 : !strcmp(x, "always") ? 2 : 1;
         else if (!strcmp(w, "file")) {
             int f = atoi(x);
@@ -1528,8 +1538,20 @@ int main(int argc, char **argv) {
         *rr = 0;
         memmove(thp, l + 1, strlen(l + 1) + 1);
     }
-    printf("hello kernel=%s root=%d pfn=%d kpage=%d swap=%s softdirty=%d thp=%s cpus=%ld\n", u.release, is_root, pfn_ok, kpage_ok,
-           swapinfo, softdirty, thp, sysconf(_SC_NPROCESSORS_ONLN));
+    /* fault_around_bytes: debugfs, root only; set for the run when the scenario asks for another value */
+    char fa[32] = "?";
+    if (read_file_str(FA_PATH, fa_saved, sizeof fa_saved) == 0) {
+        fa_saved[strcspn(fa_saved, "\n")] = 0;
+        if (atol(fa_saved) != fa_wanted) {
+            char want[32];
+            snprintf(want, sizeof want, "%ld", fa_wanted);
+            if (write_file(FA_PATH, want) == 0) fa_touched = 1;
+        }
+        if (read_file_str(FA_PATH, fa, sizeof fa) == 0) fa[strcspn(fa, "\n")] = 0;
+        else snprintf(fa, sizeof fa, "?");
+    }
+    printf("hello kernel=%s root=%d pfn=%d kpage=%d swap=%s softdirty=%d thp=%s cpus=%ld fa=%s\n", u.release, is_root, pfn_ok, kpage_ok,
+           swapinfo, softdirty, thp, sysconf(_SC_NPROCESSORS_ONLN), fa);
     fflush(stdout);
     int timing = getenv("COWPROBE_TIMING") != NULL; /* per-step wall time on standard error, to find slow steps */
     struct timespec t0, t1;

@@ -73,10 +73,13 @@ public final class HostRun {
         return new HostRun(s, script, o, version);
     }
 
-    /** The model's machine, configured as this host is: soft-dirty as the kernel has it, swap if swap is available. */
+    /**
+     * The model's machine, configured as this host is: soft-dirty as the kernel has it, swap if swap is available,
+     * fault_around_bytes as the probe found (or set) it.
+     */
     static MachineConfig modelConfig(Scenario s, KernelVersion v, Observations.Hello hello) {
         MachineConfig c = Execution.config(s.header(), v);
-        return new MachineConfig(c.kernel(), c.cpus(), c.thp(), hello.swapAvailable(), hello.softDirty(), c.files(), c.lruBatchCapacity());
+        return new MachineConfig(c.kernel(), c.cpus(), c.thp(), hello.swapAvailable(), hello.softDirty(), c.files(), c.lruBatchCapacity(), hello.faultAroundBytes());
     }
 
     private void compare() {
@@ -87,6 +90,12 @@ public final class HostRun {
         StepObs cur = null, prev = null;
         Op lastOp = null;
         String firstSkip = null, firstUnlike = null;
+        int fa = scenario.header().faultAroundBytes();
+        if (fa != kernel.hello().faultAroundBytes()) {
+            // the probe sets /sys/kernel/debug/fault_around_bytes only as root with debugfs mounted
+            firstUnlike = "the header (fault_around_bytes " + fa + "; this machine uses " + kernel.hello().faultAroundBytes()
+                    + ": /sys/kernel/debug/fault_around_bytes could not be set)";
+        }
         Map<String, String> rawK = new HashMap<>(), rawM = new HashMap<>();
         for (int i = 0; i < st.size(); i++) {
             Statement s = st.get(i);

@@ -157,6 +157,13 @@ final class KernelChecks {
             if (!cur.outcome().equals("ok")) return Outcome.unobservable("the last step did not complete on the kernel (" + cur.outcome() + ")");
             return content(ct, cur.values());
         }
+        if (c instanceof Check.Errno en) {
+            if (cur.outcome().equals("killed") || cur.outcome().equals("skipped"))
+                return Outcome.unobservable("the last step did not complete on the kernel (" + cur.outcome() + ")");
+            String e = cur.outcome().equals("err") ? cur.detail() : null;
+            boolean holds = en.name() == null ? (e != null) != en.negated() : en.name().equals(e) != en.negated();
+            return Outcome.of(holds, Printer.check(c), e == null ? "the last step succeeded (no errno)" : "errno " + e);
+        }
         Check.EventCheck ev = (Check.EventCheck) c;
         Boolean had = event(ev.event());
         if (had == null) return Outcome.unobservable(reason);

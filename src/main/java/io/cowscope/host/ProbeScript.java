@@ -86,6 +86,7 @@ public final class ProbeScript {
         for (Slot sl : slots) head.append("mapping ").append(sl.index()).append(' ').append(sl.pages()).append('\n');
         head.append("swap ").append(h.swap() ? "on" : "off").append('\n');
         head.append("thp ").append(h.thp().word()).append('\n');
+        if (h.faultAroundBytes() != Header.DEFAULT_FAULT_AROUND_BYTES) head.append("fault_around ").append(h.faultAroundBytes()).append('\n');
         text = head.append(body).toString();
     }
 

@@ -437,36 +437,32 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
     });
   }
 
-  const holderTop = Math.max(leftBottom, cy) + 30;
-  const holders: HolderBox[] = [];
-  let hx = config.laneX;
-  let hy = holderTop;
-  let rowHeight = 0;
   const maxX = tall ? config.laneX + config.laneWidth : config.cardX + config.cardWidth;
-  for (const box of holderBoxes(snapshot)) {
-    if (hx + config.holderWidth > maxX + 1 && hx > config.laneX) {
-      hx = config.laneX;
-      hy += rowHeight + config.gap;
-      rowHeight = 0;
-    }
-    const placed: HolderBox = { ...box, x: hx, y: hy };
+  // when space is short (the merged form): empty holders (an empty LRU batch or pipe) are left
+  // out, and in the wide arrangement holders may stack under the cards, beside the lanes
+  const boxes = holderBoxes(snapshot).filter((b) => !config.merge || b.pfns.length > 0 || (b.kind !== 'lru' && b.kind !== 'pipe'));
+  const below = placeHolders(boxes, config.laneX, Math.max(leftBottom, cy) + 30, maxX, config);
+  const beside = !tall && config.merge && boxes.length ? placeHolders(boxes, config.cardX, cy + 16, maxX, config) : null;
+  const useBeside = beside !== null && Math.max(leftBottom + 6, beside.bottom + 20) < below.bottom + 20;
+  const placedHolders = useBeside ? beside!.holders : below.holders;
+  const holderTop = placedHolders[0]?.y ?? Math.max(leftBottom, cy) + 30;
+  const holders: HolderBox[] = [];
+  for (const placed of placedHolders) {
     holders.push(placed);
-    for (const pfn of new Set(box.pfns.map(target))) {
+    for (const pfn of new Set(placed.pfns.map(target))) {
       const card = cardAt.get(pfn);
       if (!card) continue;
       arrows.push({
-        key: `${box.key}->${pfn}`,
+        key: `${placed.key}->${pfn}`,
         colour: -1,
-        from: { x: hx + config.holderWidth / 2, y: hy },
+        from: { x: placed.x + config.holderWidth / 2, y: placed.y },
         to: { x: card.x + config.cardWidth / 2, y: card.y + config.cardHeight },
         holder: true,
         gutter: 0,
       });
     }
-    hx += config.holderWidth + config.gap;
-    rowHeight = Math.max(rowHeight, box.height);
   }
-  const height = holders.length ? hy + rowHeight + 20 : Math.max(leftBottom, cy) + 6;
+  const height = holders.length ? Math.max(useBeside ? leftBottom + 6 : 0, (useBeside ? beside! : below).bottom + 20) : Math.max(leftBottom, cy) + 6;
   return {
     lanes,
     vmas,
@@ -484,6 +480,25 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
 }
 
 const NONE: ReadonlySet<string> = new Set();
+
+/** Holders in rows from (x0, y0), wrapping at maxX; bottom: the lowest holder's bottom. */
+function placeHolders(boxes: readonly Omit<HolderBox, 'x' | 'y'>[], x0: number, y0: number, maxX: number, config: StageConfig): { holders: HolderBox[]; bottom: number } {
+  const holders: HolderBox[] = [];
+  let hx = x0;
+  let hy = y0;
+  let rowHeight = 0;
+  for (const box of boxes) {
+    if (hx + config.holderWidth > maxX + 1 && hx > x0) {
+      hx = x0;
+      hy += rowHeight + config.gap;
+      rowHeight = 0;
+    }
+    holders.push({ ...box, x: hx, y: hy });
+    hx += config.holderWidth + config.gap;
+    rowHeight = Math.max(rowHeight, box.height);
+  }
+  return { holders, bottom: hy + rowHeight };
+}
 
 /**
  * Whether `next` (the PTE after `prev`) belongs to the run started by `first`: the next index,

@@ -5,6 +5,8 @@ import { GALLERY } from './gallery-data';
 import { galleryKernel } from './model/gallery';
 import { compareVersions, eraOf, VERSIONS } from './model/kernels';
 import { type ClientRequest, type Diagnostic, parseServerMessage, request } from './model/protocol';
+import { hostDiffKeys, hostStepAt } from './model/host';
+import { renderHost } from './render/host';
 import { currentLine, differences, eventTypes, needsFullState, reportWanted, runMiss, type SessionState, shownSnapshot, stripsWanted } from './model/session';
 import { Store } from './model/store';
 import { isTheme, keepTheme, storedTheme, THEME_LABEL } from './model/theme';
@@ -182,9 +184,35 @@ kernelPicker.addEventListener('change', () => {
   store.dispatch({ kind: 'ui', change: { kernel: version } });
   if (store.state.session) send(request.kernel(version));
 });
+// "this machine (Linux x.y.z)": offered when the server's hello names it (cowscope.host.enabled)
+const HOST_OPTION = 'host';
+function syncHostOption(machine: string | null): void {
+  let option = [...comparePicker.options].find((o) => o.value === HOST_OPTION);
+  if (!machine) {
+    option?.remove();
+    return;
+  }
+  if (!option) {
+    option = new Option('', HOST_OPTION);
+    comparePicker.add(option, 1);
+  }
+  option.textContent = `this machine (${machine})`;
+}
+function askHost(): void {
+  store.dispatch({ kind: 'host-requested' });
+  send(request.host());
+}
 comparePicker.addEventListener('change', () => {
+  if (comparePicker.value === HOST_OPTION) {
+    store.dispatch({ kind: 'ui', change: { compareKernel: null, compareHost: true } });
+    const session = store.state.session;
+    // a model compare ends first; its session answer asks for the native run (below)
+    if (session?.compare) send(request.compare(null));
+    else if (session) askHost();
+    return;
+  }
   const version = comparePicker.value || null;
-  store.dispatch({ kind: 'ui', change: { compareKernel: version } });
+  store.dispatch({ kind: 'ui', change: { compareKernel: version, compareHost: false } });
   if (store.state.session) send(request.compare(version));
 });
 
@@ -318,6 +346,7 @@ function paintDiagnostics(list: readonly Diagnostic[]): void {
   editor.showDiagnostics(list);
 }
 let paintedUi: unknown = null;
+let paintedHost: unknown = null;
 function paint(): void {
   const state = store.state;
   renderHeader(header, state);
@@ -353,7 +382,9 @@ function paint(): void {
   play.setAttribute('aria-pressed', String(ui.playing));
   motion.duration = motion2.duration = Math.min(900, ui.speed * 0.8);
   if (kernelPicker.value !== ui.kernel) kernelPicker.value = ui.kernel;
-  if (comparePicker.value !== (ui.compareKernel ?? '')) comparePicker.value = ui.compareKernel ?? '';
+  syncHostOption(state.host);
+  const pickerValue = ui.compareHost && state.host ? HOST_OPTION : (ui.compareKernel ?? '');
+  if (comparePicker.value !== pickerValue) comparePicker.value = pickerValue;
   renderKernelEra(document, ui.kernel);
   renderLegend(document, ui.eventBreaks, (event) => store.dispatch({ kind: 'toggle-event-break', event }));
   if (state.diagnostics !== paintedDiagnostics) {
@@ -364,7 +395,10 @@ function paint(): void {
 
   const session = state.session;
   const uiKey = JSON.stringify([ui.selection, ui.breakpoints, areaSize]);
-  if (session && session === paintedSession && uiKey === paintedUi) return;
+  const hostOn = ui.compareHost && !!state.host;
+  const hostKey = hostOn ? state.hostRun : null;
+  if (session && session === paintedSession && uiKey === paintedUi && hostKey === paintedHost) return;
+  paintedHost = hostKey;
   const moved = session !== paintedSession;
   paintedSession = session;
   paintedUi = uiKey;
@@ -396,13 +430,20 @@ function paint(): void {
     return;
   }
   const differs = differences(session.diff, shown!);
+  const hostResult = hostOn && state.hostRun?.result ? state.hostRun.result : null;
+  if (hostResult) for (const key of hostDiffKeys(hostStepAt(hostResult, session.statements, session.step))) differs.add(key);
   byId('stage-main-kernel').textContent = `kernel ${session.kernel} · ${eraOf(session.kernel).name}`;
   // the boxes first (compare or not, side by side or stacked), then the stages fitted into them
   attachCompare(session);
   const compare = session.compareSnapshot;
   byId('stage-compare').hidden = !compare;
+  byId('stage-host').hidden = !hostOn;
+  if (hostOn) {
+    byId('stage-host-kernel').textContent = `this machine · ${state.host}${hostResult ? ` · model ${hostResult.model}` : ''}`;
+    renderHost(byId('stage-host-body'), state.hostRun, session.statements, session.step, state.host);
+  }
   const stages = byId('stages');
-  stages.classList.toggle('comparing', !!compare);
+  stages.classList.toggle('comparing', !!compare || hostOn);
   const floorPx = typeFloor({ width: window.innerWidth, height: window.innerHeight }, !!compare);
   let arrangement: number | undefined;
   if (compare) {
@@ -542,6 +583,8 @@ const connection = new Connection({
       if (item) editor.setText(item.text);
       sendLoad(request.load({ gallery: initial.gallery }, initial.kernel ?? (item ? galleryKernel(item, state.ui.kernel) : state.ui.kernel), initial.compare ?? undefined));
     }
+    // comparing with this machine: every new session (scenario, kernel) is run natively again
+    if (message.type === 'session' && store.state.ui.compareHost && store.state.host) askHost();
     if (message.type === 'session') {
       editor.setText(message.text);
       // fill the timeline's markers in the background (same scenario, same kernel, no compare)

@@ -26,6 +26,41 @@ export interface HelloMessage {
   readonly server: string;
   /** the engine's version, e.g. "0.1.0" */
   readonly engine: string;
+  /** "Linux 6.18.44" when the server runs scenarios on its own kernel (cowscope.host.enabled) */
+  readonly host?: string | null;
+}
+
+/** One operation statement as this machine's kernel ran it (docs/host.md "In the page"). */
+export interface HostStep {
+  /** the statement's index in the scenario (Statement.index) */
+  readonly index: number;
+  readonly line: number;
+  readonly source: string;
+  /** ok, err=EFAULT, killed, skipped=…, not run */
+  readonly outcome: string;
+  readonly faults?: number | null;
+  readonly values: readonly string[];
+  readonly skipped?: string | null;
+  /** the observable fields ("parent.buf[0] present" → "yes"); absent when the step was not compared */
+  readonly kernel?: Readonly<Record<string, string>> | null;
+  /** the model's value of each differing field */
+  readonly model?: Readonly<Record<string, string>> | null;
+  readonly differs?: readonly string[] | null;
+}
+
+/** The answer to `host`: the session's scenario run on the server's own kernel. */
+export interface HostMessage {
+  readonly type: 'host';
+  readonly machine: string;
+  /** the model's kernel the observations are compared with */
+  readonly model: string;
+  readonly root: boolean;
+  readonly pfns: boolean;
+  readonly unobservable: readonly string[];
+  readonly notes: readonly string[];
+  readonly steps: readonly HostStep[];
+  readonly differences: number;
+  readonly id?: unknown;
 }
 
 export interface ErrorMessage {
@@ -56,6 +91,8 @@ export interface Statement {
   readonly line: number;
   readonly text: string;
   readonly kind: string;
+  /** the step an operation makes (0 for leading process lines); absent for say/expect/ask */
+  readonly step?: number | null;
 }
 
 export interface ExpectationResult {
@@ -170,6 +207,7 @@ export type ServerMessage =
   | DeltaMessage
   | WindowMessage
   | StripMessage
+  | HostMessage
   | NoticeMessage;
 
 /** What came in but is not a message the client understands; kept to report it. */
@@ -177,6 +215,9 @@ export interface UnreadableMessage {
   readonly type: 'unreadable';
   readonly reason: string;
 }
+
+/** the id of the `host` request, so that its error is told apart from others */
+export const HOST_REQUEST_ID = 'host';
 
 export function helloRequest(): HelloRequest {
   return { type: 'hello', v: PROTOCOL_VERSION };
@@ -200,7 +241,7 @@ export function parseServerMessage(text: string): ServerMessage | UnreadableMess
   switch (data.type) {
     case 'hello':
       if (typeof data.v === 'number' && typeof data.server === 'string' && typeof data.engine === 'string') {
-        return { type: 'hello', v: data.v, server: data.server, engine: data.engine };
+        return { type: 'hello', v: data.v, server: data.server, engine: data.engine, ...(typeof data.host === 'string' ? { host: data.host } : {}) };
       }
       return { type: 'unreadable', reason: 'hello without v, server and engine' };
     case 'error':
@@ -262,6 +303,19 @@ export function parseServerMessage(text: string): ServerMessage | UnreadableMess
         strip: str(data.strip) ?? '',
         compareStrip: str(data.compareStrip),
       };
+    case 'host':
+      return {
+        type: 'host',
+        machine: str(data.machine) ?? 'this machine',
+        model: versionText(data.model),
+        root: data.root === true,
+        pfns: data.pfns === true,
+        unobservable: list(data.unobservable).map(String),
+        notes: list(data.notes).map(String),
+        steps: list(data.steps).filter(isObject).map(readHostStep),
+        differences: num(data.differences, 0),
+        id: data.id,
+      };
     case 'playing':
     case 'paused':
     case 'ended':
@@ -285,6 +339,27 @@ function num(value: unknown, fallback: number): number {
 function readPosition(value: unknown): Position {
   const p = isObject(value) ? value : {};
   return { step: num(p.step, 0), kernelStep: num(p.kernelStep, -1) };
+}
+
+function strings(value: unknown): Record<string, string> | null {
+  if (!isObject(value)) return null;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = String(v);
+  return out;
+}
+function readHostStep(data: Record<string, unknown>): HostStep {
+  return {
+    index: num(data.index, -1),
+    line: num(data.line, 0),
+    source: str(data.source) ?? '',
+    outcome: str(data.outcome) ?? '',
+    faults: typeof data.faults === 'number' ? data.faults : null,
+    values: list(data.values).map(String),
+    skipped: str(data.skipped),
+    kernel: strings(data.kernel),
+    model: strings(data.model),
+    differs: Array.isArray(data.differs) ? data.differs.map(String) : null,
+  };
 }
 
 /** The fields a delta message (or its compare part) carries about one step. */
@@ -339,6 +414,7 @@ export type ClientRequest =
   | { type: 'compare'; v: 1; kernel: string | null }
   | { type: 'window'; v: 1; proc: string; var: string; first: number; last: number }
   | { type: 'strip'; v: 1; proc: string; var: string; first: number; last: number }
+  | { type: 'host'; v: 1; id: string }
   | { type: 'resume'; v: 1; token: string }
   | { type: 'close'; v: 1 };
 
@@ -377,6 +453,8 @@ export const request = {
     first,
     last,
   }),
+  /** runs the session's scenario on the server's own kernel; the answer (or error) carries id "host" */
+  host: (): ClientRequest => ({ type: 'host', v: 1, id: HOST_REQUEST_ID }),
   resume: (token: string): ClientRequest => ({ type: 'resume', v: 1, token }),
   close: (): ClientRequest => ({ type: 'close', v: 1 }),
 };

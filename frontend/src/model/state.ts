@@ -1,4 +1,4 @@
-import type { Diagnostic, ServerMessage, UnreadableMessage } from './protocol';
+import { type Diagnostic, HOST_REQUEST_ID, type HostMessage, type ServerMessage, type UnreadableMessage } from './protocol';
 import { receiveDelta, receiveStrip, receiveWindow, type SessionState, startSession } from './session';
 
 /**
@@ -19,7 +19,17 @@ export interface AppState {
   readonly session: SessionState | null;
   /** the last load's diagnostics (empty when it loaded) */
   readonly diagnostics: readonly Diagnostic[];
+  /** "Linux 6.18.44" when the server offers to run scenarios on its own kernel (the hello says) */
+  readonly host: string | null;
+  /** the session's scenario run on that kernel: asked, answered or refused */
+  readonly hostRun: HostRunState | null;
   readonly ui: UiState;
+}
+
+export interface HostRunState {
+  readonly status: 'running' | 'done' | 'failed';
+  readonly result: HostMessage | null;
+  readonly error: string | null;
 }
 
 export type Selection =
@@ -45,6 +55,8 @@ export interface UiState {
   /** the kernel asked for in the picker (the session's kernel once loaded) */
   readonly kernel: string;
   readonly compareKernel: string | null;
+  /** compare with this machine's kernel (the server's) instead of another model */
+  readonly compareHost: boolean;
 }
 
 export const SPEEDS: readonly number[] = [2000, 1200, 800, 400, 200, 100];
@@ -58,6 +70,8 @@ export const initialState: AppState = {
   connects: 0,
   session: null,
   diagnostics: [],
+  host: null,
+  hostRun: null,
   ui: {
     playing: false,
     speed: 800,
@@ -69,6 +83,7 @@ export const initialState: AppState = {
     gallery: false,
     kernel: '5.7',
     compareKernel: null,
+    compareHost: false,
   },
 };
 
@@ -82,6 +97,8 @@ export type AppEvent =
   | { readonly kind: 'toggle-breakpoint'; readonly step: number }
   | { readonly kind: 'toggle-event-break'; readonly event: string }
   | { readonly kind: 'speed'; readonly faster: boolean }
+  /** the page asked the server to run the session's scenario on its kernel */
+  | { readonly kind: 'host-requested' }
   /** a background scan learned the event types of a step of the session with this token */
   | { readonly kind: 'scanned'; readonly token: string; readonly step: number; readonly types: readonly string[] };
 
@@ -116,6 +133,8 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       return { ...state, ui: { ...state.ui, eventBreaks: toggle(state.ui.eventBreaks, event.event) } };
     case 'speed':
       return { ...state, ui: { ...state.ui, speed: nextSpeed(state.ui.speed, event.faster) } };
+    case 'host-requested':
+      return { ...state, hostRun: { status: 'running', result: null, error: null } };
     case 'scanned': {
       const s = state.session;
       if (!s || s.token !== event.token || s.markers[event.step]) return state;
@@ -134,9 +153,15 @@ function receive(state: AppState, message: ServerMessage | UnreadableMessage): A
         engine: message.engine,
         protocol: message.v,
         lastError: null,
+        host: message.host ?? null,
       };
     case 'error':
+      if (message.id === HOST_REQUEST_ID) {
+        return { ...state, lastError: `${message.code}: ${message.message}`, hostRun: { status: 'failed', result: null, error: message.message } };
+      }
       return { ...state, lastError: `${message.code}: ${message.message}` };
+    case 'host':
+      return { ...state, hostRun: { status: 'done', result: message, error: null } };
     case 'diagnostics':
       return { ...state, diagnostics: message.diagnostics, ui: { ...state.ui, playing: false } };
     case 'session':
@@ -145,7 +170,16 @@ function receive(state: AppState, message: ServerMessage | UnreadableMessage): A
         lastError: null,
         diagnostics: [],
         session: startSession(message),
-        ui: { ...state.ui, playing: false, kernel: message.kernel || state.ui.kernel, compareKernel: message.compare ?? null, selection: null },
+        // a new session (scenario, kernel) needs a new native run: the page asks again when comparing with this machine
+        hostRun: null,
+        ui: {
+          ...state.ui,
+          playing: false,
+          kernel: message.kernel || state.ui.kernel,
+          compareKernel: message.compare ?? null,
+          compareHost: state.ui.compareHost && !message.compare,
+          selection: null,
+        },
       };
     case 'delta':
       return state.session ? { ...state, session: receiveDelta(state.session, message) } : state;

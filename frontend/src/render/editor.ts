@@ -7,7 +7,8 @@ import { tags } from '@lezer/highlight';
 import type { Diagnostic } from '../model/protocol';
 
 const KEYWORDS = new Set([
-  'title', 'description', 'kernel', 'cpus', 'thp', 'swap', 'soft_dirty', 'file', 'process', 'say', 'expect', 'on',
+  'title', 'description', 'kernel', 'cpus', 'thp', 'swap', 'soft_dirty', 'fault_around_bytes', 'file', 'process', 'say',
+  'expect', 'on',
 ]);
 const OPERATIONS = new Set([
   'mmap', 'munmap', 'mprotect', 'madvise', 'write', 'read', 'fork', 'exit', 'clear_refs', 'vmsplice', 'pin', 'get',
@@ -17,7 +18,7 @@ const OPERATIONS = new Set([
 const WORDS = new Set([
   'anon', 'private', 'shared', 'rw', 'ro', 'none', 'hugepage', 'populate', 'into', 'as', 'longterm', 'fast', 'force',
   'dontneed', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork', 'mergeable', 'unmergeable', 'pageout', 'nohugepage',
-  'never', 'madvise', 'always', 'off', 'latest', 'last', 'hazard', 'stats', 'pte', 'page', 'pagemap', 'shares',
+  'never', 'madvise', 'always', 'off', 'latest', 'last', 'errno', 'hazard', 'stats', 'pte', 'page', 'pagemap', 'shares',
   'gup_retry', 'leak', 'coherent',
 ]);
 

@@ -5,6 +5,8 @@ import type { Store } from '../model/store';
 import { h } from '../share/dom';
 import { type Answer, fetchAnswer, fetchLesson, fetchLessons, fetchPractice, fetchQuestions, type Lesson, type PracticeSet, type Question } from './api';
 
+const MOVES = new Set(['step', 'goto', 'into', 'out', 'run', 'append', 'load']);
+
 /** What the teach module needs from the page (main.ts wires it). */
 export interface TeachApp {
   readonly store: Store;
@@ -103,10 +105,46 @@ export function installTeach(app: TeachApp): Teach {
     }
   }
 
+  /**
+   * Where a move would take the page, for predict: a step forward (and `into`, which shows the next
+   * step's kernel steps) goes one step on, a goto to its step; a run forward stops where the server
+   * finds its condition, unknown here ('blind': checked when it lands). Other moves ask nothing.
+   */
+  function targetOf(message: ClientRequest, s: SessionState): number | 'blind' | null {
+    if (message.type === 'step') return message.dir === 'forward' ? s.step + 1 : null;
+    if (message.type === 'into') return s.kernelStep < 0 ? s.step + 1 : null;
+    if (message.type === 'goto') return message.step > s.step ? message.step : null;
+    if (message.type === 'run') return message.dir === 'forward' ? 'blind' : null;
+    return null;
+  }
+
+  /** the unanswered questions of the first step in (from, to] that has any */
+  function firstAhead(key: string, from: number, to: number): Question[] {
+    const ahead = (questions ?? []).filter((q) => q.step > from && q.step <= to && !answered.has(`${key}#${q.index}`));
+    if (!ahead.length) return [];
+    const first = Math.min(...ahead.map((q) => q.step));
+    return ahead.filter((q) => q.step === first);
+  }
+
+  /** a run forward that passed questions: back to before the first of them, ask, then on to where the run stopped */
+  let blind: { from: number; key: string } | null = null;
+
+  function stopBefore(list: Question[], message: ClientRequest, s: SessionState, key: string): void {
+    if (app.store.state.ui.playing) app.store.dispatch({ kind: 'ui', change: { playing: false } });
+    pending = { message, list, i: 0, key, text: s.text, kernel: s.kernel, auto: autoAsk() };
+    const before = list[0]!.step - 1;
+    if (before !== s.step) pass({ type: 'goto', v: 1, step: before });
+    ask();
+  }
+
   function intercept(message: ClientRequest): boolean {
     if (bypass || !active()) return false;
     const s = app.store.state.session;
-    if (!s || message.type !== 'step' || (message as { dir?: string }).dir !== 'forward') return false;
+    if (!s) return false;
+    // another move before a run's answer came: that run no longer decides where the page is
+    if (message.type !== 'run' && MOVES.has(message.type)) blind = null;
+    const target = targetOf(message, s);
+    if (target === null) return false;
     if (pending) return true;
     const key = keyOf(s);
     if (key !== cacheKey || questions === null) {
@@ -117,11 +155,13 @@ export function installTeach(app: TeachApp): Teach {
       });
       return true;
     }
-    const list = questions.filter((q) => q.step === s.step + 1 && !answered.has(`${key}#${q.index}`));
+    if (target === 'blind') {
+      blind = { from: s.step, key };
+      return false;
+    }
+    const list = firstAhead(key, s.step, target);
     if (!list.length) return false;
-    if (app.store.state.ui.playing) app.store.dispatch({ kind: 'ui', change: { playing: false } });
-    pending = { message, list, i: 0, key, text: s.text, kernel: s.kernel, auto: autoAsk() };
-    ask();
+    stopBefore(list, message, s, key);
     return true;
   }
 
@@ -227,7 +267,8 @@ export function installTeach(app: TeachApp): Teach {
     shown = null;
     panel.hidden = true;
     changed();
-    pass(message);
+    // a jump goes on to where it was going, stopping again before the next unanswered question
+    if (!intercept(message)) pass(message);
   }
 
   // ---------- the menu: predict on/off, lessons, practice ----------
@@ -339,6 +380,12 @@ export function installTeach(app: TeachApp): Teach {
   app.store.subscribe((state, previous) => {
     const s = state.session;
     if (s && active() && s !== previous.session) void refresh(s);
+    if (s && blind && previous.session && s.step !== previous.session.step) {
+      const from = blind;
+      blind = null;
+      const list = s.step > from.from && !pending && from.key === keyOf(s) ? firstAhead(from.key, from.from, s.step) : [];
+      if (list.length) stopBefore(list, { type: 'goto', v: 1, step: s.step }, s, from.key);
+    }
     if (s && previous.session && s.step !== previous.session.step) {
       if (lesson) address({ lesson: lesson.id, part: String(part + 1), kernel: s.kernel });
       if (practice) address({ practice: String(practice.seed), count: String(practice.problems.length), kernel: practice.kernel, problem: String(problem + 1) });

@@ -39,6 +39,46 @@ function bars(rows: [string, number][], correct: readonly string[] = []): HTMLEl
   return grid;
 }
 
+/** A follower's own random identity for a room, kept in localStorage (a reload or reconnect keeps it). */
+export function followerToken(room: string, storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeStorage()): string {
+  const key = `cowscope.voter.${room}`;
+  const kept = storage?.getItem(key);
+  if (kept && /^[A-Za-z0-9_-]{16,64}$/.test(kept)) return kept;
+  const bytes = new Uint8Array(18);
+  crypto.getRandomValues(bytes);
+  const token = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  storage?.setItem(key, token);
+  return token;
+}
+
+function safeStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** my votes in a room (poll id -> choice), kept beside the token so a reload shows "Your vote" */
+function keptVotes(room: string): Map<string, string> {
+  try {
+    const raw = safeStorage()?.getItem(`cowscope.votes.${room}`);
+    const parsed = raw ? (JSON.parse(raw) as Record<string, string>) : {};
+    return new Map(Object.entries(parsed).filter(([, v]) => typeof v === 'string'));
+  } catch {
+    return new Map();
+  }
+}
+
+function keepVotes(room: string, votes: ReadonlyMap<string, string>): void {
+  try {
+    // the newest 50 are enough to show a reloaded page its vote
+    safeStorage()?.setItem(`cowscope.votes.${room}`, JSON.stringify(Object.fromEntries([...votes].slice(-50))));
+  } catch {
+    // storage full or refused: the server still refuses a second vote
+  }
+}
+
 /**
  * Class votes (issue 13): in present/follow mode the presenter's open question appears on every
  * follower's screen; each follower votes once (the server enforces it per connection and rate-limits);
@@ -52,7 +92,7 @@ export function installVotes(teach: Teach): void {
   const tally = new Map<string, Map<string, string>>();
   /** follower: the presenter's latest poll, and my votes */
   let poll: Poll | null = null;
-  const mine = new Map<string, string>();
+  let mine = new Map<string, string>();
   let problem = '';
   const panel = h('aside', { id: 'vote-panel', class: 'teach-panel vote-panel', role: 'region', 'aria-label': 'Class vote', 'aria-live': 'polite', hidden: true });
   document.body.append(panel);
@@ -72,6 +112,7 @@ export function installVotes(teach: Teach): void {
     render();
     const r = role;
     if (!r) return;
+    if (r.role === 'follower') mine = keptVotes(r.room);
     const c = new Client({
       brokerURL: stompUrl(location),
       reconnectDelay: 2000,
@@ -94,9 +135,19 @@ export function installVotes(teach: Teach): void {
           });
           publish();
         } else {
+          let live = false;
           c.subscribe(`/topic/rooms.${r.room}.poll`, (m: IMessage) => {
+            live = true;
             poll = JSON.parse(m.body) as Poll;
             render();
+          });
+          // joining while a question is open: the room's latest question, unless a newer one came first
+          c.subscribe(`/app/rooms/${r.room}/poll`, (m: IMessage) => {
+            const latest = (JSON.parse(m.body) as { poll: Poll | null }).poll;
+            if (!live && latest) {
+              poll = latest;
+              render();
+            }
           });
         }
       },
@@ -128,7 +179,8 @@ export function installVotes(teach: Teach): void {
     const r = role;
     if (r?.role !== 'follower' || !client?.connected || mine.has(p.id) || !choice.trim()) return;
     mine.set(p.id, choice.trim());
-    client.publish({ destination: `/app/rooms/${r.room}/vote`, body: JSON.stringify({ poll: p.id, choice: choice.trim() }) });
+    keepVotes(r.room, mine);
+    client.publish({ destination: `/app/rooms/${r.room}/vote`, body: JSON.stringify({ poll: p.id, choice: choice.trim(), token: followerToken(r.room) }) });
     render();
   }
 

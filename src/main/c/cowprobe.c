@@ -11,6 +11,7 @@
  *   mapping K PAGES                  address slot K (one per mmap statement) and its size
  *   swap on|off                      on: a temporary swapfile when privileged
  *   thp never|madvise|always         MADV_HUGEPAGE / MADV_NOHUGEPAGE policy (see docs/host.md)
+ *   fault_around BYTES               /sys/kernel/debug/fault_around_bytes for the run (root, debugfs; restored)
  *   step ID OP ...                   one step; ID is echoed back (the Java side uses the statement index)
  *
  *   OPs:  spawn P | P mmap K anon|F private|shared rw|ro|none huge(0|1) populate(0|1)
@@ -18,11 +19,12 @@
  *         P write K FIRST COUNT TEXT | P read K FIRST COUNT | P readpipe PIPE | P fork CHILD | P exit
  *         P clear_refs | P vmsplice K FIRST COUNT PIPE | P uring K FIRST COUNT H | P unuring H
  *         P poke Q K FIRST COUNT TEXT | P cpu N | dmaread H | dmawrite H TEXT | ksmd N | lru_drain
+ *         P uffd_register K FIRST COUNT | P uffd_wp K FIRST COUNT on|off
  *         skip NAME (an operation the probe cannot perform: reported as skipped)
  *
  * Output (standard output):
- *   hello kernel=R root=0|1 pfn=0|1 kpage=0|1 swap=on|off|unavailable:WHY|host softdirty=0|1 thp=MODE cpus=N
- *   step ID ok|err=ERRNO|skipped=WHY|killed flt=N|? maj=N|?
+ *   hello kernel=R root=0|1 pfn=0|1 kpage=0|1 swap=on|off|unavailable:WHY|host softdirty=0|1 thp=MODE cpus=N fa=BYTES|?
+ *   step ID ok|err=ERRNO|skipped=WHY|killed|blocked flt=N|? maj=N|?
  *   val TEXT                              one per page read (read, readpipe, dmaread)
  *   proc P alive|exited|killed pid
  *   page P K I pm=HEX kc=N|- kf=HEX|- vma=-|n|r|w c=TEXT|?
@@ -51,6 +53,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -104,6 +108,10 @@ static char dir[256];
 static char swap_path[512];
 static int swap_active;
 static int is_root, pfn_ok, kpage_ok, softdirty;
+#define FA_PATH "/sys/kernel/debug/fault_around_bytes"
+static long fa_wanted = 65536; /* the scenario's fault_around_bytes */
+static char fa_saved[32];      /* the host's value, restored at cleanup when fa_touched */
+static int fa_touched;
 static int cmd_fd[MAXP][2], rep_fd[MAXP][2]; /* controller -> worker, worker -> controller */
 static int pipe_fd[MAXPIPE][2];
 static int scratch_pipe[2];
@@ -241,7 +249,7 @@ static const char *errname(int e) {
 /* ------------------------------------------------------------------ worker side */
 
 enum { C_MMAP = 1, C_MUNMAP, C_MPROTECT, C_MADVISE, C_WRITE, C_READ, C_READPIPE, C_FORK, C_EXIT, C_CLEARREFS,
-       C_VMSPLICE, C_URING, C_UNURING, C_POKE, C_CPU, C_DMAREAD, C_DMAWRITE, C_PEEK };
+       C_VMSPLICE, C_URING, C_UNURING, C_POKE, C_CPU, C_DMAREAD, C_DMAWRITE, C_PEEK, C_UFFDREG, C_UFFDWP };
 
 struct cmd {
     int op, slot, a, b, c, d, e;
@@ -252,7 +260,7 @@ struct cmd {
 };
 
 struct reply {
-    int status; /* 0 ok, >0 errno, -1 killed (SIGSEGV), -2 skipped */
+    int status; /* 0 ok, >0 errno, -1 killed (SIGSEGV), -2 skipped, -3 blocked (a write on a uffd-wp page) */
     long minflt, majflt;
     int nvals;
     int child; /* fork: the child's pid */
@@ -278,6 +286,21 @@ static int home_cpu = 0, aux_cpu = 0, ncpus = 1;
 static unsigned long slots_end = BASE; /* the scenario's address slots: [BASE, slots_end) */
 
 static int me = -1; /* this worker's process index */
+/*
+ * userfaultfd write-protect: the worker's one userfaultfd, opened with UFFD_FEATURE_SIGBUS so that a
+ * write to a write-protected page raises SIGBUS instead of blocking the single-threaded worker. The
+ * step reports "blocked"; the rest of the write stays pending and completes (as the blocked thread
+ * would) right after the step that removes the protection.
+ */
+static int uffd = -1;
+static sigjmp_buf bus_jmp;
+static volatile sig_atomic_t bus_armed;
+static volatile long write_at; /* the page the write has reached */
+static struct {
+    int pending, slot, textlen;
+    long first, count;
+    char text[PG + 1];
+} blocked;
 static int ring_fd[MAXH];
 #ifdef HAVE_URING
 static struct {
@@ -337,7 +360,10 @@ static void reply_send(size_t outlen) {
 }
 
 static void on_segv(int sig) {
-    (void)sig;
+    if (sig == SIGBUS && bus_armed) { /* a write to a uffd-wp page (UFFD_FEATURE_SIGBUS): the writer is blocked */
+        bus_armed = 0;
+        siglongjmp(bus_jmp, 1);
+    }
     getrusage(RUSAGE_SELF, &W->ru1);
     W->rep.status = -1;
     W->rep.minflt = W->ru1.ru_minflt - W->ru0.ru_minflt;
@@ -414,6 +440,31 @@ static int uring_setup(int h, unsigned long base, unsigned long len) {
 #endif
 
 /* runs one command; the fault window is [ru0, ru1] around the operation itself */
+/* stores the text at the start of each page (the rest zeroed); -3 when a uffd-wp page blocked it (the rest is then pending) */
+static int write_pages(int slot, long first, long count, const char *text, int textlen) {
+    unsigned long base = map_addr[slot] + (unsigned long)first * PG;
+    write_at = 0;
+    if (uffd >= 0) {
+        if (sigsetjmp(bus_jmp, 1)) {
+            blocked.pending = 1;
+            blocked.slot = slot;
+            blocked.first = first + write_at;
+            blocked.count = count - write_at;
+            if (text != blocked.text) memcpy(blocked.text, text, (size_t)textlen);
+            blocked.textlen = textlen;
+            return -3;
+        }
+        bus_armed = 1;
+    }
+    for (; write_at < count; write_at++) {
+        char *p = (char *)base + write_at * PG;
+        memcpy(p, text, (size_t)textlen);
+        memset(p + textlen, 0, (size_t)(PG - textlen));
+    }
+    bus_armed = 0;
+    return 0;
+}
+
 static void worker_op(void) {
     struct cmd *c = &W->cmd;
     unsigned long a = c->slot >= 0 ? map_addr[c->slot] + (unsigned long)c->first * PG : 0;
@@ -448,12 +499,41 @@ static void worker_op(void) {
     case C_MPROTECT: if (mprotect((void *)a, len, prot_of(c->a)) < 0) st = errno; break;
     case C_MADVISE: if (madvise((void *)a, len, c->a) < 0) st = errno; break;
     case C_WRITE:
-        for (long i = 0; i < c->count; i++) {
-            char *p = (char *)a + i * PG;
-            memcpy(p, c->text, (size_t)c->textlen);
-            memset(p + c->textlen, 0, (size_t)(PG - c->textlen));
+        st = write_pages(c->slot, c->first, c->count, c->text, c->textlen);
+        break;
+    case C_UFFDREG: {
+        if (uffd < 0) {
+            int fd = (int)syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+            if (fd < 0 && errno == EINVAL) fd = (int)syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK); /* before 5.11 */
+            if (fd < 0) {
+                st = errno;
+                break;
+            }
+            struct uffdio_api api = {.api = UFFD_API, .features = UFFD_FEATURE_SIGBUS};
+            if (ioctl(fd, UFFDIO_API, &api) < 0) {
+                st = errno;
+                close(fd);
+                break;
+            }
+            uffd = fd;
+        }
+        struct uffdio_register reg = {.range = {.start = a, .len = len}, .mode = UFFDIO_REGISTER_MODE_WP};
+        if (ioctl(uffd, UFFDIO_REGISTER, &reg) < 0) st = errno;
+        break;
+    }
+    case C_UFFDWP: {
+        if (uffd < 0) {
+            st = EINVAL;
+            break;
+        }
+        struct uffdio_writeprotect wp = {.range = {.start = a, .len = len}, .mode = c->a ? UFFDIO_WRITEPROTECT_MODE_WP : 0};
+        if (ioctl(uffd, UFFDIO_WRITEPROTECT, &wp) < 0) st = errno;
+        else if (!c->a && blocked.pending) { /* the monitor woke the blocked writer: its write completes now */
+            blocked.pending = 0;
+            if (write_pages(blocked.slot, blocked.first, blocked.count, blocked.text, blocked.textlen) == -3) st = 0;
         }
         break;
+    }
     case C_READ:
         for (long i = 0; i < c->count; i++) {
             const volatile char *p = (const volatile char *)a + i * PG;
@@ -485,6 +565,9 @@ static void worker_op(void) {
         if (p == 0) {
             me = c->a;
             W = wregion + me;
+            /* the child's VMAs are not registered with the parent's userfaultfd (no UFFD_FEATURE_EVENT_FORK) */
+            if (uffd >= 0) close(uffd), uffd = -1;
+            blocked.pending = 0;
             housekeeping(1);
             W->rep.status = 0;
             W->rep.child = getpid();
@@ -676,6 +759,10 @@ static void cleanup(void) {
         write_file("/sys/kernel/mm/ksm/pages_to_scan", ksm_saved[2]);
         if (ksm_saved[3][0]) write_file("/sys/kernel/mm/ksm/smart_scan", ksm_saved[3]);
         ksm_touched = 0;
+    }
+    if (fa_touched) {
+        write_file(FA_PATH, fa_saved);
+        fa_touched = 0;
     }
     if (swap_active) {
         swapoff(swap_path);
@@ -1185,7 +1272,8 @@ static void run_step(char *line) {
         ccmd.d = atoi(tok[8]);
         ccmd.e = atoi(tok[9]);
     } else if (!strcmp(op, "munmap") || !strcmp(op, "mprotect") || !strcmp(op, "madvise") || !strcmp(op, "write") ||
-               !strcmp(op, "read") || !strcmp(op, "vmsplice") || !strcmp(op, "uring")) {
+               !strcmp(op, "read") || !strcmp(op, "vmsplice") || !strcmp(op, "uring") || !strcmp(op, "uffd_register") ||
+               !strcmp(op, "uffd_wp")) {
         k = ccmd.slot = atoi(tok[4]);
         ccmd.first = atol(tok[5]);
         ccmd.count = atol(tok[6]);
@@ -1204,6 +1292,8 @@ static void run_step(char *line) {
             memcpy(ccmd.text, tok[7], (size_t)ccmd.textlen);
         } else if (!strcmp(op, "read")) ccmd.op = C_READ;
         else if (!strcmp(op, "vmsplice")) ccmd.op = C_VMSPLICE, ccmd.a = atoi(tok[7]);
+        else if (!strcmp(op, "uffd_register")) ccmd.op = C_UFFDREG;
+        else if (!strcmp(op, "uffd_wp")) ccmd.op = C_UFFDWP, ccmd.a = nt > 7 && !strcmp(tok[7], "on");
         else {
             ccmd.op = C_URING;
             ccmd.a = atoi(tok[7]);
@@ -1264,6 +1354,7 @@ static void run_step(char *line) {
     if (pageout && r.status == 0) wait_writeback();
     if (r.status == -1) printf("step %d killed", id);
     else if (r.status == -2) printf("step %d skipped=io_uring-headers-missing", id);
+    else if (r.status == -3) printf("step %d blocked", id);
     else if (r.status) printf("step %d err=%s", id, errname(r.status));
     else printf("step %d ok", id);
     if (faults_known && !died) printf(" flt=%ld maj=%ld\n", r.minflt, r.majflt);
@@ -1326,6 +1417,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(w, "pipes")) npipes = atoi(x);
         else if (!strcmp(w, "handles")) nhandles = atoi(x);
         else if (!strcmp(w, "swap")) swap_wanted = !strcmp(x, "on");
+        else if (!strcmp(w, "fault_around")) fa_wanted = atol(x);
         else if (!strcmp(w, "thp")) thp_mode = !strcmp(x, "never") ? 0 : !strcmp(x, "always") ? 2 : 1;
         else if (!strcmp(w, "file")) {
             int f = atoi(x);
@@ -1367,6 +1459,9 @@ int main(int argc, char **argv) {
         memcpy(page, file_text[f], strnlen(file_text[f], PG));
         for (long i = 0; i < file_pages[f]; i++)
             if (write_full(fd, page, PG) < 0) die("cannot write %s", file_path[f]);
+        // the scenario's file is "on disk": written back, so its page-cache pages start clean (MADV_PAGEOUT
+        // drops a clean page but keeps a dirty one, PAGEOUT_FILE)
+        if (fsync(fd) < 0) die("cannot fsync %s: %s", file_path[f], strerror(errno));
         close(fd);
     }
     for (int p = 0; p < nprocs; p++)
@@ -1425,8 +1520,20 @@ int main(int argc, char **argv) {
         *rr = 0;
         memmove(thp, l + 1, strlen(l + 1) + 1);
     }
-    printf("hello kernel=%s root=%d pfn=%d kpage=%d swap=%s softdirty=%d thp=%s cpus=%ld\n", u.release, is_root, pfn_ok, kpage_ok,
-           swapinfo, softdirty, thp, sysconf(_SC_NPROCESSORS_ONLN));
+    /* fault_around_bytes: debugfs, root only; set for the run when the scenario asks for another value */
+    char fa[32] = "?";
+    if (read_file_str(FA_PATH, fa_saved, sizeof fa_saved) == 0) {
+        fa_saved[strcspn(fa_saved, "\n")] = 0;
+        if (atol(fa_saved) != fa_wanted) {
+            char want[32];
+            snprintf(want, sizeof want, "%ld", fa_wanted);
+            if (write_file(FA_PATH, want) == 0) fa_touched = 1;
+        }
+        if (read_file_str(FA_PATH, fa, sizeof fa) == 0) fa[strcspn(fa, "\n")] = 0;
+        else snprintf(fa, sizeof fa, "?");
+    }
+    printf("hello kernel=%s root=%d pfn=%d kpage=%d swap=%s softdirty=%d thp=%s cpus=%ld fa=%s\n", u.release, is_root, pfn_ok, kpage_ok,
+           swapinfo, softdirty, thp, sysconf(_SC_NPROCESSORS_ONLN), fa);
     fflush(stdout);
     for (int i = 1; i < nlines; i++)
         if (!strncmp(lines[i], "step ", 5)) run_step(lines[i]);

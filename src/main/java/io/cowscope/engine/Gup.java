@@ -37,6 +37,16 @@ final class Gup {
     }
 
     /**
+     * check_vma_flags → writable_file_mapping_allowed (6.5+): FOLL_PIN|FOLL_LONGTERM|FOLL_WRITE on a VMA that
+     * needs dirty tracking (vma_needs_dirty_tracking: shared, writable, a file that writes back; not shmem) is refused.
+     */
+    static boolean writableFileMappingAllowed(Machine M, Vma m, long v, int gup) {
+        if (!M.rules.inForce(Rule.WRITABLE_FILE_PIN_EFAULT)) return true;
+        if ((gup & (FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE)) != (FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE)) return true;
+        return !(m.shared && (v & V_WRITE) != 0 && m.file != null && !m.file.shmem);
+    }
+
+    /**
      * __get_user_pages for one page: follow_page, faultin_page, retry. Returns the pfn (with the
      * reference taken), or -1 (EFAULT; a warning says why).
      */
@@ -47,6 +57,13 @@ final class Gup {
             return -1;
         }
         boolean force = (gup & FOLL_FORCE) != 0;
+        if (!writableFileMappingAllowed(M, m, v, gup)) {
+            M.log.event(EventType.NOTE, "efault", p.name, m.name, i, -1, "check_vma_flags", Rule.WRITABLE_FILE_PIN_EFAULT,
+                    M.log.detail ? "writable_file_mapping_allowed: a long-term writable pin of the shared file mapping " + m.name
+                            + " would write pages the file system tracks as clean: EFAULT before any fault · " + Rule.WRITABLE_FILE_PIN_EFAULT.cite() : null, null);
+            M.log.warn("GUP on " + m.name + "[" + i + "]: long-term writable pin of a shared file mapping (EFAULT)");
+            return -1;
+        }
         if ((gup & FOLL_WRITE) != 0 && (v & V_WRITE) == 0 && !(force && !m.shared)) {
             M.log.warn("GUP write on " + m.name + "[" + i + "]: VMA not writable (EFAULT)");
             return -1;
@@ -229,7 +246,7 @@ final class Gup {
         M.log.depth = d;
         if (pfns == null) {
             M.log.warn("GUP failed in " + m.name + "[" + r[0] + ".." + r[1] + "]: the handle is not created");
-            return "EFAULT";
+            return M.log.fail("EFAULT");
         }
         int ok = pfns.length;
         M.handles.put(name, new Handle(name, kind, p, m, r[0], pfns, gup, device));

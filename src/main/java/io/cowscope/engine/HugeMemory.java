@@ -149,19 +149,19 @@ final class HugeMemory {
      * mappings references the folio: GUP pins and gets, pipes.
      */
     static boolean splitFolio(Machine M, int h) {
+        // can_split_folio comes first: a folio with references besides its mappings is not touched at all
+        int mapped = Rmap.largeMapcount(M, h);
+        if (M.rc(h) != mapped) {
+            M.log.warn("THP (head pfn " + h + ") has references besides its mappings (page_count " + M.rc(h) + " = " + Sources.breakdown(M, h)
+                    + "): split_huge_page refuses");
+            return false;
+        }
         for (Proc p : M.procs)
             for (Vma m : p.maps.values())
                 for (int b = 0; b + HPAGE <= m.n; b += HPAGE) {
                     long v = m.pte(b);
                     if ((v & (P_PRESENT | P_PMD)) == (P_PRESENT | P_PMD) && (int) (v & PFN_MASK) == h) splitHugePmd(M, m, b, p);
                 }
-        int mapped = 0;
-        for (int k = 0; k < HPAGE; k++) mapped += M.mc(h + k);
-        if (M.rc(h) != mapped) {
-            M.log.warn("THP (head pfn " + h + ") has references besides its mappings (page_count " + M.rc(h) + " = " + Sources.breakdown(M, h)
-                    + "): split_huge_page refuses, not paged out");
-            return false;
-        }
         M.pages.folios.remove(h);
         for (int k = 0; k < HPAGE; k++) {
             int p = h + k;
@@ -170,8 +170,35 @@ final class HugeMemory {
             M.touchPage(p);
         }
         M.log.event(EventType.SPLIT, "folio", null, null, -1, h, "split_huge_page", null,
-                "the 512-page folio at pfn " + h + " is split into small pages for swap-out", null);
+                "the 512-page folio at pfn " + h + " is split into small pages", null);
+        if (M.rules.inForce(Rule.THP_SPLIT_ZEROPAGE) && M.has(h, PG_ANON)) remapUnusedToZeropage(M, h);
         for (int k = 0; k < HPAGE; k++) if (M.rc(h + k) == 0) PageAlloc.freeFolio(M, h + k);
         return true;
+    }
+
+    /**
+     * remap_page(RMP_USE_SHARED_ZEROPAGE) → try_to_map_unused_to_zeropage (6.12+): after the split, every PTE
+     * of a subpage that holds only zeroes maps the shared zero page instead (soft-dirty and uffd-wp kept); the
+     * subpage loses those mappings and is freed when nothing else holds it.
+     */
+    static void remapUnusedToZeropage(Machine M, int h) {
+        int zero = 0, first = -1;
+        for (Proc p : M.procs)
+            for (Vma m : p.maps.values())
+                for (int i = 0; i < m.n; i++) {
+                    long v = m.pte(i);
+                    if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
+                    int pfn = (int) (v & PFN_MASK);
+                    if (pfn < h || pfn >= h + HPAGE || !M.text(pfn).isEmpty()) continue;
+                    M.setPte(m, i, (v & (VM_MASK | P_SOFTDIRTY | P_UFFD_WP)) | P_PRESENT | P_ZERO | P_YOUNG | ZERO_PFN);
+                    M.mcAdd(pfn, -1);
+                    M.rcAdd(pfn, -1);
+                    M.touchPage(pfn);
+                    if (first < 0) first = pfn;
+                    zero++;
+                }
+        if (zero > 0)
+            M.log.event(EventType.MAP, "zeropage", null, null, -1, first, "try_to_map_unused_to_zeropage", Rule.THP_SPLIT_ZEROPAGE,
+                    zero + " PTE(s) of zero-filled subpages now map the shared zero page; those subpages are freed · " + Rule.THP_SPLIT_ZEROPAGE.cite(), null);
     }
 }

@@ -100,6 +100,8 @@ public final class Invariants {
             expRc[M.head(pfn)]++;
         }
         for (FileObj f : M.fileById)
+            for (int i = 0; i < f.pages; i++) if (f.swap[i] != 0) expSwap[f.swap[i]]++; // a shmem swap entry lives in the shmem mapping
+        for (FileObj f : M.fileById)
             for (int i = 0; i < f.pages; i++) if (f.cache[i] != 0) {
                 if (M.has(f.cache[i], PG_FREE)) out.add(new Violation(NO_FREED_REFERENCED, f.cache[i], "page cache of " + f.name + " holds freed pfn"));
                 expRc[f.cache[i]]++;

@@ -27,11 +27,6 @@ final class Ksm {
                 if ((v & V_MERGEABLE) == 0 || (v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
                 int pfn = (int) (v & PFN_MASK);
                 if (!M.has(pfn, PG_ANON) || M.has(pfn, PG_KSM)) continue;
-                if ((v & P_PMD) != 0) {
-                    if ((i & (HPAGE - 1)) == 0) M.log.warn("KSM of THP pages is not simulated: " + m.proc.name + "." + m.name + "[" + i + "..] skipped");
-                    i |= HPAGE - 1;
-                    continue;
-                }
                 log.page(k++);
                 int text = M.ct.textId(M.content(pfn));
                 long key = ((long) m.id << 32) | i;
@@ -43,15 +38,35 @@ final class Ksm {
                 }
                 Integer stable = M.ksmStable.get(text);
                 if (stable != null && !M.has(stable, PG_FREE) && stable != pfn) {
-                    if (writeProtectPage(M, m, i, pfn)) replacePage(M, m, i, pfn, stable);
+                    pfn = splitForMerge(M, m, i);
+                    if (pfn > 0 && writeProtectPage(M, m, i, pfn)) replacePage(M, m, i, pfn, stable);
                     continue;
                 }
                 Cand c = unstable.get(text);
                 if (c != null) {
                     long cv = c.m().pte(c.i());
                     int cpfn = (int) (cv & PFN_MASK);
-                    if ((cv & P_PRESENT) != 0 && (cv & P_ZERO) == 0 && cpfn != pfn && !M.has(cpfn, PG_KSM)
-                            && M.ct.textId(M.content(cpfn)) == text && mergeable(M, cpfn) && mergeable(M, pfn)) {
+                    boolean match = (cv & P_PRESENT) != 0 && (cv & P_ZERO) == 0 && cpfn != pfn && !M.has(cpfn, PG_KSM)
+                            && M.ct.textId(M.content(cpfn)) == text;
+                    if (match && M.isThp(pfn) && M.isThp(cpfn) && M.head(pfn) == M.head(cpfn)) {
+                        // both pages in one THP: split_huge_page fails while ksmd holds both (two extra
+                        // references); cmp_and_merge_page splits it afterwards, no merge in this pass
+                        log.event(EventType.NOTE, "ksm_split", m.proc.name, m.name, i, M.head(pfn), "cmp_and_merge_page", Rule.KSM_SPLITS_THP,
+                                log.detail ? "both pages are in one THP (head pfn " + M.head(pfn) + "): the merge fails, the THP is split, no merge in this pass · "
+                                        + Rule.KSM_SPLITS_THP.cite() : null, null);
+                        HugeMemory.splitFolio(M, M.head(pfn));
+                        continue;
+                    }
+                    if (match && (M.isThp(pfn) || M.isThp(cpfn))) {
+                        // try_to_merge_two_pages → try_to_merge_one_page splits each THP first
+                        pfn = splitForMerge(M, m, i);
+                        cpfn = pfn > 0 ? splitForMerge(M, c.m(), c.i()) : -1;
+                        if (pfn <= 0 || cpfn <= 0) {
+                            if (pfn > 0) unstable.put(text, new Cand(m, i));
+                            continue;
+                        }
+                    }
+                    if (match && mergeable(M, cpfn) && mergeable(M, pfn)) {
                         // try_to_merge_two_pages: the page scanned second becomes the KSM page
                         writeProtectPage(M, m, i, pfn);
                         M.setFlag(pfn, PG_KSM, true);
@@ -68,6 +83,23 @@ final class Ksm {
         }
         log.detailOn();
         log.depth = d;
+    }
+
+    /**
+     * try_to_merge_one_page: a page of a THP is merged only after split_huge_page (KSM_SPLITS_THP); returns the
+     * small page now mapped at m[i], or -1 when the split fails or the page became the zero page (6.12+).
+     */
+    static int splitForMerge(Machine M, Vma m, int i) {
+        long v = m.pte(i);
+        int pfn = (int) (v & PFN_MASK);
+        if (!M.isThp(pfn)) return pfn;
+        int h = M.head(pfn);
+        M.log.event(EventType.NOTE, "ksm_split", m.proc.name, m.name, i, h, "try_to_merge_one_page", Rule.KSM_SPLITS_THP,
+                M.log.detail ? "page " + m.name + "[" + i + "] belongs to a THP (head pfn " + h + "): KSM splits the THP before merging · " + Rule.KSM_SPLITS_THP.cite() : null, null);
+        if (!HugeMemory.splitFolio(M, h)) return -1;
+        v = m.pte(i);
+        if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) return -1;
+        return (int) (v & PFN_MASK);
     }
 
     /** write_protect_page's precondition: refcount == mapcount + swapcache (no GUP, pipe or LRU-batch reference); 5.19+ no PAE page that may be pinned */

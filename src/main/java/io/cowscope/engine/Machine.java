@@ -345,6 +345,8 @@ public final class Machine {
             FileObj g = new FileObj(f.name, f.pages, f.shmem);
             g.disk = f.disk.clone();
             g.cache = f.cache.clone();
+            g.swap = f.swap.clone();
+            g.droppedPages = (java.util.BitSet) f.droppedPages.clone();
             fmap.put(f, g);
             fileById.add(g);
             if (!f.shmem) files.put(g.name, g);
@@ -589,7 +591,8 @@ public final class Machine {
         Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
         for (EventType t : EventType.values()) if (log.counts[t.ordinal()] > 0) counts.put(t, log.counts[t.ordinal()]);
         Step s = new Step(stepIndex, op, List.copyOf(log.ksteps), List.copyOf(log.events), counts, log.value(),
-                List.copyOf(log.warnings), List.copyOf(log.hazards), error, delta ? buildDelta() : null, summary, log.truncated);
+                List.copyOf(log.warnings), List.copyOf(log.hazards), error, delta ? buildDelta() : null, summary, log.truncated,
+                error == null ? log.errno : null);
         lastStep = s;
         return s;
     }

@@ -9,20 +9,41 @@ final class Madvise {
     private Madvise() {
     }
 
+    /**
+     * madvise_walk_vmas: the advice applies to the mapped parts of the range; a hole in it (pages unmapped by
+     * munmap) makes the call return ENOMEM afterwards (unmapped_error), or at once when nothing is mapped.
+     */
     static String madvise(Machine M, Proc p, Vma m, int[] r, Advice a) {
+        int holes = 0;
+        for (int i = r[0]; i <= r[1]; i++) if ((m.pte(i) & V_MAPPED) == 0) holes++;
+        if (holes == r[1] - r[0] + 1) {
+            M.log.leaf("madvise_walk_vmas", "no VMA in " + m.name + "[" + r[0] + ".." + r[1] + "]");
+            M.log.warn("madvise on an unmapped range: ENOMEM");
+            return M.log.fail("ENOMEM");
+        }
+        String s = madviseVmas(M, p, m, r, a);
+        if (holes > 0 && M.log.errno == null) {
+            M.log.warn("madvise over a range with " + holes + " unmapped page(s): the mapped parts are advised, then ENOMEM");
+            return M.log.fail("ENOMEM");
+        }
+        return s;
+    }
+
+    static String madviseVmas(Machine M, Proc p, Vma m, int[] r, Advice a) {
         int d = M.log.enter("do_madvise", "MADV_" + a.name());
         try {
             long[] change = vmFlagChange(M, m, a);
             if (change == null) {
-                if (a != Advice.DONTNEED) HugeMemory.splitPartialPmds(M, p, m, r[0], r[1]);
+                // DONTNEED and PAGEOUT change no VMA flag, so no VMA (and no PMD) is split here: zap_pte_range
+                // splits a partly covered PMD itself, and pageout decides per folio (PAGEOUT_SHARED_THP first)
             } else {
                 if ((a == Advice.WIPEONFORK || a == Advice.KEEPONFORK) && !M.rules.inForce(Rule.MADV_WIPEONFORK)) {
                     M.log.warn("MADV_" + a.name() + " does not exist before 4.14: EINVAL, no effect (" + Rule.MADV_WIPEONFORK.cite() + ")");
-                    return "EINVAL";
+                    return M.log.fail("EINVAL");
                 }
                 if (a == Advice.WIPEONFORK && m.file != null) {
                     M.log.warn("MADV_WIPEONFORK applies to private anonymous mappings only: EINVAL");
-                    return "EINVAL";
+                    return M.log.fail("EINVAL");
                 }
                 // madvise_update_vma: a VMA whose flags stay the same is left alone (no split_vma, so no PMD split)
                 boolean changes = false;

@@ -103,12 +103,25 @@ final class Memory {
      */
     static int doReadFault(Machine M, VmFault f) {
         int d = M.log.enter("do_read_fault", null);
-        int pfn = Filemap.pageCachePage(M, f.m.file, f.idx);
         long v = f.m.pte(f.idx);
         boolean sharedWritable = f.m.shared && (v & V_WRITE) != 0;
         boolean writable = sharedWritable && !vmaWantsWritenotify(M, f.m, v);
-        mapPage(M, f.m, f.idx, pfn, P_YOUNG | (writable ? P_WRITE : 0));
-        M.log.event(EventType.MAP, "file", f.proc.name, f.m.name, f.idx, pfn, "do_read_fault", sharedWritable ? Rule.SHMEM_NO_WRITENOTIFY : null,
+        // should_fault_around → do_fault_around → ->map_pages (filemap_map_pages): the neighbours already in
+        // the page cache, and the faulting page itself when it is there (then VM_FAULT_NOPAGE, no ->fault)
+        boolean mapped = false;
+        if (Filemap.shouldFaultAround(M, f.m)) {
+            int[] w = Filemap.faultAroundWindow(M, f.m, f.idx);
+            int d2 = M.log.enter("do_fault_around", M.log.detail ? "fault_around_bytes " + M.config.faultAroundBytes() + ": " + f.m.name + "[" + w[0] + ".." + w[1] + "]" : null);
+            mapped = Filemap.filemapMapPages(M, f, w[0], w[1]);
+            M.log.depth = d2;
+        }
+        int pfn;
+        if (mapped) pfn = (int) (f.m.pte(f.idx) & PFN_MASK);
+        else {
+            pfn = Filemap.pageCachePage(M, f.m.file, f.idx, f.cpu);
+            mapPage(M, f.m, f.idx, pfn, P_YOUNG | (writable ? P_WRITE : 0));
+        }
+        M.log.event(EventType.MAP, "file", f.proc.name, f.m.name, f.idx, pfn, mapped ? "filemap_map_pages" : "do_read_fault", sharedWritable ? Rule.SHMEM_NO_WRITENOTIFY : null,
                 !M.log.detail ? null : writable
                         ? "shmem page pfn " + pfn + " mapped writable: shmem wants no write-notify, so the first write takes no fault · " + Rule.SHMEM_NO_WRITENOTIFY.cite()
                         : sharedWritable
@@ -133,7 +146,7 @@ final class Memory {
 
     static int doSharedFault(Machine M, VmFault f) {
         int d = M.log.enter("do_shared_fault", null);
-        int pfn = Filemap.pageCachePage(M, f.m.file, f.idx);
+        int pfn = Filemap.pageCachePage(M, f.m.file, f.idx, f.cpu);
         long v = f.m.pte(f.idx);
         mapPage(M, f.m, f.idx, pfn, P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0) | (M.config.softDirty() ? P_SOFTDIRTY : 0));
         M.log.event(EventType.MAP, "shared", f.proc.name, f.m.name, f.idx, pfn, "do_shared_fault", null,
@@ -147,7 +160,7 @@ final class Memory {
         int d = M.log.enter("do_cow_fault", null);
         Vma m = f.m;
         Rmap.anonVmaPrepare(M, m, f.idx);
-        int pc = Filemap.pageCachePage(M, m.file, f.idx);
+        int pc = Filemap.pageCachePage(M, m.file, f.idx, f.cpu);
         boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
         int pfn = PageAlloc.allocPage(M, M.content(pc), PG_ANON | (pae ? PG_EXCL : 0));
         long v = m.pte(f.idx);

@@ -64,9 +64,28 @@ public enum Rule {
     SHMEM_NO_WRITENOTIFY(null, null, "d08b3851da41 (vma_wants_writenotify, 2.6.19; soft-dirty 64e455079e1b, 3.18)", "",
             "shmem / shared anonymous memory wants no write-notify (no page_mkwrite, no dirty accounting): vm_page_prot is writable, so a read fault (and mprotect(RW)) maps the PTE writable and the first write takes no fault; shared mappings of ordinary files map read faults read-only and fault on the first write (wp_page_shared); soft-dirty tracking after clear_refs wants write-notify for shmem too"),
 
+    FAULT_AROUND(null, null, "8c6e50b0290c (mm: introduce vm_ops->map_pages(), 3.15; window rewritten as from_pte/to_pte in 6.4, same pages)", "",
+            "a read fault (CPU or GUP) in a file or shmem mapping first maps, through ->map_pages (filemap_map_pages), every page of an aligned window of fault_around_bytes (default 65536 = 16 pages; 4096 turns it off) that is already in the page cache and whose PTE is none, clamped to the VMA and the page table: with the VMA's vm_page_prot, so read-only in a private mapping or a shared one that wants write-notify, writable for shmem (do_read_fault → do_fault_around)"),
+    WRITABLE_FILE_PIN_EFAULT("6.5", null, "8ac268436e6d (GUP-fast: a6e79df92e4a)", "",
+            "a long-term writable pin (FOLL_PIN|FOLL_LONGTERM|FOLL_WRITE: io_uring fixed buffers, RDMA) of a shared writable file mapping that needs dirty tracking fails with EFAULT in check_vma_flags (writable_file_mapping_allowed), before any fault; shmem (no writeback, no page_mkwrite), private file mappings and anonymous memory are allowed"),
+
+    // ---- reclaim: MADV_PAGEOUT, THP swap-out, KSM (kernel-model §10, classes 3, 6, 7) ----
+    PAGEOUT_SHMEM("5.4", null, "1a4e58cce84e (MADV_PAGEOUT; shmem_writeout keeps the swap entry in the shmem mapping)", "",
+            "MADV_PAGEOUT reclaims a shmem / shared anonymous page that only this process maps: try_to_unmap clears the PTE (no swap PTE: pagemap shows neither present nor swapped), shmem_writeout moves the page to the swap cache and the shmem mapping holds the swap entry; the next fault finds the page in the swap cache (same pfn) or reads the slot (shmem_swapin_folio)"),
+    PAGEOUT_FILE("5.4", null, "1a4e58cce84e (MADV_PAGEOUT; 12e967fd8e4e, 5.17: only for files the caller may write)", "",
+            "MADV_PAGEOUT unmaps a page-cache page of a file mapping (private or shared) that only this process maps: the PTE is cleared; a clean page is dropped from the page cache (__remove_mapping) unless something else holds it, a dirty one stays (only kswapd writes file pages back)"),
+    PAGEOUT_SHARED_THP("5.4", null, "1a4e58cce84e (page_mapcount != 1; since 6.15 folio_maybe_mapped_shared)", "",
+            "MADV_PAGEOUT leaves a THP alone when another process maps it too: the test comes before any split, so no PMD is split and nothing is paged out"),
+    THP_SWAPOUT_SPLIT(null, null, "38d8b4e6bdc8 (THP_SWAP, 4.13: whole-THP swap needs a swap cluster); f0eea189e8e9 (no huge cluster on a swapfile)", "",
+            "a THP is swapped out whole only to a swap block device with swap clusters; the simulated swap is a swapfile (as on the reference machine), where folio_alloc_swap cannot allocate a 512-page entry, so shrink_folio_list splits the folio (split_folio_to_list) and swaps the pages one by one; a THP that the range covers only partly is split by madvise first"),
+    THP_SPLIT_ZEROPAGE("6.12", null, "b1f202060afe (remap unused subpages to shared zeropage when splitting isolated thp)", "",
+            "splitting an anonymous THP maps every zero-filled subpage to the shared zero page (try_to_map_unused_to_zeropage) and frees it; before, the split keeps all 512 pages"),
+    KSM_SPLITS_THP(null, null, "try_to_merge_one_page: split_huge_page before merging (THP refcount rework f765f540598a, 4.5)", "I",
+            "ksmd treats each 4 KiB page of a THP as a candidate; to merge one it first splits the whole THP (split_huge_page), and gives up when the split fails (extra references such as pins)"),
+
     // ---- VMA changes (kernel-model §10) ----
-    FORK_SKIPS_NO_ANON_VMA(null, null, "d992895ba2b2 (Lazy page table copies in fork(), 2.6.14; since 5.14 in vma_needs_copy, c56d1b62cce8)", "",
-            "fork copies the page tables of a VMA only if it has an anon_vma (or is hugetlb / PFNMAP / MIXEDMAP, or uffd-wp with the fork event): anon_vma belongs to the VMA, set by the first anonymous page faulted in it and kept by both halves of a later split; a VMA that was only read (zero page, page cache) or is shared is skipped, and the child's pagemap shows nothing there until it faults"),
+    FORK_SKIPS_NO_ANON_VMA(null, null, "d992895ba2b2 (Lazy page table copies in fork(), 2.6.14; the test moved into vma_needs_copy by c56d1b62cce8, 5.19; hugetlb copied until bcd51a3c679d, 6.0)", "",
+            "fork copies the page tables of a VMA only if it has an anon_vma (or is PFNMAP / MIXEDMAP, hugetlb before 6.0, or uffd-wp with the fork event since 5.19): anon_vma belongs to the VMA, set by the first anonymous page faulted in it and kept by both halves of a later split; a VMA that was only read (zero page, page cache) or is shared is skipped, and the child's pagemap shows nothing there until it faults"),
     VMA_FLAGS_UNCHANGED(null, null, "1da177e4c3f4 (already in the first git tree: mprotect_fixup, madvise_behavior; later madvise_update_vma)", "",
             "mprotect / madvise returns early for a VMA whose flags would not change (newflags == oldflags): no VMA split, no PMD split, no PTE touched"),
 

@@ -13,10 +13,14 @@ final class Splice {
         Pipe pipe = M.pipes.get(pipeName);
         int d = M.log.enter("vmsplice_to_pipe", "FOLL_GET, read-only");
         int n = 0;
+        boolean failed = false;
         for (int k = 0; k <= r[1] - r[0]; k++) {
             M.log.page(k);
             int pfn = Gup.getUserPage(M, p, p, m, r[0] + k, FOLL_GET);
-            if (pfn < 0) break;
+            if (pfn < 0) {
+                failed = true;
+                break;
+            }
             if (pipe == null) {
                 pipe = new Pipe(pipeName);
                 M.pipes.put(pipeName, pipe);
@@ -30,6 +34,8 @@ final class Splice {
         M.log.detailOn();
         if (pipe == null) M.pipes.put(pipeName, pipe = new Pipe(pipeName));
         M.log.depth = d;
+        // iov_iter_get_pages failing on the first page: vmsplice returns -EFAULT; after some pages, the bytes spliced
+        if (failed && n == 0) return M.log.fail("EFAULT");
         return p.name + " spliced " + n + " page(s) into " + pipeName;
     }
 

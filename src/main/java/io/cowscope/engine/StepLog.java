@@ -28,6 +28,8 @@ final class StepLog {
     final ArrayList<String> warnings = new ArrayList<>();
     final ArrayList<Hazard> hazards = new ArrayList<>();
     boolean truncated;
+    /** the errno the system call returns (null: success); set by {@link #fail} */
+    String errno;
     // the value read, run-length compressed
     final ArrayList<ReadValue.Run> runs = new ArrayList<>();
     String runText;
@@ -35,6 +37,12 @@ final class StepLog {
     boolean readSomething, runsTruncated;
     String uniform;
     boolean mixed;
+
+    /** the system call fails with this errno (the first failure wins); returns it, for the step's summary */
+    String fail(String errno) {
+        if (this.errno == null) this.errno = errno;
+        return errno;
+    }
 
     /** called at the k-th page of a multi-page operation */
     void page(int k) {

@@ -22,11 +22,11 @@ final class Userfaultfd {
     static String uffdRegister(Machine M, Proc p, Vma m, int[] r) {
         if (!M.rules.inForce(Rule.UFFD_WP)) {
             M.log.warn("userfaultfd write-protect does not exist before 5.7: EINVAL, no effect (" + Rule.UFFD_WP.cite() + ")");
-            return "EINVAL";
+            return M.log.fail("EINVAL");
         }
         if (m.file != null) {
             M.log.warn("uffd-wp on file or shmem mappings is not simulated: EINVAL");
-            return "EINVAL";
+            return M.log.fail("EINVAL");
         }
         HugeMemory.splitPartialPmds(M, p, m, r[0], r[1]);
         Madvise.setVmFlag(M, m, r, V_UFFD_WP, true);
@@ -37,13 +37,13 @@ final class Userfaultfd {
     static String uffdWp(Machine M, Proc p, Vma m, int[] r, boolean on) {
         if (!M.rules.inForce(Rule.UFFD_WP)) {
             M.log.warn("userfaultfd write-protect does not exist before 5.7: EINVAL, no effect");
-            return "EINVAL";
+            return M.log.fail("EINVAL");
         }
         boolean registered = false;
         for (int i = r[0]; i <= r[1] && !registered; i++) registered = (m.pte(i) & V_UFFD_WP) != 0;
         if (!registered) {
             M.log.warn("UFFDIO_WRITEPROTECT on " + m.name + ": the range is not registered for uffd-wp (ENOENT), no effect");
-            return "ENOENT";
+            return M.log.fail("ENOENT");
         }
         int d = M.log.enter("mwriteprotect_range", on ? "protect" : "resolve");
         HugeMemory.splitPartialPmds(M, p, m, r[0], r[1]);

@@ -5,45 +5,68 @@ import java.util.Collections;
 
 import static io.cowscope.engine.Machine.*;
 
-/** mm/vmscan.c: MADV_PAGEOUT ({@code reclaim_pages} → {@code shrink_folio_list}), swap-out ({@code add_to_swap} +
+/** mm/vmscan.c and mm/madvise.c: MADV_PAGEOUT ({@code madvise_cold_or_pageout_pte_range} → {@code reclaim_pages} → {@code shrink_folio_list}), swap-out ({@code add_to_swap} +
  * {@code try_to_unmap_one}) and reclaim of the swap cache (kernel-model §3.9); swap-in is {@link Memory#doSwapPage}. */
 final class Vmscan {
     private Vmscan() {
     }
 
+    /**
+     * madvise_cold_or_pageout_pte_range + reclaim_pages: every page of [a, b] that only this process maps is
+     * reclaimed now. Anonymous pages go to swap (a swap PTE); shmem pages go to swap too but the swap entry lives
+     * in the shmem mapping, so the PTE is simply cleared (PAGEOUT_SHMEM); page-cache pages of file mappings are
+     * unmapped and, when clean and otherwise unreferenced, dropped from the page cache (PAGEOUT_FILE). A THP that
+     * another process maps is left alone before any split (PAGEOUT_SHARED_THP); any other THP is split
+     * (THP_SWAPOUT_SPLIT), which from 6.12 maps its zero-filled subpages to the shared zero page.
+     */
     static void pageout(Machine M, Proc p, Vma m, int a, int b) {
         StepLog log = M.log;
-        if (!M.config.swap()) {
-            log.warn("no swap device: anonymous pages cannot be paged out");
-            return;
-        }
-        int d = log.enter("reclaim_pages", null);
+        boolean swap = M.config.swap();
+        if (!swap) log.warn("no swap device: anonymous " + (m.file != null && m.file.shmem ? "and shmem " : "") + "pages cannot be paged out");
+        int d = log.enter("madvise_cold_or_pageout_pte_range", null);
         int k = 0;
         for (int i = a; i <= b; i++) {
             long v = m.pte(i);
             if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
             int pfn = (int) (v & PFN_MASK);
-            if (!M.has(pfn, PG_ANON)) continue; // page-cache pages: not simulated
             if (M.isThp(pfn)) {
-                // this engine swaps small pages only: the large folio is split first (split_huge_page)
-                if (!HugeMemory.splitFolio(M, M.head(pfn))) {
-                    i |= HPAGE - 1;
+                int h = M.head(pfn), blk = i & ~(HPAGE - 1);
+                int shared = folioMappedByOthers(M, h, p);
+                if (shared > 0) {
+                    log.event(EventType.NOTE, "pageout_skip", p.name, m.name, blk, h, "madvise_cold_or_pageout_pte_range", Rule.PAGEOUT_SHARED_THP,
+                            "THP (head pfn " + h + ") is mapped by " + shared + " other process(es): folio_maybe_mapped_shared, left alone — no split, nothing paged out · "
+                                    + Rule.PAGEOUT_SHARED_THP.cite(), null);
+                    i = Math.max(i, Math.min(b, blk + HPAGE - 1));
+                    continue;
+                }
+                boolean whole = (v & P_PMD) != 0 && blk >= a && blk + HPAGE - 1 <= b;
+                if (!swap && whole) {
+                    i = Math.max(i, Math.min(b, blk + HPAGE - 1));
+                    continue;
+                }
+                log.event(EventType.NOTE, "thp_split", p.name, m.name, blk, h, whole ? "shrink_folio_list" : "madvise_cold_or_pageout_pte_range", Rule.THP_SWAPOUT_SPLIT,
+                        log.detail ? (whole ? "the whole THP is isolated for reclaim, but a swapfile cannot take a 512-page swap entry (folio_alloc_swap fails): split_folio_to_list, then the pages are swapped one by one"
+                                : "the range covers only part of the THP: split_folio first") + " · " + Rule.THP_SWAPOUT_SPLIT.cite() : null, null);
+                if (!HugeMemory.splitFolio(M, h)) {
+                    i = Math.max(i, Math.min(b, blk + HPAGE - 1));
                     continue;
                 }
                 v = m.pte(i);
-                if ((v & P_PRESENT) == 0) continue;
+                if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
                 pfn = (int) (v & PFN_MASK);
             }
             log.page(k++);
+            boolean anon = M.has(pfn, PG_ANON);
             String skip = null;
             Rule rule = null;
             if (M.has(pfn, PG_KSM)) skip = "KSM page: not simulated";
             else if (Rmap.pageMapcount(M, pfn) > 1) skip = "mapped by more than one process (mapcount " + Rmap.pageMapcount(M, pfn) + ")";
             else if (!M.has(pfn, PG_LRU)) skip = "not on the LRU (still in cpu" + LruBatches.batchCpu(M.fl(pfn)) + "'s LRU-add batch): cannot be isolated";
-            else if (M.rules.inForce(Rule.NO_SWAP_PINNED) && Rmap.maybeDmaPinned(M, pfn)) {
+            else if (anon && !swap) continue;
+            else if (anon && M.rules.inForce(Rule.NO_SWAP_PINNED) && Rmap.maybeDmaPinned(M, pfn)) {
                 skip = "maybe DMA-pinned (page_count " + M.refcount(pfn) + ")";
                 rule = Rule.NO_SWAP_PINNED;
-            } else if (M.rules.inForce(Rule.ANON_EXCLUSIVE) && M.has(pfn, PG_EXCL) && Rmap.maybeDmaPinned(M, pfn)) {
+            } else if (anon && M.rules.inForce(Rule.ANON_EXCLUSIVE) && M.has(pfn, PG_EXCL) && Rmap.maybeDmaPinned(M, pfn)) {
                 skip = "exclusive and maybe pinned: the swap-out is aborted";
                 rule = Rule.ANON_EXCLUSIVE;
             }
@@ -52,10 +75,56 @@ final class Vmscan {
                         log.detail ? "not paged out: " + skip + (rule == null ? "" : " · " + rule.cite()) : null, null);
                 continue;
             }
-            swapOut(M, p, m, i, pfn);
+            if (anon) swapOut(M, p, m, i, pfn);
+            else if (M.has(pfn, PG_FILE) && m.file != null) pageoutFile(M, p, m, i, pfn, swap);
         }
         log.detailOn();
         log.depth = d;
+    }
+
+    /** folio_maybe_mapped_shared: how many other processes map a page of the folio */
+    static int folioMappedByOthers(Machine M, int h, Proc p) {
+        int n = 0;
+        for (Proc q : M.procs) {
+            if (q == p || q.state != ProcState.ALIVE) continue;
+            if (Rmap.onlyMappedBy(M, h, q) > 0) n++;
+        }
+        return n;
+    }
+
+    /**
+     * shrink_folio_list for a page-cache page: try_to_unmap clears the PTE. shmem then goes to swap
+     * (shmem_writeout, if there is swap); a dirty file page stays in the page cache (only kswapd writes file
+     * pages back); a clean one is dropped from the page cache (__remove_mapping) unless something else (a pipe,
+     * GUP) still holds it.
+     */
+    static void pageoutFile(Machine M, Proc p, Vma m, int i, int pfn, boolean swap) {
+        FileObj file = m.file;
+        long v = m.pte(i);
+        M.setPte(m, i, v & VM_MASK);
+        M.mcAdd(pfn, -1);
+        PageAlloc.folioPut(M, pfn, 1);
+        Rule rule = file.shmem ? Rule.PAGEOUT_SHMEM : Rule.PAGEOUT_FILE;
+        String fate;
+        boolean othersHold = M.refcount(pfn) != 1;
+        if (file.shmem) {
+            if (!swap) fate = "no swap device: the page stays in the shmem page cache";
+            else if (othersHold) fate = "still referenced (" + Sources.breakdown(M, pfn) + "): it stays in the page cache";
+            else fate = null;
+        } else if (M.content(pfn) != file.disk[i]) fate = "dirty: it stays in the page cache (only kswapd writes file pages back)";
+        else if (othersHold) fate = "still referenced (" + Sources.breakdown(M, pfn) + "): it stays in the page cache";
+        else fate = "clean: dropped from the page cache (__remove_mapping) and freed; the next access reads the file again";
+        M.log.event(EventType.UNMAP, "pageout", p.name, m.name, i, pfn, "try_to_unmap_one", rule,
+                M.log.detail ? "page-cache page pfn " + pfn + " unmapped: the PTE is cleared (pagemap shows neither present nor swapped)"
+                        + (fate == null ? "" : "; " + fate) + " · " + rule.cite() : null, null);
+        if (file.shmem) {
+            if (fate == null) Shmem.shmemWriteout(M, file, i, pfn);
+        } else if (M.content(pfn) == file.disk[i] && !othersHold) {
+            file.cache[i] = 0;
+            file.droppedPages.set(i);
+            M.fileOf.remove(pfn);
+            PageAlloc.folioPut(M, pfn, 1);
+        }
     }
 
     /** add_to_swap + try_to_unmap: the page goes to the swap cache, the PTE becomes a swap PTE */

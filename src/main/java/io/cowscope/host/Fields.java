@@ -35,6 +35,7 @@ final class Fields {
     static Map<String, String> kernel(ProbeScript s, StepObs o, Observations.Hello hello, Map<String, String> raw) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("step outcome", o.outcome().equals("err") ? "error" : o.outcome());
+        if (o.outcome().equals("err") && o.detail() != null) f.put("step errno", o.detail());
         if (o.faults() != null) f.put("step faults", String.valueOf(o.faults()));
         if (!o.values().isEmpty()) f.put("step value", String.join("|", o.values()));
         o.procs().forEach((p, st) -> f.put(s.processes().get(p) + " state", st));
@@ -81,8 +82,10 @@ final class Fields {
     /** The model's value for each key of {@code kernel} (null when the model cannot say: it is then a difference). */
     static Map<String, String> model(ProbeScript s, StepObs o, Observer obs, Step step, Map<String, String> kernel, Map<String, String> raw) {
         Map<String, String> f = new LinkedHashMap<>();
-        String outcome = step == null ? "error" : step.count(EventType.SIGSEGV) > 0 ? "killed" : step.ok() ? "ok" : "error";
+        String outcome = step == null ? "error" : step.count(EventType.SIGSEGV) > 0 ? "killed"
+                : step.count(EventType.BLOCKED) > 0 ? "blocked" : step.ok() && step.errno() == null ? "ok" : "error";
         f.put("step outcome", outcome);
+        if (step != null && step.errno() != null) f.put("step errno", step.errno());
         if (step != null) {
             f.put("step faults", String.valueOf(step.count(EventType.FAULT)));
             ReadValue v = step.value();

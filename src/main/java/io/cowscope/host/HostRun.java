@@ -28,6 +28,13 @@ public final class HostRun {
     /** One expectation: its verdict on the kernel (with detail) and the model's outcome. */
     public record Expectation(int line, int column, String source, String range, Verdict verdict, String detail, RunResult.Outcome model) {}
 
+    /**
+     * One operation statement's comparison, in statement order: {@code index} is the statement's
+     * index in the scenario; {@code kernel} and {@code model} are null when the step was not compared
+     * (not run, or after the first operation the probe skipped).
+     */
+    public record Compared(int index, StepReport report, Map<String, String> kernel, Map<String, String> model) {}
+
     /** One differing field after a step. */
     public record Difference(String field, String model, String kernel) {}
 
@@ -43,6 +50,7 @@ public final class HostRun {
     private final List<Expectation> expectations = new ArrayList<>();
     private final List<Map<String, String>> kernelFields = new ArrayList<>();
     private final List<Map<String, String>> modelFields = new ArrayList<>();
+    private final List<Compared> compared = new ArrayList<>();
     private String modelError;
 
     private HostRun(Scenario scenario, ProbeScript script, Observations kernel, KernelVersion version) {
@@ -65,10 +73,13 @@ public final class HostRun {
         return new HostRun(s, script, o, version);
     }
 
-    /** The model's machine, configured as this host is: soft-dirty as the kernel has it, swap if swap is available. */
+    /**
+     * The model's machine, configured as this host is: soft-dirty as the kernel has it, swap if swap is available,
+     * fault_around_bytes as the probe found (or set) it.
+     */
     static MachineConfig modelConfig(Scenario s, KernelVersion v, Observations.Hello hello) {
         MachineConfig c = Execution.config(s.header(), v);
-        return new MachineConfig(c.kernel(), c.cpus(), c.thp(), hello.swapAvailable(), hello.softDirty(), c.files(), c.lruBatchCapacity());
+        return new MachineConfig(c.kernel(), c.cpus(), c.thp(), hello.swapAvailable(), hello.softDirty(), c.files(), c.lruBatchCapacity(), hello.faultAroundBytes());
     }
 
     private void compare() {
@@ -79,6 +90,12 @@ public final class HostRun {
         StepObs cur = null, prev = null;
         Op lastOp = null;
         String firstSkip = null, firstUnlike = null;
+        int fa = scenario.header().faultAroundBytes();
+        if (fa != kernel.hello().faultAroundBytes()) {
+            // the probe sets /sys/kernel/debug/fault_around_bytes only as root with debugfs mounted
+            firstUnlike = "the header (fault_around_bytes " + fa + "; this machine uses " + kernel.hello().faultAroundBytes()
+                    + ": /sys/kernel/debug/fault_around_bytes could not be set)";
+        }
         Map<String, String> rawK = new HashMap<>(), rawM = new HashMap<>();
         for (int i = 0; i < st.size(); i++) {
             Statement s = st.get(i);
@@ -97,16 +114,21 @@ public final class HostRun {
                     firstUnlike = "line " + s.line() + " (clear_refs: the scenario assumes CONFIG_MEM_SOFT_DIRTY, which this kernel lacks)";
                 }
                 List<Difference> diffs = new ArrayList<>();
+                Map<String, String> kf = null, mf = null;
                 if (o != null && firstSkip == null) {
                     Map<String, String> k = Fields.kernel(script, o, kernel.hello(), rawK);
                     Step step = mr == null ? null : mr.step();
                     Map<String, String> m = Fields.model(script, o, model.machine().observe(), step, k, rawM);
                     kernelFields.add(k);
                     modelFields.add(m);
+                    kf = k;
+                    mf = m;
                     for (String key : Fields.differences(k, m)) diffs.add(new Difference(key, m.get(key), k.get(key)));
                 }
-                steps.add(new StepReport(s.line(), s.source(), o == null ? "not run" : o.outcome() + (o.detail() == null ? "" : "=" + o.detail()),
-                        o == null ? null : o.faults(), o == null ? List.of() : o.values(), skipped, diffs));
+                StepReport report = new StepReport(s.line(), s.source(), o == null ? "not run" : o.outcome() + (o.detail() == null ? "" : "=" + o.detail()),
+                        o == null ? null : o.faults(), o == null ? List.of() : o.values(), skipped, diffs);
+                steps.add(report);
+                compared.add(new Compared(i, report, kf, mf));
             } else if (s.node() instanceof Statement.Expect e) {
                 String range = e.range() == null ? null : e.range().toString();
                 Verdict v;
@@ -169,6 +191,11 @@ public final class HostRun {
 
     public List<Map<String, String>> modelFields() {
         return List.copyOf(modelFields);
+    }
+
+    /** Every operation statement with its statement index and, when compared, both sides' fields. */
+    public List<Compared> compared() {
+        return List.copyOf(compared);
     }
 
     /** The model's run-time error, if it stopped. */

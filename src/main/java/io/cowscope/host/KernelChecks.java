@@ -157,6 +157,13 @@ final class KernelChecks {
             if (!cur.outcome().equals("ok")) return Outcome.unobservable("the last step did not complete on the kernel (" + cur.outcome() + ")");
             return content(ct, cur.values());
         }
+        if (c instanceof Check.Errno en) {
+            if (cur.outcome().equals("killed") || cur.outcome().equals("skipped"))
+                return Outcome.unobservable("the last step did not complete on the kernel (" + cur.outcome() + ")");
+            String e = cur.outcome().equals("err") ? cur.detail() : null;
+            boolean holds = en.name() == null ? (e != null) != en.negated() : en.name().equals(e) != en.negated();
+            return Outcome.of(holds, Printer.check(c), e == null ? "the last step succeeded (no errno)" : "errno " + e);
+        }
         Check.EventCheck ev = (Check.EventCheck) c;
         Boolean had = event(ev.event());
         if (had == null) return Outcome.unobservable(reason);
@@ -177,8 +184,8 @@ final class KernelChecks {
             case SIGSEGV:
                 return cur.outcome().equals("killed");
             case BLOCKED:
-                reason = "uffd-wp is not run natively";
-                return null;
+                // a write to a uffd-wp page raises SIGBUS in the probe (UFFD_FEATURE_SIGBUS) instead of blocking it: reported as "blocked"
+                return cur.outcome().equals("blocked");
             case UNSHARE:
                 reason = "an unshare fault leaves no trace in pagemap when it reuses the page";
                 return null;

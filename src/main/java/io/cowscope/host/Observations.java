@@ -12,7 +12,13 @@ import java.util.Map;
 public record Observations(Hello hello, List<StepObs> steps, String error) {
 
     /** The probe's first line: the kernel and what this run may observe. */
-    public record Hello(String kernel, boolean root, boolean pfns, boolean kpage, String swap, boolean softDirty, String thp, int cpus) {
+    /** {@code faultAroundBytes}: the host's fault_around_bytes during the run (65536, the default, when debugfs is not readable) */
+    public record Hello(String kernel, boolean root, boolean pfns, boolean kpage, String swap, boolean softDirty, String thp, int cpus,
+                        int faultAroundBytes) {
+        public Hello(String kernel, boolean root, boolean pfns, boolean kpage, String swap, boolean softDirty, String thp, int cpus) {
+            this(kernel, root, pfns, kpage, swap, softDirty, thp, cpus, 65536);
+        }
+
         /** swap usable by this run: our swapfile, or the host's own swap */
         public boolean swapAvailable() {
             return swap.equals("on") || swap.equals("host");
@@ -51,6 +57,15 @@ public record Observations(Hello hello, List<StepObs> steps, String error) {
                           Map<PageKey, PageObs> pages, Map<Integer, List<String>> pipes, Map<Integer, List<String>> handles,
                           Map<String, String> files) {}
 
+    /** the host's fault_around_bytes as the kernel uses it (rounded down to a power of two, 1..512 pages); 65536 when unknown */
+    static int faultAround(String v) {
+        if (v == null || !v.matches("[0-9]{1,9}")) return 65536;
+        long b = Long.parseLong(v);
+        if (b < 4096) return 4096;
+        if (b > 2097152) return 2097152;
+        return Integer.highestOneBit((int) b);
+    }
+
     /** Parses the probe's output; a line the parser does not know is an error naming it. */
     public static Observations parse(String output) {
         Hello hello = null;
@@ -68,7 +83,7 @@ public record Observations(Hello hello, List<StepObs> steps, String error) {
                         Map<String, String> kv = keyValues(w, 1);
                         hello = new Hello(kv.get("kernel"), "1".equals(kv.get("root")), "1".equals(kv.get("pfn")), "1".equals(kv.get("kpage")),
                                 ProbeScript.decode(kv.getOrDefault("swap", "off")), "1".equals(kv.get("softdirty")), kv.getOrDefault("thp", "?"),
-                                Integer.parseInt(kv.getOrDefault("cpus", "1")));
+                                Integer.parseInt(kv.getOrDefault("cpus", "1")), faultAround(kv.get("fa")));
                         break;
                     }
                     case "step": {

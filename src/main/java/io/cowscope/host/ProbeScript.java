@@ -86,6 +86,7 @@ public final class ProbeScript {
         for (Slot sl : slots) head.append("mapping ").append(sl.index()).append(' ').append(sl.pages()).append('\n');
         head.append("swap ").append(h.swap() ? "on" : "off").append('\n');
         head.append("thp ").append(h.thp().word()).append('\n');
+        if (h.faultAroundBytes() != Header.DEFAULT_FAULT_AROUND_BYTES) head.append("fault_around ").append(h.faultAroundBytes()).append('\n');
         text = head.append(body).toString();
     }
 
@@ -188,8 +189,8 @@ public final class ProbeScript {
         if (o instanceof ProcOp.Get) return skip(i, "get", "no user-space call takes plain FOLL_GET references that stay held");
         if (o instanceof ProcOp.Put) return skip(i, "put", "no user-space call takes plain FOLL_GET references that stay held");
         if (o instanceof ProcOp.OdirectRead) return skip(i, "odirect_read", "an O_DIRECT read cannot be held in flight deterministically");
-        if (o instanceof ProcOp.UffdRegister) return skip(i, "uffd_register", "userfaultfd write-protect is not run natively yet");
-        if (o instanceof ProcOp.UffdWp) return skip(i, "uffd_wp", "userfaultfd write-protect is not run natively yet");
+        if (o instanceof ProcOp.UffdRegister u) return pre + "uffd_register " + range(p, u.target());
+        if (o instanceof ProcOp.UffdWp u) return pre + "uffd_wp " + range(p, u.target()) + " " + (u.on() ? "on" : "off");
         return skip(i, o.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), "not supported by the probe");
     }
 

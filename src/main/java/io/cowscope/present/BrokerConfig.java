@@ -37,7 +37,7 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
  * relay) would hand a client's MESSAGE to every subscriber of its destination. They may only SEND
  * to {@code /app/rooms/{room}/state} (and, for class votes, {@code /app/rooms/{room}/poll} and {@code /vote}) and
  * SUBSCRIBE to {@code /topic/rooms.{room}} (and its {@code .poll} and {@code .votes}),
- * {@code /app/rooms/{room}/state} and {@code /user/topic/errors}; other SEND and SUBSCRIBE frames
+ * {@code /app/rooms/{room}/state}, {@code /app/rooms/{room}/poll} (the open question, issue 13) and {@code /user/topic/errors}; other SEND and SUBSCRIBE frames
  * are dropped. Without these checks anyone could speak for the presenter: only
  * {@link RoomMessages} writes to a room's topic, with the seq the database gave.
  */
@@ -59,7 +59,7 @@ class BrokerConfig implements WebSocketMessageBrokerConfigurer {
     private static final List<Pattern> SUBSCRIBE = List.of(
             Pattern.compile("/topic/rooms\\.[a-z2-7]{26}"),
             Pattern.compile("/topic/rooms\\.[a-z2-7]{26}\\.(poll|votes)"),
-            Pattern.compile("/app/rooms/[a-z2-7]{26}/state"),
+            Pattern.compile("/app/rooms/[a-z2-7]{26}/(state|poll)"),
             Pattern.compile("/user/topic/errors"));
 
     private static final String BUCKET = BrokerConfig.class.getName() + ".sends";

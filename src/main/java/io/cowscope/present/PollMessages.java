@@ -1,7 +1,6 @@
 package io.cowscope.present;
 
 import io.cowscope.share.RateLimiter;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,37 +18,48 @@ import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.annotation.SendToUser;
+import org.springframework.messaging.simp.annotation.SubscribeMapping;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Class votes through a room (issue 13, docs/share.md "Votes"):
+ * Class votes through a room (issue 13, docs/teach.md "Votes in class"):
  * <ul>
  *   <li>the presenter SENDs its question to {@code /app/rooms/{room}/poll} with header
  *       {@code presenter-key}: {@code {id, prompt, options, form, state: "open"|"revealed", correct?,
- *       shown?, counts?}}; checked, re-serialised with these fields only and broadcast to
+ *       shown?, counts?}}; checked, re-serialised with these fields only, stored as the room's latest
+ *       question (table {@code room}, so every instance behind the relay has it) and broadcast to
  *       {@code /topic/rooms.{room}.poll};
- *   <li>a follower SENDs {@code {poll, choice}} to {@code /app/rooms/{room}/vote}; each STOMP session
- *       votes once per poll, on at most {@link #MAX_POLLS_PER_SESSION} polls, rate-limited
- *       ({@code cowscope.rooms.votes.*}); the vote is broadcast anonymously (a per-session hash, never
- *       the session id) to {@code /topic/rooms.{room}.votes}, where the presenter's page counts it.
+ *   <li>a follower who joins SUBSCRIBEs to {@code /app/rooms/{room}/poll} once and gets
+ *       {@code {poll}}: the question open now (or the last one revealed; null before the first);
+ *   <li>a follower SENDs {@code {poll, choice, token}} to {@code /app/rooms/{room}/vote}; {@code token}
+ *       is the follower's own random identity for the room (the page keeps it in localStorage, so a
+ *       reconnect or a reload keeps it). Each token votes once per poll, and so does each STOMP
+ *       connection, on at most {@link #MAX_POLLS_PER_SESSION} polls, rate-limited
+ *       ({@code cowscope.rooms.votes.*}); the vote is broadcast to {@code /topic/rooms.{room}.votes}
+ *       with {@code voter}, a hash of room and token: anonymous, never the session id, and the same
+ *       on every instance, so the presenter's page, which counts a voter's first vote only, counts a
+ *       follower once even when a reconnect lands on another instance.
  * </ul>
- * Nothing is stored: with the RabbitMQ relay a vote reaches the presenter whichever server the
- * follower is connected to, and the once-per-session check is where the session lives.
  */
 @Controller
 class PollMessages {
     static final int MAX_OPTIONS = 8, MAX_PROMPT = 400, MAX_CHOICE = 100, MAX_SHOWN = 600;
     static final int MAX_POLLS_PER_SESSION = 200, MAX_SESSIONS = 20_000;
     private static final Pattern POLL_ID = Pattern.compile("[A-Za-z0-9:._-]{1,80}");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Rooms rooms;
     private final SimpMessagingTemplate broker;
     private final RateLimiter voteLimiter;
     private final RateLimiter pollLimiter;
-    private final byte[] salt = new byte[16];
-    /** per STOMP session: the polls it voted on (bounded: the oldest sessions are forgotten first) */
+    /**
+     * per STOMP session ("s:" + id, forgotten when it closes) and per follower token ("t:" + hash,
+     * kept): the polls voted on. Bounded: the least recently used are forgotten first.
+     */
     private final Map<String, Set<String>> voted = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
@@ -64,7 +74,6 @@ class PollMessages {
         this.broker = broker;
         this.voteLimiter = new RateLimiter(votes, per);
         this.pollLimiter = new RateLimiter(30, Duration.ofSeconds(10));
-        new SecureRandom().nextBytes(salt);
     }
 
     @MessageMapping("/rooms/{room}/poll")
@@ -76,41 +85,62 @@ class PollMessages {
         if (pollLimiter.tryAcquire(room).isPresent()) {
             throw new RoomException("rate-limited", "poll", "too many questions in a short time");
         }
-        broker.convertAndSend(RoomMessages.TOPIC + room + ".poll", (Object) checkPoll(poll));
+        Map<String, Object> checked = checkPoll(poll);
+        if (!rooms.savePoll(room, key, JSON.writeValueAsString(checked))) {
+            throw new RoomException("forbidden", "presenter-key", "only the presenter may ask the room a question");
+        }
+        broker.convertAndSend(RoomMessages.TOPIC + room + ".poll", (Object) checked);
+    }
+
+    /** A follower who joins: the room's latest question, {@code {poll: null}} before the first. */
+    @SubscribeMapping("/rooms/{room}/poll")
+    Map<String, Object> lastPoll(@DestinationVariable String room) {
+        if (rooms.codeOf(room).isEmpty()) throw new RoomException("no-room", "room", "there is no room " + room);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("poll", rooms.lastPoll(room).map(JSON::readTree).orElse(null));
+        return out;
     }
 
     @MessageMapping("/rooms/{room}/vote")
     void vote(@DestinationVariable String room, @Header(name = "simpSessionId", required = false) String session,
             @Payload JsonNode vote) {
-        if (vote == null || !vote.isObject()) throw RoomException.invalid("vote", "a vote is {poll, choice}");
+        if (vote == null || !vote.isObject()) throw RoomException.invalid("vote", "a vote is {poll, choice, token}");
         String poll = text(vote, "poll", 80);
         if (!POLL_ID.matcher(poll).matches()) throw RoomException.invalid("poll", "poll is not a question id");
         String choice = text(vote, "choice", MAX_CHOICE).strip();
         if (choice.isEmpty()) throw RoomException.invalid("choice", "choice is empty");
+        String token = text(vote, "token", 64);
+        if (!TOKEN.matcher(token).matches()) throw RoomException.invalid("token", "token is 16 to 64 letters, digits, - or _");
         String who = session == null ? "?" : session;
         if (voteLimiter.tryAcquire(who).isPresent()) {
             throw new RoomException("rate-limited", "vote", "too many votes in a short time; wait a few seconds");
         }
+        String voter = Rooms.sha256("vote/" + room + "/" + token).substring(0, 16);
         synchronized (voted) {
-            Set<String> mine = voted.computeIfAbsent(who, k -> new HashSet<>());
-            if (mine.contains(room + "/" + poll)) throw new RoomException("already-voted", "poll", "you have already voted on this question");
-            if (mine.size() >= MAX_POLLS_PER_SESSION) {
-                throw new RoomException("too-many", "vote", "at most " + MAX_POLLS_PER_SESSION + " votes per connection");
+            Set<String> byConnection = voted.computeIfAbsent("s:" + who, k -> new HashSet<>());
+            Set<String> byFollower = voted.computeIfAbsent("t:" + voter, k -> new HashSet<>());
+            String id = room + "/" + poll;
+            if (byConnection.contains(id) || byFollower.contains(id)) {
+                throw new RoomException("already-voted", "poll", "you have already voted on this question");
+            }
+            if (byConnection.size() >= MAX_POLLS_PER_SESSION || byFollower.size() >= MAX_POLLS_PER_SESSION) {
+                throw new RoomException("too-many", "vote", "at most " + MAX_POLLS_PER_SESSION + " votes per follower");
             }
             if (rooms.codeOf(room).isEmpty()) throw new RoomException("no-room", "room", "there is no room " + room);
-            mine.add(room + "/" + poll);
+            byConnection.add(id);
+            byFollower.add(id);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("poll", poll);
         out.put("choice", choice);
-        out.put("voter", Rooms.sha256(java.util.HexFormat.of().formatHex(salt) + room + "/" + who).substring(0, 16));
+        out.put("voter", voter);
         broker.convertAndSend(RoomMessages.TOPIC + room + ".votes", (Object) out);
     }
 
     @EventListener
     void disconnected(SessionDisconnectEvent event) {
         synchronized (voted) {
-            voted.remove(event.getSessionId());
+            voted.remove("s:" + event.getSessionId());
         }
     }
 

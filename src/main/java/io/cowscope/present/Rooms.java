@@ -122,6 +122,28 @@ public class Rooms {
                 .param("id", room).param("key", sha256(presenterKey)).query(Long.class).single() > 0;
     }
 
+    /**
+     * Stores poll (checked JSON) as the room's latest question if presenterKey is the room's key
+     * (issue 13: a follower who joins later is shown it); false when the room or key is wrong.
+     */
+    public boolean savePoll(String room, String presenterKey, String poll) {
+        if (!ID.matcher(room).matches() || presenterKey == null) {
+            return false;
+        }
+        return jdbc.sql("UPDATE room SET last_poll = :poll, updated_at = :now WHERE id = :id AND presenter_key_hash = :key")
+                .param("poll", poll).param("now", OffsetDateTime.now(clock)).param("id", room).param("key", sha256(presenterKey))
+                .update() > 0;
+    }
+
+    /** The room's latest question (JSON), empty when the room does not exist or has asked none. */
+    public Optional<String> lastPoll(String room) {
+        if (!ID.matcher(room).matches()) {
+            return Optional.empty();
+        }
+        return jdbc.sql("SELECT last_poll FROM room WHERE id = :id").param("id", room)
+                .query((rs, n) -> Optional.ofNullable(rs.getString(1))).optional().flatMap(p -> p);
+    }
+
     /** The outcome of a publish. */
     public enum Refusal { NO_SUCH_ROOM, WRONG_KEY }
 

@@ -124,6 +124,16 @@ public sealed interface Check {
 
     record EventCheck(boolean negated, Event event) implements Check {}
 
+    /** The error numbers a step can report ({@code last errno == EFAULT}); the names the kernel's headers use. */
+    List<String> ERRNOS = List.of("EFAULT", "EINVAL", "ENOMEM", "ENOENT", "EPERM", "EACCES", "EAGAIN", "EBUSY", "EEXIST",
+            "ENOSPC", "ENOSYS", "EOPNOTSUPP", "EIO", "EBADF", "ESRCH", "ENXIO");
+
+    /**
+     * {@code last errno == NAME} / {@code last errno != NAME} (name set), {@code last errno} (the last step failed,
+     * any errno) and {@code last !errno} (it succeeded): name null.
+     */
+    record Errno(boolean negated, String name) implements Check {}
+
     record Stat(Counter counter, Cmp cmp, long value) implements Check {}
 
     record Hazard(boolean negated, HazardKind hazard) implements Check {}

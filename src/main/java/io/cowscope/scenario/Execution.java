@@ -70,7 +70,7 @@ public final class Execution {
     public static MachineConfig config(Header h, KernelVersion v) {
         List<FileSpec> files = new ArrayList<>();
         for (HeaderItem.FileDecl f : h.files()) files.add(new FileSpec(f.name(), f.pages(), f.content()));
-        return new MachineConfig(v, h.cpus(), ThpMode.valueOf(h.thp().name()), h.swap(), h.softDirty(), files, null);
+        return new MachineConfig(v, h.cpus(), ThpMode.valueOf(h.thp().name()), h.swap(), h.softDirty(), files, null, h.faultAroundBytes());
     }
 
     /**

@@ -90,6 +90,12 @@ final class Expectations {
             }
             return content(text, ct, v);
         }
+        if (c instanceof Check.Errno en) {
+            String e = step == null ? null : step.errno();
+            String actual = step == null ? "no step yet" : e == null ? "the last step succeeded (no errno)" : "errno " + e;
+            boolean holds = en.name() == null ? (e != null) != en.negated() : en.name().equals(e) != en.negated();
+            return result(text, step != null && holds, text, actual, null);
+        }
         Check.EventCheck ev = (Check.EventCheck) c;
         boolean had = step != null && step.has(ev.event().word());
         String actual = step == null ? "no step yet" : had ? ev.event().word() : "no " + ev.event().word() + " (events: " + events(step) + ")";

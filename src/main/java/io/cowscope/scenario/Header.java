@@ -8,7 +8,15 @@ import io.cowscope.engine.KernelVersion;
 
 /** The header with its defaults applied: what the machine is configured with. */
 public record Header(String title, List<String> descriptions, String kernel, int cpus, ThpMode thp, boolean swap,
-                     boolean softDirty, List<HeaderItem.FileDecl> files) {
+                     boolean softDirty, List<HeaderItem.FileDecl> files, int faultAroundBytes) {
+
+    /** the kernel's default fault_around_bytes */
+    public static final int DEFAULT_FAULT_AROUND_BYTES = 65536;
+
+    public Header(String title, List<String> descriptions, String kernel, int cpus, ThpMode thp, boolean swap,
+                  boolean softDirty, List<HeaderItem.FileDecl> files) {
+        this(title, descriptions, kernel, cpus, thp, swap, softDirty, files, DEFAULT_FAULT_AROUND_BYTES);
+    }
 
     public enum ThpMode {
         NEVER, MADVISE, ALWAYS;
@@ -39,6 +47,7 @@ public record Header(String title, List<String> descriptions, String kernel, int
         int cpus = 1;
         ThpMode thp = ThpMode.MADVISE;
         boolean swap = true, softDirty = true;
+        int faultAround = DEFAULT_FAULT_AROUND_BYTES;
         List<HeaderItem.FileDecl> files = new ArrayList<>();
         for (HeaderLine l : lines) {
             HeaderItem i = l.item();
@@ -49,8 +58,9 @@ public record Header(String title, List<String> descriptions, String kernel, int
             else if (i instanceof HeaderItem.Thp t) thp = t.mode();
             else if (i instanceof HeaderItem.Swap s) swap = s.on();
             else if (i instanceof HeaderItem.SoftDirty s) softDirty = s.on();
+            else if (i instanceof HeaderItem.FaultAroundBytes b) faultAround = b.bytes();
             else if (i instanceof HeaderItem.FileDecl f) files.add(f);
         }
-        return new Header(title, List.copyOf(descs), kernel, cpus, thp, swap, softDirty, List.copyOf(files));
+        return new Header(title, List.copyOf(descs), kernel, cpus, thp, swap, softDirty, List.copyOf(files), faultAround);
     }
 }

@@ -34,8 +34,16 @@ public sealed interface HeaderItem {
         public int rank() { return 6; }
     }
 
+    /**
+     * {@code fault_around_bytes N} (an extension): the machine's /sys/kernel/debug/fault_around_bytes, a power of
+     * two from 4096 (no fault-around) to 2097152; default 65536.
+     */
+    record FaultAroundBytes(int bytes) implements HeaderItem {
+        public int rank() { return 7; }
+    }
+
     /** {@code file NAME PAGES "content"}: PAGES pages, each holding the content. */
     record FileDecl(String name, int pages, String content) implements HeaderItem {
-        public int rank() { return 7; }
+        public int rank() { return 8; }
     }
 }

@@ -40,6 +40,7 @@ public final class JsonTree {
         hm.put("thp", h.thp().word());
         hm.put("swap", h.swap());
         hm.put("softDirty", h.softDirty());
+        hm.put("faultAroundBytes", h.faultAroundBytes());
         List<Object> files = new ArrayList<>();
         for (HeaderItem.FileDecl f : h.files()) files.add(value(f));
         hm.put("files", files);

@@ -27,7 +27,8 @@ import io.cowscope.scenario.Token.Type;
  */
 final class Parser {
 
-    static final List<String> HEADER_WORDS = List.of("title", "description", "kernel", "cpus", "thp", "swap", "soft_dirty", "file");
+    static final List<String> HEADER_WORDS = List.of("title", "description", "kernel", "cpus", "thp", "swap", "soft_dirty",
+            "fault_around_bytes", "file");
     static final List<String> BODY_WORDS = List.of("process", "say", "expect", "ask", "on", "dma", "complete", "ksmd", "lru_drain", "reclaim");
     static final Set<String> RESERVED = Set.of("title", "description", "kernel", "cpus", "thp", "swap", "soft_dirty",
             "file", "process", "say", "expect", "on", "dma", "complete", "ksmd", "lru_drain", "reclaim", "last", "stats", "hazard");
@@ -223,6 +224,17 @@ final class Parser {
             }
             case "swap": item = new HeaderItem.Swap(onOff("after 'swap'")); break;
             case "soft_dirty": item = new HeaderItem.SoftDirty(onOff("after 'soft_dirty'")); break;
+            case "fault_around_bytes": {
+                Token t = peek();
+                int b = integer("after 'fault_around_bytes'", "a number of bytes (65536 by default; 4096 turns fault-around off)");
+                if (b < 4096 || b > 2097152 || Integer.bitCount(b) != 1) {
+                    int down = b < 4096 ? 4096 : b > 2097152 ? 2097152 : Integer.highestOneBit(b);
+                    error(Code.OUT_OF_RANGE, "fault_around_bytes must be a power of two from 4096 (one page: no fault-around) to 2097152 (one page table), not "
+                            + b + "; the kernel would use " + down, t);
+                }
+                item = new HeaderItem.FaultAroundBytes(b);
+                break;
+            }
             default: {
                 Token name = declName("after 'file'", "a file name");
                 int pages = size("after 'file " + name.text() + "'");
@@ -804,8 +816,18 @@ final class Parser {
     private Check lastCheck() {
         Token t = peek();
         if (t.is(Type.EQEQ) || t.is(Type.BANGEQ)) return content("");
+        Token bang = peek();
         boolean neg = match(Type.BANG);
-        Token w = word("after 'last'", "'== \"text\"' or an event (" + String.join(", ", wordsOf(Check.Event.class)) + ")");
+        Token w = word("after 'last'", "'== \"text\"', errno or an event (" + String.join(", ", wordsOf(Check.Event.class)) + ")");
+        if (w.text().equals("errno")) {
+            Token op = peek();
+            if (!op.is(Type.EQEQ) && !op.is(Type.BANGEQ)) return new Check.Errno(neg, null);
+            if (neg) error(Code.EXPECTED, "'!' cannot negate 'errno ==': write 'errno != NAME'", bang);
+            advance();
+            Token n = word("after 'errno " + op.text() + "'", "an error name (" + String.join(", ", Check.ERRNOS) + ")");
+            if (!Check.ERRNOS.contains(n.text())) unknownWord(n, "error name", Check.ERRNOS);
+            return new Check.Errno(op.is(Type.BANGEQ), n.text());
+        }
         Check.Event e = Check.find(Check.Event.class, w.text());
         if (e == null) unknownWord(w, "event", wordsOf(Check.Event.class));
         return new Check.EventCheck(neg, e);

@@ -64,6 +64,7 @@ public final class Printer {
         if (i instanceof HeaderItem.Thp t) return "thp " + t.mode().word();
         if (i instanceof HeaderItem.Swap s) return "swap " + (s.on() ? "on" : "off");
         if (i instanceof HeaderItem.SoftDirty s) return "soft_dirty " + (s.on() ? "on" : "off");
+        if (i instanceof HeaderItem.FaultAroundBytes b) return "fault_around_bytes " + b.bytes();
         HeaderItem.FileDecl f = (HeaderItem.FileDecl) i;
         return "file " + f.name() + " " + size(f.pages()) + " " + quote(f.content());
     }
@@ -220,6 +221,7 @@ public final class Printer {
         if (c instanceof Check.Coherent x) return bang(x.negated()) + "coherent";
         if (c instanceof Check.Proc x) return bang(x.negated()) + x.state().word();
         if (c instanceof Check.EventCheck x) return bang(x.negated()) + x.event().word();
+        if (c instanceof Check.Errno x) return x.name() == null ? bang(x.negated()) + "errno" : "errno " + (x.negated() ? "!=" : "==") + " " + x.name();
         if (c instanceof Check.Stat x) return x.counter().word() + " " + x.cmp().word() + " " + x.value();
         if (c instanceof Check.Hazard x) return bang(x.negated()) + x.hazard().word();
         return "none";

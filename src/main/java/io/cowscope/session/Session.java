@@ -99,7 +99,10 @@ public final class Session {
     private final SessionProperties limits;
     private final Program program;
     private Memory memory = Memory.NONE;
-    private long pages;
+    /** pages mapped (read without the session's lock: a request's cost is judged before it waits for that lock) */
+    private volatile long pages;
+    /** steps of the left run, as of the last load, re-run or append (read without the lock, as pages) */
+    private volatile int knownSteps;
 
     private Timeline left;
     private Timeline right;
@@ -152,7 +155,49 @@ public final class Session {
             s.right = s.run(compare);
         }
         memory.settle(s.estimatedBytes());
+        s.knownSteps = s.left.steps();
         return s;
+    }
+
+    /** What a load would cost, judged before running it: pages mapped and operation statements. */
+    public record Estimate(long pages, int operations) {
+    }
+
+    /**
+     * Parses (checks) the text and counts what its run would touch, without running it; null when
+     * it does not check (a load then answers diagnostics, which is cheap).
+     */
+    public static Estimate estimate(LoadRequest request, SessionProperties limits) {
+        ScenarioLanguage.Checked checked = ScenarioLanguage.check(request.text());
+        if (!checked.ok()) {
+            return null;
+        }
+        Scenario scenario = checked.scenario();
+        long pages = 0;
+        for (HeaderItem.FileDecl f : scenario.header().files()) {
+            pages += f.pages();
+        }
+        int operations = 0;
+        for (Statement st : scenario.statements()) {
+            if (st.node() instanceof Statement.Operation op) {
+                operations++;
+                if (op.op() instanceof ProcessOp po && po.op() instanceof ProcOp.Mmap m) {
+                    pages += m.pages();
+                }
+            }
+        }
+        int runs = request.compare() == null ? 1 : 2;
+        return new Estimate(pages * runs, operations * runs);
+    }
+
+    /** pages the session maps; read without waiting for the session's lock */
+    public long mappedPages() {
+        return pages;
+    }
+
+    /** steps of its run as of the last load, re-run or append; read without waiting for the session's lock */
+    public int knownSteps() {
+        return knownSteps;
     }
 
     private static void overrides(List<HeaderLine> header, LoadRequest r) {
@@ -582,6 +627,7 @@ public final class Session {
             memory.settle(estimatedBytes());
         }
         left = t;
+        knownSteps = t.steps();
         memory.settle(estimatedBytes());
         left.moveTo(Math.min(k, left.steps()));
         kernelStep = -1;
@@ -590,6 +636,18 @@ public final class Session {
             right.moveTo(Math.min(left.position(), right.steps()));
         }
         return view(id);
+    }
+
+    /** the scenario as this session runs it: the header with load's overrides, the loaded and appended statements */
+    public synchronized Scenario scenario() {
+        open();
+        return new Scenario(program.header(), program.statements(), List.of());
+    }
+
+    /** the kernel the session's (left) run models */
+    public synchronized KernelVersion kernelVersion() {
+        open();
+        return left.kernel();
     }
 
     /** starts (or, with null, ends) a second run in lockstep */
@@ -649,6 +707,7 @@ public final class Session {
             right = r;
         }
         pages = newPages;
+        knownSteps = left.steps();
         program.add(parsed, added);
         memory.settle(estimatedBytes());
         DeltaView d = moveTo(left.steps(), id, false);

@@ -8,6 +8,8 @@ public class SessionException extends RuntimeException {
     public static final String LIMIT = "limit";
     public static final String NO_SESSION = "no-session";
     public static final String UNKNOWN_TOKEN = "unknown-token";
+    /** a feature this server has switched off (running scenarios natively: cowscope.host.enabled) */
+    public static final String DISABLED = "disabled";
 
     private final String code;
 

@@ -27,9 +27,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxSessionsPerAddress sessions held at once for one client address (attached or waiting for resume)
  * @param memoryBudgetPercent the share of the maximum heap that sessions may hold together (their
  *     estimated bytes); a load, kernel, compare or append past it is refused
- * @param maxConcurrentWork requests that run scenarios or build large answers (load, kernel,
- *     compare, append, run, window, strip) at once on the whole server; one that waits more than
- *     a second for its turn is refused, so a flood of them cannot starve everything else of CPU
+ * @param maxConcurrentWork heavy requests (those estimated to run a large scenario or build a large
+ *     answer) served at once on the whole server, each on one of this many work threads; light
+ *     requests (a gallery-sized load, a step of a small session, a small window) are answered at
+ *     once on the connection's own thread and never wait for a turn
+ * @param workQueue connections whose heavy request may wait for a turn (served in turn, one request
+ *     per connection at a time, so one client cannot crowd out others); past it a heavy request is
+ *     refused at once as busy ({@code limit} with {@code retryAfterMs})
+ * @param workQueueTimeout a heavy request that waited this long for its turn is refused as busy
+ * @param lightWorkPages requests on a session (or loads of a scenario) mapping at most this many
+ *     pages, with at most {@link #LIGHT_WORK_STEPS} steps, are light
  */
 @ConfigurationProperties("cowscope.session")
 public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, Integer maxSessions, Integer maxSteps,
@@ -37,7 +44,12 @@ public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, In
         Integer checkpointInterval, Integer maxCheckpoints, Long checkpointBudgetBytes, Long maxRunMillis,
         Integer windowPtes, Integer maxWindowPtes, Integer maxStripPages, Integer maxDeltaPtes,
         Integer minPlayIntervalMs, Integer maxSessionsPerAddress, Integer memoryBudgetPercent,
-        Integer maxConcurrentWork) {
+        Integer maxConcurrentWork, Integer workQueue, Duration workQueueTimeout, Integer lightWorkPages) {
+
+    /** sessions (and loads) of more steps than this are heavy whatever their pages */
+    public static final int LIGHT_WORK_STEPS = 2000;
+    /** loads of a longer text are heavy without parsing it first */
+    public static final int LIGHT_WORK_TEXT = 16 * 1024;
 
     public SessionProperties {
         resumeTimeout = resumeTimeout == null ? Duration.ofMinutes(2) : resumeTimeout;
@@ -60,12 +72,15 @@ public record SessionProperties(Duration resumeTimeout, Duration idleTimeout, In
         maxSessionsPerAddress = positive(maxSessionsPerAddress, 40);
         memoryBudgetPercent = positive(memoryBudgetPercent, 30);
         maxConcurrentWork = positive(maxConcurrentWork, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        workQueue = positive(workQueue, 100);
+        workQueueTimeout = workQueueTimeout == null ? Duration.ofSeconds(5) : workQueueTimeout;
+        lightWorkPages = positive(lightWorkPages, 16_384);
     }
 
     /** the defaults, for tests and the benchmark */
     public static SessionProperties defaults() {
         return new SessionProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** the memory budget in bytes: {@code memoryBudgetPercent} of the maximum heap */

@@ -93,4 +93,14 @@ class RabbitRelayTests {
             assertThat(follower.failures).isEmpty();
         }
     }
+
+    /**
+     * Class votes through the relay (issue 13): the presenter on A, followers on B; a follower who
+     * joins on B while a question is open sees it (stored by A); votes from B reach the presenter on
+     * A; a follower reconnecting votes once (refused on B, the same voter hash from A).
+     */
+    @Test
+    void classVotesThroughTheRelay() throws Exception {
+        ClassVoteContract.run(http, json, port(a), port(b), port(a));
+    }
 }

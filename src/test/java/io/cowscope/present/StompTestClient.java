@@ -85,6 +85,16 @@ final class StompTestClient implements AutoCloseable {
         session.send(headers, state);
     }
 
+    /** SENDs a JSON payload to an /app destination, with a presenter key when not null. */
+    void send(String destination, String key, Object payload) {
+        StompHeaders headers = new StompHeaders();
+        headers.setDestination(destination);
+        if (key != null) {
+            headers.set("presenter-key", key);
+        }
+        session.send(headers, payload);
+    }
+
     static JsonNode next(BlockingQueue<JsonNode> queue) throws InterruptedException {
         JsonNode message = queue.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertThat(message).as("a message within %s", TIMEOUT).isNotNull();

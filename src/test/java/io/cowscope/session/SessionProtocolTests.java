@@ -609,6 +609,23 @@ class SessionProtocolTests {
         assertThat(c.ask("{\"type\":\"hello\",\"v\":1}").get("type").stringValue()).isEqualTo("hello");
     }
 
+    // ---------------------------------------------------------------- this machine (cowscope.host.enabled, off here)
+
+    @Test
+    void thisMachineIsNotOfferedAndItsRunIsRefusedWhenHostIsDisabled() throws Exception {
+        WsClient c = connect();
+        JsonNode hello = c.ask("{\"type\":\"hello\",\"v\":1}");
+        assertThat(hello.get("type").stringValue()).isEqualTo("hello");
+        assertThat(hello.has("host")).as("%s", hello).isFalse();
+        // refused before and after a load, naming the property; the session still answers
+        assertError(c.ask("{\"type\":\"host\",\"v\":1,\"id\":\"host\"}"), "disabled", "cowscope.host.enabled=false");
+        assertThat(c.ask(load("basic-cow-after-fork", null)).get("type").stringValue()).isEqualTo("session");
+        JsonNode refused = c.ask("{\"type\":\"host\",\"v\":1,\"id\":\"host\"}");
+        assertError(refused, "disabled", "cowscope.host.enabled=false");
+        assertThat(refused.get("id").stringValue()).isEqualTo("host");
+        assertThat(c.ask("{\"type\":\"step\",\"dir\":\"forward\"}").get("type").stringValue()).isEqualTo("delta");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static void assertError(JsonNode m, String code, String mentions) {

@@ -12,8 +12,9 @@ class AppendHandler extends SessionHandler {
         super(sessions);
     }
 
+    /** appended statements may map any number of pages: always heavy */
     @Override
-    boolean heavy() {
+    boolean heavy(JsonNode m, Peer peer) {
         return true;
     }
 

@@ -13,6 +13,12 @@ class CloseHandler extends SessionHandler {
         super(sessions);
     }
 
+    /** never heavy, however large the session: it only stops or lets go */
+    @Override
+    boolean heavy(JsonNode m, Peer peer) {
+        return false;
+    }
+
     @Override
     public String type() {
         return "close";

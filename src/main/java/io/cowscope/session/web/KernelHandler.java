@@ -12,10 +12,6 @@ class KernelHandler extends SessionHandler {
         super(sessions);
     }
 
-    @Override
-    boolean heavy() {
-        return true;
-    }
 
     @Override
     public String type() {

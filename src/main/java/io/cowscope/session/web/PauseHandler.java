@@ -12,6 +12,12 @@ class PauseHandler extends SessionHandler {
         super(sessions);
     }
 
+    /** never heavy, however large the session: it only stops or lets go */
+    @Override
+    boolean heavy(JsonNode m, Peer peer) {
+        return false;
+    }
+
     @Override
     public String type() {
         return "pause";

@@ -13,10 +13,6 @@ class RunHandler extends SessionHandler {
         super(sessions);
     }
 
-    @Override
-    boolean heavy() {
-        return true;
-    }
 
     @Override
     public String type() {

@@ -112,12 +112,12 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
     private final AtomicInteger slots = new AtomicInteger();
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong memoryUsed = new java.util.concurrent.atomic.AtomicLong();
-    /** turns for requests that run scenarios or build large answers (cowscope.session.max-concurrent-work) */
-    private final java.util.concurrent.Semaphore work;
+    /** where requests run (cowscope.session.max-concurrent-work, work-queue) */
+    private final WorkQueue work;
 
     public SessionRegistry(SessionProperties properties) {
         this.properties = properties;
-        this.work = new java.util.concurrent.Semaphore(properties.maxConcurrentWork(), true);
+        this.work = new WorkQueue(properties);
         AtomicInteger n = new AtomicInteger();
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "cowscope-session-" + n.incrementAndGet());
@@ -219,27 +219,23 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
         session.attach(peer::send);
     }
 
+    /** where requests run: light ones at once, heavy ones in turn (cowscope.session.max-concurrent-work) */
+    WorkQueue work() {
+        return work;
+    }
+
     /**
-     * Runs heavy work (a run, a large answer) when one of {@code max-concurrent-work} turns is
-     * free within a second; else refuses naming the property. Threads wait at most that second.
+     * Whether requests on this connection's session are heavy whatever they ask: its scenario maps
+     * more than {@code cowscope.session.light-work-pages} pages or has more than
+     * {@link SessionProperties#LIGHT_WORK_STEPS} steps. Reads no lock.
      */
-    public <T> T heavy(java.util.function.Supplier<T> body) {
-        boolean got;
-        try {
-            got = work.tryAcquire(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            got = false;
+    public boolean large(Peer peer) {
+        Entry e = byPeer.get(peer.id());
+        if (e == null || e.session.isClosed()) {
+            return false;
         }
-        if (!got) {
-            throw new LimitException("the server is busy: " + properties.maxConcurrentWork() + " requests that run"
-                    + " scenarios or build large answers are under way (cowscope.session.max-concurrent-work); try again");
-        }
-        try {
-            return body.get();
-        } finally {
-            work.release();
-        }
+        return e.session.mappedPages() > properties.lightWorkPages()
+                || e.session.knownSteps() > SessionProperties.LIGHT_WORK_STEPS;
     }
 
     /** whether this connection has a session now */
@@ -300,6 +296,7 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
 
     @Override
     public void closed(Peer peer) {
+        work.closed(peer);
         Entry e = byPeer.remove(peer.id());
         if (e != null) {
             e.session.detach();
@@ -352,6 +349,7 @@ public class SessionRegistry implements ConnectionListener, DisposableBean {
 
     @Override
     public void destroy() {
+        work.stop();
         scheduler.shutdownNow();
         byToken.values().forEach(e -> {
             e.session.close();

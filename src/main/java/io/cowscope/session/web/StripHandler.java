@@ -12,9 +12,11 @@ class StripHandler extends SessionHandler {
         super(sessions);
     }
 
+    /** a strip of more than {@code light-work-pages} pages, or on a large session */
     @Override
-    boolean heavy() {
-        return true;
+    boolean heavy(JsonNode m, Peer peer) {
+        return sessions.large(peer)
+                || (long) Requests.integer(m, "last") - Requests.integer(m, "first") + 1 > sessions.properties().lightWorkPages();
     }
 
     @Override

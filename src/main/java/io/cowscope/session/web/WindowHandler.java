@@ -12,9 +12,11 @@ class WindowHandler extends SessionHandler {
         super(sessions);
     }
 
+    /** a window larger than the default ({@code window-ptes}), or on a large session */
     @Override
-    boolean heavy() {
-        return true;
+    boolean heavy(JsonNode m, Peer peer) {
+        return sessions.large(peer)
+                || (long) Requests.integer(m, "last") - Requests.integer(m, "first") + 1 > sessions.properties().windowPtes();
     }
 
     @Override

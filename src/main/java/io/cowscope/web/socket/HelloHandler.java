@@ -8,6 +8,17 @@ import tools.jackson.databind.JsonNode;
 /** {@code {"type":"hello","v":1}} → who the server is and which engine it runs. */
 @Component
 class HelloHandler implements MessageHandler {
+    private final HostOffer host;
+
+    /** a server that does not run scenarios natively (tests) */
+    HelloHandler() {
+        this(() -> null);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    HelloHandler(HostOffer host) {
+        this.host = host;
+    }
 
     @Override
     public String type() {
@@ -24,6 +35,6 @@ class HelloHandler implements MessageHandler {
             throw new ProtocolException(Messages.UNSUPPORTED_VERSION,
                     "this server speaks protocol version " + Messages.PROTOCOL_VERSION + ", not " + v.intValue());
         }
-        peer.send(new Messages.Hello(AppVersion.serverName(), EngineInfo.VERSION));
+        peer.send(new Messages.Hello(AppVersion.serverName(), EngineInfo.VERSION, host.machine()));
     }
 }

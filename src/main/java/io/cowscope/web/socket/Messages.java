@@ -10,26 +10,36 @@ public final class Messages {
     private Messages() {
     }
 
-    /** The answer to a client's hello: who the server is. */
-    public record Hello(String type, int v, String server, String engine) {
+    /**
+     * The answer to a client's hello: who the server is; {@code host} names this machine's kernel
+     * when the server runs scenarios on it ({@code cowscope.host.enabled}), else it is left out.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Hello(String type, int v, String server, String engine, String host) {
         public Hello(String server, String engine) {
-            this("hello", PROTOCOL_VERSION, server, engine);
+            this("hello", PROTOCOL_VERSION, server, engine, null);
+        }
+
+        public Hello(String server, String engine, String host) {
+            this("hello", PROTOCOL_VERSION, server, engine, host);
         }
     }
 
     /**
      * Something the client sent could not be handled; the connection stays open. Codes are
      * stable: {@code malformed}, {@code unknown-type}, {@code unsupported-version}, {@code internal}.
+     * {@code retryAfterMs} is set on refusals that are worth sending again unchanged after about
+     * that long (the server was busy); absent otherwise.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Error(String type, String code, String message, Object id) {
+    public record Error(String type, String code, String message, Object id, Long retryAfterMs) {
         public Error(String code, String message) {
-            this("error", code, message, null);
+            this("error", code, message, null, null);
         }
 
         /** an error answering a request that carried an {@code id}: the id is echoed */
         public Error(String code, String message, Object id) {
-            this("error", code, message, id);
+            this("error", code, message, id, null);
         }
     }
 

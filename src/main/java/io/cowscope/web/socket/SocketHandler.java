@@ -189,6 +189,8 @@ class SocketHandler extends TextWebSocketHandler implements DisposableBean {
         private long outstanding;
         private boolean inFlight;
         private boolean closing;
+        /** a close that waits for the message being written (Tomcat must not be closed mid-message) */
+        private CloseStatus closeAfterWrite;
 
         SessionPeer(WebSocketSession session, jakarta.websocket.Session nativeSession, String address) {
             this.session = session;
@@ -265,6 +267,7 @@ class SocketHandler extends TextWebSocketHandler implements DisposableBean {
         private void sent(int length, jakarta.websocket.SendResult result) {
             String next;
             boolean closedBefore;
+            CloseStatus deferred = null;
             synchronized (this) {
                 outstanding -= length;
                 waiting.addAndGet(-length);
@@ -275,7 +278,14 @@ class SocketHandler extends TextWebSocketHandler implements DisposableBean {
                 next = closing ? null : queue.poll();
                 if (next == null) {
                     inFlight = false;
+                    deferred = closeAfterWrite;
+                    closeAfterWrite = null;
                 }
+            }
+            if (deferred != null) {
+                drop();
+                close(deferred);
+                return;
             }
             if (!result.isOK()) {
                 drop();
@@ -305,10 +315,28 @@ class SocketHandler extends TextWebSocketHandler implements DisposableBean {
             queue.clear();
         }
 
+        /**
+         * Closes a client that does not read, with 1008 naming the limit. What waits goes at once; a
+         * message already being written is not cut: Tomcat writes a long text in parts and, closed
+         * between two parts, throws from its write callback (a stack trace per client). The close
+         * then follows that write's end: done, failed, or past {@code cowscope.ws.send-timeout}.
+         */
         private void closeSlow(String why) {
             drop();
             ClientErrors.log(address + " " + session.getId(), "closed with 1008: " + why);
             CloseStatus status = CloseStatus.POLICY_VIOLATION.withReason(why.length() > 120 ? why.substring(0, 120) : why);
+            synchronized (this) {
+                if (inFlight) {
+                    if (closeAfterWrite == null) {
+                        closeAfterWrite = status;
+                    }
+                    return;
+                }
+            }
+            close(status);
+        }
+
+        private void close(CloseStatus status) {
             try {
                 closer.execute(() -> {
                     try {

@@ -49,7 +49,16 @@ public final class SoakBench {
     private SoakBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(2); // the server's threads would keep the JVM running
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int slow = option(args, "slow", 250);
         int seconds = option(args, "seconds", 90);
         int pages = option(args, "pages", 65536);
@@ -152,37 +161,46 @@ public final class SoakBench {
             }, i * spacing, TimeUnit.MILLISECONDS);
         }
 
-        // the well-behaved client
+        // the well-behaved client: as the page does, a busy refusal (limit with retryAfterMs) is sent
+        // again after a back-off (doubling from retryAfterMs up to 4 s, at most 8 times); a step is timed
+        // from its first sending to its answer, retries included
         List<Long> steps = new ArrayList<>();
         int stepErrors = 0;
+        int[] retries = new int[1];
+        String failure = null;
         try (WsClient good = WsClient.connect(http, ws, Duration.ofSeconds(30))) {
-            JsonNode session = good.ask("{\"type\":\"load\",\"scenario\":{\"gallery\":\"basic-cow-after-fork\"}}");
+            JsonNode session = askRetrying(good, "{\"type\":\"load\",\"scenario\":{\"gallery\":\"basic-cow-after-fork\"}}", retries);
             if (!"session".equals(session.get("type").stringValue())) {
-                throw new IllegalStateException("the well-behaved client could not load: " + session);
-            }
-            int total = session.get("steps").intValue();
-            int position = 0;
-            int dir = 1;
-            while (System.nanoTime() < end) {
-                if (position + dir > total || position + dir < 0) {
-                    dir = -dir;
+                failure = "the well-behaved client could not load: " + session;
+            } else {
+                int total = session.get("steps").intValue();
+                int position = 0;
+                int dir = 1;
+                while (System.nanoTime() < end) {
+                    if (position + dir > total || position + dir < 0) {
+                        dir = -dir;
+                    }
+                    long t0 = System.nanoTime();
+                    JsonNode answer = askRetrying(good, "{\"type\":\"step\",\"dir\":\"" + (dir > 0 ? "forward" : "back") + "\"}", retries);
+                    steps.add(System.nanoTime() - t0);
+                    if ("delta".equals(answer.get("type").stringValue())) {
+                        position = answer.get("step").intValue();
+                    } else {
+                        stepErrors++;
+                    }
+                    Thread.sleep(100);
                 }
-                long t0 = System.nanoTime();
-                JsonNode answer = good.ask("{\"type\":\"step\",\"dir\":\"" + (dir > 0 ? "forward" : "back") + "\"}");
-                steps.add(System.nanoTime() - t0);
-                if ("delta".equals(answer.get("type").stringValue())) {
-                    position = answer.get("step").intValue();
-                } else {
-                    stepErrors++;
-                }
-                Thread.sleep(100);
             }
         }
         timers.shutdownNow();
         Thread.sleep(500);
         List<Long> health = new ArrayList<>(healthNanos);
-        System.out.printf("well-behaved client: %d steps, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d errors%n", steps.size(),
-                ms(percentile(steps, 50)), ms(percentile(steps, 99)), ms(percentile(steps, 100)), stepErrors);
+        if (failure != null) {
+            System.out.println("FAILED: " + failure);
+        }
+        System.out.printf("well-behaved client: %d steps, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d errors, %d busy retries%n",
+                steps.size(), ms(percentile(steps, 50)), ms(percentile(steps, 99)), ms(percentile(steps, 100)), stepErrors,
+                retries[0]);
         System.out.printf("health: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d failed%n", health.size(),
                 ms(percentile(health, 50)), ms(percentile(health, 99)), ms(healthMax.get()), healthFailures.get());
         System.out.printf("heap used max %d MiB of %d MiB; sessions held at the end %d, their estimate %d MiB%n",
@@ -192,7 +210,22 @@ public final class SoakBench {
         System.out.println("OutOfMemoryError: none (the JVM is still running; run with -XX:+ExitOnOutOfMemoryError)");
         slowClients.forEach(WebSocket::abort);
         server.close();
-        System.exit(0);
+        System.exit(failure == null ? 0 : 1);
+    }
+
+    /** sends, and sends again after a back-off while the answer is a busy refusal (as the page does) */
+    private static JsonNode askRetrying(WsClient client, String request, int[] retries) throws Exception {
+        long delay = 0;
+        for (int attempt = 0;; attempt++) {
+            JsonNode answer = client.ask(request);
+            JsonNode after = answer.get("retryAfterMs");
+            if (!"error".equals(answer.get("type").stringValue()) || after == null || attempt >= 8) {
+                return answer;
+            }
+            delay = Math.min(4000, Math.max(after.longValue(), delay * 2));
+            retries[0]++;
+            Thread.sleep(delay);
+        }
     }
 
     private static double ms(long nanos) {

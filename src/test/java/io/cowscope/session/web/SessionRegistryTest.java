@@ -25,7 +25,7 @@ class SessionRegistryTest {
 
     private SessionRegistry registry(Duration resume, Duration idle, int maxSessions) {
         registry = new SessionRegistry(new SessionProperties(resume, idle, maxSessions, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
         return registry;
     }
 

@@ -3,20 +3,14 @@ package io.cowscope.web.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -25,46 +19,21 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 /**
  * Votes in class (issue 13) over the in-memory broker: a presenter in predict mode and three followers;
  * the presenter's question appears on each follower's screen, each votes once, the presenter's live
- * histogram counts them, and after the reveal every screen shows the answer beside the distribution.
+ * histogram counts them, a fourth who joins while the question is open votes too, one who reconnects
+ * cannot vote again, and after the reveal every screen shows the answer beside the distribution.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = "spring.datasource.url=jdbc:h2:mem:classvote-browser;DB_CLOSE_DELAY=-1")
 class ClassVoteBrowserTest extends BrowserSupport {
-    private final List<ChromeDriver> others = new ArrayList<>();
-    private final List<ChromeDriverService> services = new ArrayList<>();
-    private final List<Path> profiles = new ArrayList<>();
+    private final MoreBrowsers others = new MoreBrowsers();
 
     private ChromeDriver newBrowser() throws IOException {
-        Path profile = Files.createTempDirectory("cowscope-chromium-v-");
-        profiles.add(profile);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,900", "--user-data-dir=" + profile,
-                "--force-prefers-reduced-motion");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        services.add(service);
-        ChromeDriver d = new ChromeDriver(service, options);
-        others.add(d);
-        return d;
+        return others.open();
     }
 
     @AfterEach
     void stopOthers() throws IOException {
-        for (ChromeDriver d : others) {
-            try {
-                d.quit();
-            } catch (RuntimeException ignored) {
-                // gone
-            }
-        }
-        services.forEach(ChromeDriverService::stop);
-        for (Path p : profiles) {
-            try (Stream<Path> paths = Files.walk(p)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+        others.close();
     }
 
     private static Object run(WebDriver d, String script) {
@@ -119,17 +88,35 @@ class ClassVoteBrowserTest extends BrowserSupport {
         assertThat(driver.findElement(By.cssSelector("#vote-panel .vote-count[data-choice='copy']")).getText()).isEqualTo("1");
         screenshot("vote-presenter-live.png");
 
+        // a follower who joins while the question is open sees it and votes
+        ChromeDriver late = newBrowser();
+        late.get(join);
+        waitOn(late).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#vote-panel [data-choice='reuse']"))).click();
+        waitOn(late).until(ExpectedConditions.textToBePresentInElementLocated(By.id("vote-mine"), "Your vote: reuse"));
+        wait.until(ExpectedConditions.textToBe(By.id("vote-total"), "4"));
+        followers.add(late);
+
+        // a follower who reconnects (the page opened again, its own record of the vote wiped) cannot vote twice
+        ChromeDriver again = followers.get(2);
+        run(again, "for (const k of Object.keys(localStorage)) if (k.startsWith('cowscope.votes.')) localStorage.removeItem(k)");
+        again.get(join);
+        waitOn(again).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#vote-panel [data-choice='reuse']"))).click();
+        waitOn(again).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#vote-panel .share-error"), "already voted"));
+        assertThat(driver.findElement(By.id("vote-total")).getText()).isEqualTo("4");
+        assertThat(driver.findElement(By.cssSelector("#vote-panel .vote-count[data-choice='reuse']")).getText()).isEqualTo("3");
+        assertThat(driver.findElement(By.cssSelector("#vote-panel .vote-count[data-choice='copy']")).getText()).isEqualTo("1");
+
         // the presenter reveals: the engine's answer at 5.7, with the class's distribution beside it
         driver.findElement(By.cssSelector("#teach-panel [data-choice='reuse']")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("teach-reveal")));
         String correct = driver.findElement(By.id("teach-correct")).getText();
         for (ChromeDriver f : followers) {
             waitOn(f).until(ExpectedConditions.textToBePresentInElementLocated(By.id("vote-answer"), correct));
-            assertThat(f.findElement(By.cssSelector("#vote-panel .vote-count[data-choice='reuse']")).getText()).isEqualTo("2");
+            assertThat(f.findElement(By.cssSelector("#vote-panel .vote-count[data-choice='reuse']")).getText()).isEqualTo("3");
             assertThat(f.findElement(By.cssSelector("#vote-panel .vote-count[data-choice='copy']")).getText()).isEqualTo("1");
         }
         assertThat(followers.get(0).findElement(By.id("vote-verdict")).getText())
                 .startsWith(correct.equals("reuse") ? "✓" : "✗");
-        assertThat(driver.findElement(By.id("vote-total")).getText()).isEqualTo("3");
+        assertThat(driver.findElement(By.id("vote-total")).getText()).isEqualTo("4");
     }
 }

@@ -117,6 +117,75 @@ class TeachBrowserTest extends BrowserSupport {
         wait.until(d -> Boolean.TRUE.equals(js("const s = window.cowscope.store.state.session; return !!s && s.kernel === '5.9';")));
     }
 
+    /** the step the open question stops before ("Predict · before step K · kernel V") */
+    private long questionStep() {
+        String title = driver.findElement(By.cssSelector("#teach-panel h2")).getText();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("before step (\\d+)").matcher(title);
+        assertThat(m.find()).as(title).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Answers every question a jump stops at ("Show the answer", Continue) until the page is at target; returns how many. */
+    private int answerAlong(long target) {
+        int asked = 0;
+        while (step() != target) {
+            wait.until(d -> step() == target || panelShown());
+            if (step() == target && !panelShown()) break;
+            long before = questionStep();
+            wait.until(d -> step() == before - 1);
+            assertThat(step()).as("stopped before the question's step, not after it").isEqualTo(before - 1);
+            driver.findElement(By.id("teach-skip")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("teach-reveal")));
+            driver.findElement(By.id("teach-continue")).click();
+            wait.until(d -> step() >= before || (panelShown() && d.findElements(By.id("teach-reveal")).isEmpty()));
+            asked++;
+            assertThat(asked).isLessThan(50);
+        }
+        return asked;
+    }
+
+    @Test
+    void predictStopsAJumpBeforeAnUnpredictedDecision() throws IOException {
+        // stepping one by one: where the questions are
+        driver.get(url("?gallery=cve-2020-29374-vmsplice&kernel=5.7&predict=1"));
+        wait.until(d -> step() == 0);
+        long end = steps();
+        java.util.List<Long> byStep = new java.util.ArrayList<>();
+        while (step() < end) {
+            if (stepForward()) {
+                byStep.add(step() + 1);
+                answerWith(null);
+                continueAfterReveal();
+            }
+        }
+        assertThat(byStep).as("the scenario has a copy-or-reuse decision").isNotEmpty();
+
+        // a jump to the end (the scrubber, End, a link's step) stops before each of them in turn
+        driver.get(url("?gallery=cve-2020-29374-vmsplice&kernel=5.7&predict=1"));
+        wait.until(d -> step() == 0);
+        js("window.cowscope.send({type: 'goto', v: 1, step: arguments[0]})", end);
+        wait.until(d -> panelShown());
+        assertThat(questionStep()).isEqualTo(byStep.get(0));
+        wait.until(d -> step() == byStep.get(0) - 1);
+        screenshot("teach-predict-jump.png");
+        assertThat(answerAlong(end)).as("a stop before every question").isEqualTo(byStep.size());
+        assertThat(step()).isEqualTo(end);
+
+        // a run until the reuse event stops there; the page goes back to before the decision and asks
+        driver.get(url("?gallery=cve-2020-29374-vmsplice&kernel=5.7&predict=1"));
+        wait.until(d -> step() == 0);
+        js("window.cowscope.send({type: 'run', v: 1, dir: 'forward', until: {event: 'reuse'}})");
+        wait.until(d -> panelShown());
+        long asked = questionStep();
+        assertThat(byStep).contains(asked);
+        wait.until(d -> step() == asked - 1);
+        // once answered, the page goes on to where the run stopped
+        driver.findElement(By.id("teach-skip")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("teach-reveal")));
+        driver.findElement(By.id("teach-continue")).click();
+        wait.until(d -> step() >= asked && !panelShown());
+    }
+
     private static long askCount() {
         return io.cowscope.scenario.Lessons.load(io.cowscope.scenario.Gallery.load()).find("cow-history").orElseThrow()
                 .parts().stream().mapToInt(io.cowscope.scenario.Lesson.Part::asks).sum();

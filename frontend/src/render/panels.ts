@@ -84,7 +84,21 @@ export function decisionSentence(event: EngineEvent): string {
 
 const DECISIONS = new Set(['cow', 'reuse', 'unshare', 'fork_copy', 'hazard', 'sigsegv', 'swap_in', 'ksm_merge', 'pin', 'get', 'wrprotect', 'mkwrite']);
 
+/** What the narration was last drawn from, per document: the same again draws nothing. */
+const narrated = new WeakMap<Document, string>();
+
+/** Everything the narration shows, as one string (not the states: a full state after a delta
+ * carries the same report, and redrawing the same narration would lay it all out again). */
+function narrationKey(session: SessionState | null): string {
+  if (!session) return 'none';
+  const strip = (r: StepReport | null) => (r ? { ...r, state: null, delta: null, kernelState: null } : null);
+  return JSON.stringify([session.token, session.step, session.kernel, session.compare, session.step === 0 ? session.description : '', strip(session.report), session.compare ? strip(session.compareReport) : null, session.compare ? session.diff : null]);
+}
+
 export function renderNarration(root: Document, session: SessionState | null, announce: boolean): void {
+  const key = narrationKey(session);
+  if (narrated.get(root) === key) return;
+  narrated.set(root, key);
   const caption = root.getElementById('caption')!;
   const live = root.getElementById('live-caption')!;
   const decision = root.getElementById('decision')!;

@@ -48,6 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
 class PollMessages {
     static final int MAX_OPTIONS = 8, MAX_PROMPT = 400, MAX_CHOICE = 100, MAX_SHOWN = 600;
     static final int MAX_POLLS_PER_SESSION = 200, MAX_SESSIONS = 20_000;
+    /** room.last_poll is VARCHAR(16384) (V3) */
+    static final int MAX_STORED = 16_000;
     private static final Pattern POLL_ID = Pattern.compile("[A-Za-z0-9:._-]{1,80}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,64}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -86,7 +88,9 @@ class PollMessages {
             throw new RoomException("rate-limited", "poll", "too many questions in a short time");
         }
         Map<String, Object> checked = checkPoll(poll);
-        if (!rooms.savePoll(room, key, JSON.writeValueAsString(checked))) {
+        String stored = JSON.writeValueAsString(checked);
+        if (stored.length() > MAX_STORED) throw RoomException.invalid("poll", "the question is longer than " + MAX_STORED + " characters as JSON");
+        if (!rooms.savePoll(room, key, stored)) {
             throw new RoomException("forbidden", "presenter-key", "only the presenter may ask the room a question");
         }
         broker.convertAndSend(RoomMessages.TOPIC + room + ".poll", (Object) checked);

@@ -42,7 +42,7 @@ public enum Code {
     ASK_ONE_PAGE("COW215"),
     /** ask: no step follows the question */
     ASK_NO_STEP("COW216"),
-    /** lesson: "ask at LINE" where LINE is not an operation of the part's scenario */
+    /** lesson: "ask at LINE" where LINE is not an operation of the part's scenario; "ask before \"…\"" that not exactly one operation reads */
     LESSON_NOT_A_STEP("COW217"),
     /** lesson: a missing title, a part without a scenario, a lesson without parts, a statement out of place */
     LESSON_STRUCTURE("COW218"),

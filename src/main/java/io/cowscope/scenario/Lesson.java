@@ -19,7 +19,8 @@ import io.cowscope.scenario.Token.Type;
  * part "Dirty COW"                                 # a part: one scenario, shown in order
  * scenario "dirty-cow"                             # a gallery id
  * kernels 4.8, 4.9                                 # the kernels to compare (the first is where the part starts)
- * ask at 22 "Where does the forced write land?" hazard    # an ask (scenario language) before the scenario's line 22
+ * ask before "attacker: write mem f[0] \"root::0:0\"" "Where?" hazard  # an ask (scenario language) before that operation
+ * ask at 22 "Where does the forced write land?" hazard    # or before the scenario's line 22
  * </pre>
  *
  * A part's {@link Part#text()} is the scenario with its asks inserted before their lines: that text is
@@ -70,7 +71,12 @@ public final class Lesson {
 
     private static final class AskLine {
         final int lessonLine;
-        final int target;
+        /** the scenario line the ask comes before; for {@code ask before "…"} found in build() */
+        int target;
+        /** {@code ask before "STATEMENT"}: the operation's text (null for {@code ask at LINE}) */
+        String before;
+        /** {@code ask before N "…"}: the Nth operation reading it; 0: it must be the only one */
+        int occurrence;
         final int askColumn, targetColumn, targetLength;
         final int restColumn; // 1-based column in the lesson line where the ask's text (prompt or question) starts
         final String rest;
@@ -234,24 +240,44 @@ public final class Lesson {
                         return;
                     }
                     Token at = t.get(Math.min(1, t.size() - 1));
-                    if (!at.isWord("at")) {
-                        diags.add(Code.EXPECTED, "expected 'at LINE' after 'ask' (the scenario line the question comes before), found " + at.describe(), at);
+                    if (!at.isWord("at") && !at.isWord("before")) {
+                        diags.add(Code.EXPECTED, "expected 'before \"STATEMENT\"' or 'at LINE' after 'ask' (the scenario operation the question comes before), found " + at.describe(), at);
                         return;
                     }
-                    Token n = t.get(Math.min(2, t.size() - 1));
-                    if (!n.is(Type.INT) || n.number() < 1 || n.number() > 100000) {
+                    int k = 2;
+                    int occurrence = 0; // ask before N "…": the Nth operation reading that (0: the only one)
+                    if (at.isWord("before") && t.get(Math.min(2, t.size() - 1)).is(Type.INT)) {
+                        Token o = t.get(2);
+                        if (o.number() < 1 || o.number() > 1000) {
+                            diags.add(Code.EXPECTED, "expected 1 to 1000 (which operation of those reading the text) after 'ask before', found " + o.describe(), o);
+                            return;
+                        }
+                        occurrence = (int) o.number();
+                        k = 3;
+                    }
+                    Token n = t.get(Math.min(k, t.size() - 1));
+                    if (at.isWord("before") && !n.is(Type.STRING)) {
+                        diags.add(Code.EXPECTED, "expected the scenario's operation in double quotes after 'ask before', found " + n.describe(), n);
+                        return;
+                    }
+                    if (at.isWord("at") && (!n.is(Type.INT) || n.number() < 1 || n.number() > 100000)) {
                         diags.add(Code.EXPECTED, "expected a line number of the scenario after 'ask at', found " + n.describe(), n);
                         return;
                     }
-                    Token rest = t.get(Math.min(3, t.size() - 1));
+                    Token rest = t.get(Math.min(k + 1, t.size() - 1));
                     if (rest.is(Type.EOL)) {
-                        diags.add(Code.EXPECTED, "expected a question after 'ask at " + n.text() + "' (decision, fault, hazard, last or PROC.VAR[i] …)", rest);
+                        diags.add(Code.EXPECTED, "expected a question after 'ask " + at.text() + " " + n.text() + "' (decision, fault, hazard, last or PROC.VAR[i] …)", rest);
                         return;
                     }
                     String src = l.text();
                     int endCol = l.comment() == null ? src.length() : src.lastIndexOf('#' + l.comment());
                     String restText = src.substring(rest.column() - 1, Math.max(rest.column() - 1, endCol)).stripTrailing();
-                    part.asks.add(new AskLine(l.number(), (int) n.number(), kw.column(), n, rest.column(), restText));
+                    AskLine ask = new AskLine(l.number(), n.is(Type.INT) ? (int) n.number() : 0, kw.column(), n, rest.column(), restText);
+                    if (n.is(Type.STRING)) {
+                        ask.before = n.string();
+                        ask.occurrence = occurrence;
+                    }
+                    part.asks.add(ask);
                     return;
                 }
                 default: {
@@ -277,6 +303,10 @@ public final class Lesson {
             return false;
         }
 
+        private static String collapse(String s) {
+            return s.strip().replaceAll("\\s+", " ");
+        }
+
         /** The scenario with the asks inserted; the asks' errors mapped back to the lesson. */
         private Part build(PartBuilder p) {
             if (p.scenario == null) {
@@ -295,6 +325,38 @@ public final class Lesson {
             for (Statement st : oc.scenario().statements()) byLine.put(st.line(), st);
             boolean bad = false;
             for (AskLine a : p.asks) {
+                if (a.before != null) {
+                    // by the operation's text, so that the lesson survives lines added to the scenario
+                    String want = collapse(a.before);
+                    List<Integer> exact = new ArrayList<>(), partial = new ArrayList<>();
+                    for (Map.Entry<Integer, Statement> e : byLine.entrySet()) {
+                        if (!(e.getValue().node() instanceof Statement.Operation)) continue;
+                        String have = collapse(e.getValue().source());
+                        if (have.equals(want)) exact.add(e.getKey());
+                        else if (have.contains(want)) partial.add(e.getKey());
+                    }
+                    List<Integer> found = exact.isEmpty() ? partial : exact;
+                    if (a.occurrence > 0) {
+                        if (found.size() < a.occurrence) {
+                            diags.add(Code.LESSON_NOT_A_STEP, "'" + p.scenario + "' has " + found.size() + " operation" + (found.size() == 1 ? "" : "s")
+                                    + " reading \"" + a.before + "\", not " + a.occurrence, a.lessonLine, a.targetColumn, a.targetLength);
+                            bad = true;
+                            continue;
+                        }
+                        found = List.of(found.get(a.occurrence - 1));
+                    }
+                    if (found.size() != 1) {
+                        diags.add(Code.LESSON_NOT_A_STEP, found.isEmpty()
+                                ? "no operation of '" + p.scenario + "' reads \"" + a.before + "\""
+                                : "\"" + a.before + "\" matches the operations on lines " + found.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                                        + " of '" + p.scenario + "': quote more of the one you mean, or say which (ask before 2 \"…\")",
+                                a.lessonLine, a.targetColumn, a.targetLength);
+                        bad = true;
+                        continue;
+                    }
+                    a.target = found.get(0);
+                    continue;
+                }
                 Statement st = byLine.get(a.target);
                 if (st == null || !(st.node() instanceof Statement.Operation)) {
                     Map.Entry<Integer, Statement> after = byLine.ceilingEntry(a.target);

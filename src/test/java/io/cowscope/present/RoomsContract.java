@@ -76,6 +76,19 @@ abstract class RoomsContract {
     }
 
     @Test
+    void onlyThePresenterKeyStoresTheRoomsQuestion() {
+        Rooms.Created created = rooms.create();
+        assertThat(rooms.lastPoll(created.room())).isEmpty();
+        String big = "{\"id\":\"q\",\"prompt\":\"" + "x".repeat(6000) + "\"}";
+        assertThat(rooms.savePoll(created.room(), "wrong", big)).isFalse();
+        assertThat(rooms.savePoll("a".repeat(26), created.presenterKey(), big)).isFalse();
+        assertThat(rooms.lastPoll(created.room())).isEmpty();
+        assertThat(rooms.savePoll(created.room(), created.presenterKey(), big)).isTrue();
+        assertThat(rooms.lastPoll(created.room())).contains(big);
+        assertThat(rooms.lastPoll("not-a-room")).isEmpty();
+    }
+
+    @Test
     void concurrentPublishesGetDistinctSequenceNumbers() throws Exception {
         Rooms.Created created = rooms.create();
         ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -25,6 +25,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = "spring.datasource.url=jdbc:h2:mem:classvote-browser;DB_CLOSE_DELAY=-1")
 class ClassVoteBrowserTest extends BrowserSupport {
+    // ClassVoteRelayBrowserTest runs the same test with the RabbitMQ relay
     private final MoreBrowsers others = new MoreBrowsers();
 
     private ChromeDriver newBrowser() throws IOException {

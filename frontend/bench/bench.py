@@ -172,8 +172,14 @@ def open_app(b):
     b.wait("return window.cowscope && window.cowscope.store.state.status === 'connected'", 60)
 
 
+# The stage's arrangements without the merged (space-short) forms: every row drawn one by one,
+# as before runs of alike rows were merged (docs/stage.md); for a side-by-side figure.
+UNMERGED = "const s = window.cowscope.stage; s.configs = s.configs.filter((c) => !c.merge);"
+
+
 def budgets_512(runs=3):
-    """Frame-time budgets of the 512-COW step in a traced browser: each run steps 3 → 4 again."""
+    """Frame-time budgets of the 512-COW step in a traced browser: each run steps 3 → 4 again,
+    alternately as the page shows it (runs of alike rows merged) and with every row drawn."""
     b = Browser(trace_categories=frames.TRACE_CATEGORIES)
     out = {}
     try:
@@ -181,18 +187,22 @@ def budgets_512(runs=3):
         b.performance_log()
         json.loads(b.js_async(ANIMATE, 1200, False, 'empty'))
         out['empty_page'] = frames.budgets(collect_trace(b, 'empty'), 'empty')
-        open_app(b)
-        load(b, PAGES_512)
-        b.js("window.cowscope.store.dispatch({kind:'ui', change:{speed: 750}})")
-        per_run = []
-        for i in range(runs):
-            goto(b, 3)
-            b.js_async("setTimeout(arguments[arguments.length - 1], 1000)")
-            b.performance_log()
-            mark = 'cow512-%d' % i
-            r = json.loads(b.js_async(ANIMATE, 1200, True, mark))
-            per_run.append({'fps_traced': r['fps'], **frames.budgets(collect_trace(b, mark), mark)})
-        out['cow512_step'] = per_run
+        for variant in ('as_shown', 'every_row'):
+            open_app(b)
+            if variant == 'every_row':
+                b.js(UNMERGED)
+            load(b, PAGES_512)
+            b.js("window.cowscope.store.dispatch({kind:'ui', change:{speed: 750}})")
+            per_run = []
+            for i in range(runs):
+                goto(b, 3)
+                b.js_async("setTimeout(arguments[arguments.length - 1], 1000)")
+                b.performance_log()
+                mark = 'cow512-%s-%d' % (variant, i)
+                r = json.loads(b.js_async(ANIMATE, 1200, True, mark))
+                arrangement = b.js("return document.getElementById('stage').dataset.arrangement")
+                per_run.append({'fps_traced': r['fps'], 'arrangement': arrangement, **frames.budgets(collect_trace(b, mark), mark)})
+            out['cow512_step_' + variant] = per_run
     finally:
         b.quit()
     return out
@@ -219,10 +229,11 @@ def main():
         b.key(['\ue00d'])  # Space: play
         results['fps_while_playing_512'] = json.loads(b.js_async(FPS, 4))
         b.key(['\ue00d'])
-        results['baseline_empty_page_after'] = baseline(b)
-        open_app(b)
         b.js("window.cowscope.store.dispatch({kind:'ui', change:{playing: false}})")
         b.js_async("setTimeout(arguments[arguments.length - 1], 1500)")
+        results['max_paint_ms_512'] = round(b.js("return window.cowscope.timing.maxPaintMs"), 1)
+        results['baseline_empty_page_after'] = baseline(b)
+        open_app(b)
         results['load_1GiB_s'] = round(load(b, GIB), 3)
         steps = b.js("return window.cowscope.store.state.session.steps")
         ops = [line for line in GIB.split('\n')[1:] if line.strip()]

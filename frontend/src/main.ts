@@ -49,17 +49,25 @@ const MOVES = new Set(['step', 'goto', 'into', 'out', 'run', 'append']);
 let pendingMoves = 0;
 /** a delta on the way lacked structure (a fork, a new mapping) and was not followed by a full state */
 let staleState = false;
+/**
+ * The full state was asked for after a delta that cannot carry the step (a fork, a bulk change):
+ * the stage keeps its picture until the state comes, instead of drawing the incomplete one and
+ * then the real one (two heavy paints, and the copies of a bulk step would move twice).
+ */
+let fullStateAsked = false;
 
 // issue 13: predict mode may hold a step until its question is answered (src/teach)
 let teachIntercept: (message: ClientRequest) => boolean = () => false;
 let teachKeepsAddress: () => boolean = () => false;
-function send(message: ClientRequest): void {
-  if (teachIntercept(message)) return;
+/** Sends a request; false when it could not go (held by predict mode, or offline). */
+function send(message: ClientRequest): boolean {
+  if (teachIntercept(message)) return false;
   if (!connection.send(message)) {
     store.dispatch({ kind: 'received', message: { type: 'error', code: 'offline', message: 'not connected' } });
-    return;
+    return false;
   }
   if (MOVES.has(message.type)) pendingMoves++;
+  return true;
 }
 
 /** a gallery pick closes the dialog: the focus then goes to the stage, not back to the opener */
@@ -129,7 +137,10 @@ const controller: Controller = {
   view: (op) => {
     for (const s of [stage, stage2]) {
       const box = s.viewport.viewBox;
-      if (op === 'fit') s.viewport.fit();
+      if (op === 'fit') {
+        s.collapseRuns();
+        s.viewport.fit();
+      }
       else if (op === 'in' || op === 'out') s.viewport.zoom(op === 'in' ? 1.25 : 0.8);
       else s.viewport.pan(0, (op === 'down' ? 0.8 : -0.8) * box.height * box.scale);
     }
@@ -413,6 +424,11 @@ function paint(): void {
   highlightSoon(session ? currentLine(session) : null);
   const selected = ui.selection ? (ui.selection.kind === 'page' ? `page:${ui.selection.pfn}` : `pte:${ui.selection.proc}.${ui.selection.var}[${ui.selection.index}]`) : null;
   if (!session) return;
+  if (fullStateAsked) {
+    // the narration is the step's already; the stage waits for the full state (painted as moved)
+    paintedSession = null;
+    return;
+  }
   const differs = differences(session.diff, shown!);
   const hostResult = hostOn && state.hostRun?.result ? state.hostRun.result : null;
   if (hostResult) for (const key of hostDiffKeys(hostStepAt(hostResult, session.statements, session.step))) differs.add(key);
@@ -549,6 +565,12 @@ const connection = new Connection({
     const message = event.message;
     const state = store.state;
     if (message.type === 'error' || message.type === 'diagnostics') pendingMoves = Math.max(0, pendingMoves - 1);
+    if (message.type === 'error' || message.type === 'diagnostics' || message.type === 'hello' || message.type === 'session' || (message.type === 'delta' && message.state)) {
+      if (fullStateAsked) {
+        fullStateAsked = false;
+        schedule();
+      }
+    }
     if (message.type === 'hello' || message.type === 'session') {
       pendingMoves = 0;
       staleState = false;
@@ -609,7 +631,7 @@ const connection = new Connection({
       const incomplete = staleState;
       if (staleState && pendingMoves === 0) {
         staleState = false;
-        send(request.goto(message.step));
+        fullStateAsked = send(request.goto(message.step)) && !message.state;
       }
       if (state.ui.playing && !incomplete) {
         const types = eventTypes(message);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, layout } from '../src/model/layout';
+import { arrangements, defaultConfig, layout } from '../src/model/layout';
 import { bitSet, pagemapWord } from '../src/model/pagemap';
 import { segments, segmentSum } from '../src/model/refbar';
 import { differences, eventTypes, needsFullState, receiveDelta, startSession } from '../src/model/session';
@@ -158,5 +158,45 @@ describe('pagemap, kernels, compare', () => {
   it('lists the event types of a step for the timeline markers', () => {
     expect(eventTypes(deltaMessage('cve57', 6, false))).toEqual(expect.arrayContaining(['fault', 'reuse']));
     expect(eventTypes(deltaMessage('cve57', 7, false))).toContain('hazard');
+  });
+});
+
+describe('merged runs of alike rows (issue 12: show the story without panning)', () => {
+  const mergedWide = arrangements.find((a) => a.merge && a.arrangement === 'wide')!;
+  const snapWith = (n: number, odd: number | null = null) => {
+    const snap = normalizeSnapshot(recorded('cve57').steps[2]!.state);
+    const proc = snap.processes[0]!;
+    const base = snap.pages[0]!;
+    const pages = Array.from({ length: n }, (_, i) => ({ ...base, pfn: 100 + i, content: i === odd ? 'other' : 'x', sources: base.sources.map((s) => ({ ...s, index: i })) }));
+    const ptes = pages.map((p, i) => ({ ...proc.vmas[0]!.ptes[0]!, index: i, pfn: p.pfn }));
+    return { ...snap, pages, processes: [{ ...proc, vmas: [{ ...proc.vmas[0]!, pages: n, ptes }] }] };
+  };
+
+  it('draws the first of a run of alike rows, one summary row for the rest, and counts their pages on its card', () => {
+    const l = layout(snapWith(40), mergedWide);
+    expect(l.rows.map((r) => [r.pte.index, r.run ? `${r.run.first}-${r.run.last} like ${r.run.like}` : 'row'])).toEqual([[0, 'row'], [1, '1-39 like 0']]);
+    expect(l.rows[1]!.run!.count).toBe(39);
+    expect(l.cards.map((c) => [c.page.pfn, c.folded])).toEqual([[100, 39]]);
+    // the summary row has no arrow of its own; the first row points at its card
+    expect(l.arrows.filter((a) => !a.holder).map((a) => a.key)).toEqual([l.rows[0]!.key]);
+    // without merging (and in the arrangements tried first) every row and card is drawn
+    expect(layout(snapWith(40), defaultConfig).rows).toHaveLength(40);
+    expect(l.height).toBeLessThan(layout(snapWith(40), { ...mergedWide, merge: false }).height / 3);
+  });
+
+  it('a page that differs breaks the run; short runs are not merged', () => {
+    const l = layout(snapWith(20, 10), mergedWide);
+    expect(l.rows.map((r) => (r.run ? `${r.run.first}-${r.run.last}` : String(r.pte.index)))).toEqual(['0', '1-9', '10', '11', '12-19']);
+    expect(l.cards.map((c) => [c.page.pfn, c.folded])).toEqual([[100, 9], [110, 0], [111, 8]]);
+    const short = layout(snapWith(2), mergedWide);
+    expect(short.rows.filter((r) => r.run)).toHaveLength(0);
+  });
+
+  it('an opened run is drawn row by row', () => {
+    const snap = snapWith(12);
+    const first = layout(snap, mergedWide).rows[0]!.key;
+    const opened = layout(snap, mergedWide, null, new Set([first]));
+    expect(opened.rows).toHaveLength(12);
+    expect(opened.cards).toHaveLength(12);
   });
 });

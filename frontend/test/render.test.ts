@@ -33,6 +33,8 @@ describe('renderHeader', () => {
     renderHeader(view, { ...initialState, lastError: 'malformed: bad' });
     expect(view.error.hidden).toBe(false);
     expect(view.error.textContent).toBe('malformed: bad');
+    renderHeader(view, { ...initialState, lastError: 'malformed: bad', busy: 'Server busy — trying again in 0.5 s (1 of 6)' });
+    expect(view.error.textContent).toBe('Server busy — trying again in 0.5 s (1 of 6)');
   });
 
   it('complains about a page without the header', () => {

@@ -111,6 +111,66 @@ describe('Connection', () => {
     expect(sockets[0]!.closed).toBe(true);
     expect(sockets).toHaveLength(2);
     expect(connection.send({ type: 'ping' })).toBe(true);
-    expect(sockets[1]!.sent).toEqual(['{"type":"ping"}']);
+    expect(sockets[1]!.sent).toEqual(['{"type":"ping","id":1}']);
+  });
+
+  it('sends a request refused as busy again after a growing back-off, and says so meanwhile', () => {
+    const { sockets, events, timers, connection } = setup();
+    connection.open();
+    const socket = sockets[0]!;
+    socket.onopen?.({});
+    connection.send({ type: 'step', v: 1, dir: 'forward' });
+    expect(JSON.parse(socket.sent[1]!)).toEqual({ type: 'step', v: 1, dir: 'forward', id: 1 });
+    const busy = '{"type":"error","code":"limit","message":"the server is busy","id":1,"retryAfterMs":500}';
+    socket.onmessage?.({ data: busy });
+    expect(events.at(-1)).toEqual({ kind: 'busy', reason: 'the server is busy', retryInMs: 500, attempt: 1, attempts: 6 });
+    expect(events.some((e) => e.kind === 'received' && e.message.type === 'error')).toBe(false);
+    expect(timers.fire()).toBe(500);
+    expect(socket.sent[2]).toBe(socket.sent[1]);
+    socket.onmessage?.({ data: busy });
+    expect(timers.fire()).toBe(1000);
+    socket.onmessage?.({ data: '{"type":"delta","id":1,"step":1,"steps":3}' });
+    expect(events.at(-1)!.kind).toBe('received');
+    expect(socket.sent).toHaveLength(4);
+  });
+
+  it('passes the busy refusal on once the retries are spent, and drops pending retries on close', () => {
+    const sockets: FakeSocket[] = [];
+    const events: AppEvent[] = [];
+    const timers = new FakeTimers();
+    const connection = new Connection({
+      url: 'ws://here/ws',
+      onEvent: (event) => events.push(event),
+      createSocket: (url) => {
+        const socket = new FakeSocket(url);
+        sockets.push(socket);
+        return socket;
+      },
+      timers,
+      busyRetries: 1,
+    });
+    connection.open();
+    const socket = sockets[0]!;
+    connection.send({ type: 'load', v: 1 });
+    const busy = '{"type":"error","code":"limit","message":"busy","id":1,"retryAfterMs":200}';
+    socket.onmessage?.({ data: busy });
+    expect(timers.pending).toHaveLength(1);
+    timers.fire();
+    socket.onmessage?.({ data: busy });
+    expect(events.at(-1)).toEqual({ kind: 'received', message: { type: 'error', code: 'limit', message: 'busy', id: 1, retryAfterMs: 200 } });
+    connection.send({ type: 'load', v: 1 });
+    socket.onmessage?.({ data: busy.replace('"id":1', '"id":2') });
+    expect(timers.pending).toHaveLength(1);
+    connection.close();
+    expect(timers.pending).toHaveLength(0);
+  });
+
+  it('does not retry errors without retryAfterMs', () => {
+    const { sockets, events, timers, connection } = setup();
+    connection.open();
+    connection.send({ type: 'window', v: 1 });
+    sockets[0]!.onmessage?.({ data: '{"type":"error","code":"limit","message":"too large","id":1}' });
+    expect(events.at(-1)!.kind).toBe('received');
+    expect(timers.pending).toHaveLength(0);
   });
 });

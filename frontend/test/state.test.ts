@@ -31,6 +31,14 @@ describe('state', () => {
     expect(reduce(state, { kind: 'socket-opening' }).status).toBe('reconnecting');
   });
 
+  it('says in the status line that the server was busy until an answer comes', () => {
+    const busy = run(hello, { kind: 'busy', reason: 'the server is busy', retryInMs: 1500, attempt: 2, attempts: 6 });
+    expect(busy.busy).toBe('Server busy — trying again in 1.5 s (2 of 6)');
+    const answered = reduce(busy, { kind: 'received', message: { type: 'paused', position: 0 } as never });
+    expect(answered.busy).toBeNull();
+    expect(reduce(busy, { kind: 'socket-closed', willRetry: true }).busy).toBeNull();
+  });
+
   it('is offline when it will not retry', () => {
     expect(run({ kind: 'socket-closed', willRetry: false }).status).toBe('offline');
   });

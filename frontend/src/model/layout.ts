@@ -40,7 +40,17 @@ export interface StageConfig {
   readonly maxCards: number;
   /** a strip whose window holds at most this many PTEs shows them as rows (zoom) */
   readonly zoomRows: number;
+  /**
+   * Merge runs of alike rows (at least {@link MIN_RUN}): the run's first row is drawn, the rest is
+   * one summary row ("[4–511] same as [3]", expandable), and their pages are counted on the first
+   * row's card ("+508 alike") instead of drawn. For boxes where even the compact form would put the
+   * type under the floor.
+   */
+  readonly merge?: boolean;
 }
+
+/** The shortest run of alike rows that is merged: the first row and at least two more. */
+export const MIN_RUN = 3;
 
 export const defaultConfig: StageConfig = {
   arrangement: 'wide',
@@ -75,7 +85,14 @@ const compact = { detail: 'compact', vmaHeader: 24, laneHeader: 30, gap: 8 } as 
  * The arrangements the stage chooses from for a box (model/fit.ts picks the larger type): the
  * first {@link FULL_DETAIL} with every detail, then their compact forms.
  */
-export const arrangements: readonly StageConfig[] = [defaultConfig, tallConfig, { ...defaultConfig, ...compact }, { ...tallConfig, ...compact }];
+export const arrangements: readonly StageConfig[] = [
+  defaultConfig,
+  tallConfig,
+  { ...defaultConfig, ...compact },
+  { ...tallConfig, ...compact },
+  { ...defaultConfig, ...compact, merge: true },
+  { ...tallConfig, ...compact, merge: true },
+];
 export const FULL_DETAIL = 2;
 
 /** Width of the right-hand gutter the tall arrangement's arrows run in. */
@@ -110,6 +127,12 @@ export interface RowBox {
   readonly y: number;
   /** the last index of a folded run of THP PTEs (same folio, same bits); = pte.index when single */
   readonly last: number;
+  /**
+   * A summary row of merged alike rows ({@link StageConfig.merge}): PTE indexes first..last are
+   * like `like` (the index of the run's first row, drawn above), pointing at `pfns` pages. `pte`
+   * is the PTE at `first`.
+   */
+  readonly run?: { readonly like: number; readonly first: number; readonly last: number; readonly count: number; readonly pfns: readonly number[] };
 }
 export interface CardBox {
   readonly key: string;
@@ -266,7 +289,7 @@ const BITS: readonly (keyof PteView)[] = ['present', 'write', 'dirty', 'young', 
  * gets its own place and the PTE's arrow visibly moves from the old page to the new one, instead
  * of the copy taking the old card's slot.
  */
-export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, previous: StageLayout | null = null): StageLayout {
+export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, previous: StageLayout | null = null, expanded: ReadonlySet<string> = NONE): StageLayout {
   const colours = processColours(snapshot);
   const folded = foldedTails(snapshot);
   const target = (pfn: number) => folded.get(pfn) ?? pfn;
@@ -277,6 +300,10 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
   const pteRowsByPfn = new Map<number, RowBox[]>();
   const pageOrder: number[] = [];
   const seen = new Set<number>();
+  // merged runs: pages only their summary rows point at are counted on the first row's card
+  const alike = new Map<number, number>();
+  const mergedPfns = new Map<number, number>();
+  const pageOf = new Map(snapshot.pages.map((p) => [p.pfn, p]));
   let y = config.gap;
   for (const proc of snapshot.processes) {
     const colour = colours.get(proc.name) ?? 0;
@@ -292,6 +319,7 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
       // a strip shows the whole mapping; a zoomed window (a few PTEs) is drawn as rows below it
       const zoomed = strip && vma.ptes.length <= config.zoomRows;
       const ptes = strip && !zoomed ? [] : vma.ptes;
+      let openUntil = -1;
       for (let i = 0; i < ptes.length; i++) {
         const pte = ptes[i]!;
         // a run of alike PTEs is one row: into one folded THP group with the same bits, or empty
@@ -307,6 +335,16 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
           }
         }
         const row: RowBox = { key: pteKey(proc.name, vma.var, pte.index), proc: proc.name, var: vma.var, pte, colour, y, last: ptes[last]!.index };
+        // a run of rows alike this one (each its own page, alike): one summary row for the rest
+        // (an opened run is drawn row by row: none of its rows starts a run of its own)
+        let runEnd = last;
+        if (config.merge && i > openUntil) {
+          while (runEnd + 1 < ptes.length && alikeRows(ptes[runEnd]!, ptes[runEnd + 1]!, pte, pageOf, target)) runEnd++;
+          if (expanded.has(row.key)) {
+            openUntil = runEnd;
+            runEnd = last;
+          }
+        }
         i = last;
         rows.push(row);
         if (pte.present && pte.pfn >= 0) {
@@ -320,6 +358,24 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
           }
         }
         y += config.row;
+        if (runEnd - last >= MIN_RUN - 1) {
+          const rest = ptes.slice(last + 1, runEnd + 1);
+          const pfns = rest.filter((x) => x.present && x.pfn >= 0).map((x) => target(x.pfn));
+          const rep = pte.present && pte.pfn >= 0 ? target(pte.pfn) : -1;
+          if (rep >= 0) for (const pfn of pfns) if (pfn !== rep && !mergedPfns.has(pfn)) mergedPfns.set(pfn, rep);
+          rows.push({
+            key: `${row.key}:run`,
+            proc: proc.name,
+            var: vma.var,
+            pte: rest[0]!,
+            colour,
+            y,
+            last: rest[rest.length - 1]!.index,
+            run: { like: pte.index, first: rest[0]!.index, last: rest[rest.length - 1]!.index, count: rest.length, pfns },
+          });
+          y += config.row;
+          i = runEnd;
+        }
       }
       vmas.push({ key: `${proc.name}.${vma.var}`, proc: proc.name, vma, y: vmaTop, height: y - vmaTop, strip });
       y += 6;
@@ -333,8 +389,10 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
   const byPfn = new Map(snapshot.pages.map((p) => [p.pfn, p]));
   const foldedCount = new Map<number, number>();
   for (const [, head] of folded) foldedCount.set(head, (foldedCount.get(head) ?? 0) + 1);
+  // a page only merged rows point at is counted on its run's first card, not drawn
+  for (const [pfn, rep] of mergedPfns) if (!seen.has(pfn)) alike.set(rep, (alike.get(rep) ?? 0) + 1);
   for (const p of [...snapshot.pages].sort((a, b) => a.pfn - b.pfn)) {
-    if (folded.has(p.pfn)) continue;
+    if (folded.has(p.pfn) || (mergedPfns.has(p.pfn) && !seen.has(p.pfn))) continue;
     if (!seen.has(p.pfn)) {
       seen.add(p.pfn);
       pageOrder.push(p.pfn);
@@ -360,14 +418,14 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
     const kept = before?.get(pfn);
     const want = kept !== undefined ? kept : !tall && rowsOfPage?.[0] ? rowsOfPage[0].y - config.cardHeight / 2 + config.row / 2 : cy;
     const cardY = Math.max(cy, want);
-    cards.push({ key: String(pfn), page, x: cardX, y: cardY, folded: foldedCount.get(pfn) ?? 0 });
+    cards.push({ key: String(pfn), page, x: cardX, y: cardY, folded: (foldedCount.get(pfn) ?? 0) + (alike.get(pfn) ?? 0) });
     cy = cardY + config.cardHeight + config.gap;
   }
   const cardAt = new Map(cards.map((c) => [c.page.pfn, c]));
 
   const arrows: ArrowBox[] = [];
   for (const row of rows) {
-    const card = row.pte.present ? cardAt.get(target(row.pte.pfn)) : undefined;
+    const card = row.pte.present && !row.run ? cardAt.get(target(row.pte.pfn)) : undefined;
     if (!card) continue;
     arrows.push({
       key: row.key,
@@ -379,36 +437,32 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
     });
   }
 
-  const holderTop = Math.max(leftBottom, cy) + 30;
-  const holders: HolderBox[] = [];
-  let hx = config.laneX;
-  let hy = holderTop;
-  let rowHeight = 0;
   const maxX = tall ? config.laneX + config.laneWidth : config.cardX + config.cardWidth;
-  for (const box of holderBoxes(snapshot)) {
-    if (hx + config.holderWidth > maxX + 1 && hx > config.laneX) {
-      hx = config.laneX;
-      hy += rowHeight + config.gap;
-      rowHeight = 0;
-    }
-    const placed: HolderBox = { ...box, x: hx, y: hy };
+  // when space is short (the merged form): empty holders (an empty LRU batch or pipe) are left
+  // out, and in the wide arrangement holders may stack under the cards, beside the lanes
+  const boxes = holderBoxes(snapshot).filter((b) => !config.merge || b.pfns.length > 0 || (b.kind !== 'lru' && b.kind !== 'pipe'));
+  const below = placeHolders(boxes, config.laneX, Math.max(leftBottom, cy) + 30, maxX, config);
+  const beside = !tall && config.merge && boxes.length ? placeHolders(boxes, config.cardX, cy + 16, maxX, config) : null;
+  const useBeside = beside !== null && Math.max(leftBottom + 6, beside.bottom + 20) < below.bottom + 20;
+  const placedHolders = useBeside ? beside!.holders : below.holders;
+  const holderTop = placedHolders[0]?.y ?? Math.max(leftBottom, cy) + 30;
+  const holders: HolderBox[] = [];
+  for (const placed of placedHolders) {
     holders.push(placed);
-    for (const pfn of new Set(box.pfns.map(target))) {
+    for (const pfn of new Set(placed.pfns.map(target))) {
       const card = cardAt.get(pfn);
       if (!card) continue;
       arrows.push({
-        key: `${box.key}->${pfn}`,
+        key: `${placed.key}->${pfn}`,
         colour: -1,
-        from: { x: hx + config.holderWidth / 2, y: hy },
+        from: { x: placed.x + config.holderWidth / 2, y: placed.y },
         to: { x: card.x + config.cardWidth / 2, y: card.y + config.cardHeight },
         holder: true,
         gutter: 0,
       });
     }
-    hx += config.holderWidth + config.gap;
-    rowHeight = Math.max(rowHeight, box.height);
   }
-  const height = holders.length ? hy + rowHeight + 20 : Math.max(leftBottom, cy) + 6;
+  const height = holders.length ? Math.max(useBeside ? leftBottom + 6 : 0, (useBeside ? beside! : below).bottom + 20) : Math.max(leftBottom, cy) + 6;
   return {
     lanes,
     vmas,
@@ -423,6 +477,60 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
     arrangement: config.arrangement,
     detail: config.detail,
   };
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Holders in rows from (x0, y0), wrapping at maxX; bottom: the lowest holder's bottom. */
+function placeHolders(boxes: readonly Omit<HolderBox, 'x' | 'y'>[], x0: number, y0: number, maxX: number, config: StageConfig): { holders: HolderBox[]; bottom: number } {
+  const holders: HolderBox[] = [];
+  let hx = x0;
+  let hy = y0;
+  let rowHeight = 0;
+  for (const box of boxes) {
+    if (hx + config.holderWidth > maxX + 1 && hx > x0) {
+      hx = x0;
+      hy += rowHeight + config.gap;
+      rowHeight = 0;
+    }
+    holders.push({ ...box, x: hx, y: hy });
+    hx += config.holderWidth + config.gap;
+    rowHeight = Math.max(rowHeight, box.height);
+  }
+  return { holders, bottom: hy + rowHeight };
+}
+
+/**
+ * Whether `next` (the PTE after `prev`) belongs to the run started by `first`: the next index,
+ * the same bits and VMA, and a page alike the first's (same content, counts and flags; another
+ * pfn), or both empty. Swap entries are never merged (each has its own slot).
+ */
+function alikeRows(prev: PteView, next: PteView, first: PteView, pages: ReadonlyMap<number, PageView>, target: (pfn: number) => number): boolean {
+  if (next.index !== prev.index + 1 || next.vma !== first.vma || first.swap || next.swap) return false;
+  if (!BITS.every((b) => next[b] === first[b])) return false;
+  if (!first.present) return !next.present;
+  const a = pages.get(target(first.pfn));
+  const b = pages.get(target(next.pfn));
+  if (!a || !b) return false;
+  return pageLook(a) === pageLook(b);
+}
+
+/** What a page's card shows, without its pfn: pages with the same look are "alike". */
+const looks = new WeakMap<PageView, string>();
+function pageLook(p: PageView): string {
+  const known = looks.get(p);
+  if (known !== undefined) return known;
+  const look = pageLookOf(p);
+  looks.set(p, look);
+  return look;
+}
+
+function pageLookOf(p: PageView): string {
+  // what its card shows (content, flags, counts, the refcount bar's segments by kind, holder and
+  // process), not where the page is (pfn, folio, file index, the PTE index of each mapping) nor
+  // who wrote it when
+  const sources = p.sources.map((r) => [r.kind, r.count, r.proc, r.var, r.holder, r.cpu]);
+  return JSON.stringify([p.content, p.anon, p.anonExclusive, p.ksm, p.swapcache, p.lru, p.locked, p.dirty, p.thp, p.thpHead, p.zero, p.file, p.free, p.refcount, p.mapcount, p.pincount, p.fileName, sources]);
 }
 
 /**

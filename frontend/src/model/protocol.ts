@@ -69,6 +69,8 @@ export interface ErrorMessage {
   readonly code: string;
   readonly message: string;
   readonly id?: unknown;
+  /** set on busy refusals: worth sending again unchanged after about this long */
+  readonly retryAfterMs?: number;
 }
 
 export interface Diagnostic {
@@ -250,6 +252,7 @@ export function parseServerMessage(text: string): ServerMessage | UnreadableMess
         code: typeof data.code === 'string' ? data.code : 'unknown',
         message: typeof data.message === 'string' ? data.message : '',
         id: data.id,
+        ...(typeof data.retryAfterMs === 'number' && data.retryAfterMs >= 0 ? { retryAfterMs: data.retryAfterMs } : {}),
       };
     case 'diagnostics':
       return { type: 'diagnostics', diagnostics: list(data.diagnostics) as Diagnostic[], id: data.id };

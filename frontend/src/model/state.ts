@@ -14,6 +14,8 @@ export interface AppState {
   readonly protocol: number | null;
   /** the last error the server or the client reported, for the status line */
   readonly lastError: string | null;
+  /** the server refused a request as busy and the page sends it again: what the status line says meanwhile */
+  readonly busy: string | null;
   /** how many times the socket has been (re)opened */
   readonly connects: number;
   readonly session: SessionState | null;
@@ -67,6 +69,7 @@ export const initialState: AppState = {
   engine: null,
   protocol: null,
   lastError: null,
+  busy: null,
   connects: 0,
   session: null,
   diagnostics: [],
@@ -93,6 +96,8 @@ export type AppEvent =
   | { readonly kind: 'socket-open' }
   | { readonly kind: 'socket-closed'; readonly willRetry: boolean }
   | { readonly kind: 'received'; readonly message: ServerMessage | UnreadableMessage }
+  /** the server refused a request as busy; the transport sends it again in retryInMs (attempt of attempts) */
+  | { readonly kind: 'busy'; readonly reason: string; readonly retryInMs: number; readonly attempt: number; readonly attempts: number }
   | { readonly kind: 'ui'; readonly change: Partial<UiState> }
   | { readonly kind: 'toggle-breakpoint'; readonly step: number }
   | { readonly kind: 'toggle-event-break'; readonly event: string }
@@ -122,9 +127,13 @@ export function reduce(state: AppState, event: AppEvent): AppState {
       // still waiting for the hello; keep the old versions until the new ones arrive
       return { ...state, connects: state.connects + 1 };
     case 'socket-closed':
-      return { ...state, status: event.willRetry ? 'reconnecting' : 'offline' };
-    case 'received':
-      return receive(state, event.message);
+      return { ...state, status: event.willRetry ? 'reconnecting' : 'offline', busy: null };
+    case 'received': {
+      const next = receive(state, event.message);
+      return next.busy === null ? next : { ...next, busy: null };
+    }
+    case 'busy':
+      return { ...state, busy: busyText(event.retryInMs, event.attempt, event.attempts) };
     case 'ui':
       return { ...state, ui: { ...state.ui, ...event.change } };
     case 'toggle-breakpoint':
@@ -198,6 +207,11 @@ function receive(state: AppState, message: ServerMessage | UnreadableMessage): A
     case 'unreadable':
       return { ...state, lastError: `unreadable message from server (${message.reason})` };
   }
+}
+
+/** The status line while a busy request waits to be sent again. */
+export function busyText(retryInMs: number, attempt: number, attempts: number): string {
+  return `Server busy — trying again in ${(retryInMs / 1000).toFixed(1)} s (${attempt} of ${attempts})`;
 }
 
 /** Words for the status line; the state stays the single source. */

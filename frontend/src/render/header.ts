@@ -32,6 +32,7 @@ export function renderHeader(view: HeaderView, state: AppState): void {
   if (view.status.dataset.status !== state.status) view.status.dataset.status = state.status;
   setText(view.server, state.server ?? '—');
   setText(view.engine, state.engine ? `engine ${state.engine}` : '—');
-  setText(view.error, state.lastError ?? '');
-  view.error.hidden = state.lastError === null;
+  const line = state.busy ?? state.lastError;
+  setText(view.error, line ?? '');
+  view.error.hidden = line === null;
 }

@@ -84,7 +84,21 @@ export function decisionSentence(event: EngineEvent): string {
 
 const DECISIONS = new Set(['cow', 'reuse', 'unshare', 'fork_copy', 'hazard', 'sigsegv', 'swap_in', 'ksm_merge', 'pin', 'get', 'wrprotect', 'mkwrite']);
 
+/** What the narration was last drawn from, per document: the same again draws nothing. */
+const narrated = new WeakMap<Document, string>();
+
+/** Everything the narration shows, as one string (not the states: a full state after a delta
+ * carries the same report, and redrawing the same narration would lay it all out again). */
+function narrationKey(session: SessionState | null): string {
+  if (!session) return 'none';
+  const strip = (r: StepReport | null) => (r ? { ...r, state: null, delta: null, kernelState: null } : null);
+  return JSON.stringify([session.token, session.step, session.kernel, session.compare, session.step === 0 ? session.description : '', strip(session.report), session.compare ? strip(session.compareReport) : null, session.compare ? session.diff : null]);
+}
+
 export function renderNarration(root: Document, session: SessionState | null, announce: boolean): void {
+  const key = narrationKey(session);
+  if (narrated.get(root) === key) return;
+  narrated.set(root, key);
   const caption = root.getElementById('caption')!;
   const live = root.getElementById('live-caption')!;
   const decision = root.getElementById('decision')!;
@@ -138,6 +152,17 @@ export function renderNarration(root: Document, session: SessionState | null, an
     }
   }
   for (const w of report?.warnings ?? []) decision.appendChild(el('p', { class: 'warning' }, '⚠ ' + w));
+  // a bulk operation's kernel steps picture its first pages only: say which
+  let pictured = root.getElementById('kernel-pictured');
+  const note = report && report.kernelSteps.length ? picturedPages(report) : null;
+  if (note && !pictured) {
+    pictured = el('p', { id: 'kernel-pictured', class: 'kernel-pictured' });
+    kernelSteps.parentElement?.insertBefore(pictured, kernelSteps);
+  }
+  if (pictured) {
+    pictured.textContent = note ?? '';
+    pictured.hidden = !note;
+  }
   const allSteps = report?.kernelSteps ?? [];
   // bulk operations have thousands of kernel steps: show those around the current one
   const from = Math.max(0, Math.min(allSteps.length - 40, (report?.kernelStep ?? 0) - 10));
@@ -384,6 +409,45 @@ export function renderInspector(root: Document, snapshot: Snapshot | null, selec
     parts.push(...pageSection(page));
   }
   box.replaceChildren(...parts);
+}
+
+/**
+ * Which pages a bulk step's kernel steps picture (the engine records per-page detail for the
+ * first pages an operation touches and counts the rest): "Kernel steps (and step into) picture
+ * 16 of the 512 pages: c.b 0–15; the other 496 went the same way and are counted above." null
+ * when every page the step touched is pictured.
+ */
+export function picturedPages(report: StepReport): string | null {
+  const pages = new Map<string, Set<number>>();
+  const kinds = new Set<string>();
+  for (const e of report.events) {
+    if (!e.proc || !e.var || e.page < 0) continue;
+    const key = `${e.proc}.${e.var}`;
+    const set = pages.get(key) ?? new Set<number>();
+    set.add(e.page);
+    pages.set(key, set);
+    kinds.add(word(e.type));
+  }
+  const shown = [...pages.values()].reduce((n, s) => n + s.size, 0);
+  if (!shown) return null;
+  // the pages the step touched: the most frequent per-page event kind's exact total
+  const total = Math.max(shown, ...[...kinds].map((k) => report.eventCounts[k] ?? 0));
+  if (total <= shown) return null;
+  const number = (n: number) => n.toLocaleString('en-US');
+  const where = [...pages].map(([key, set]) => `${key} ${ranges([...set].sort((a, b) => a - b))}`).join('; ');
+  return `Kernel steps (and step into) picture ${number(shown)} of the ${number(total)} pages: ${where}; the other ${number(total - shown)} went the same way and are only counted.`;
+}
+
+/** 0, 1, 2, 3, 7, 9, 10 → "0–3, 7, 9–10" */
+function ranges(sorted: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    out.push(j > i ? `${sorted[i]}–${sorted[j]}` : String(sorted[i]));
+    i = j + 1;
+  }
+  return out.join(', ');
 }
 
 export function stepReportTypes(report: StepReport | null): string[] {

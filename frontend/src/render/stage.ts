@@ -96,6 +96,9 @@ export class Stage {
   /** the region of the layout now in the DOM; null: all of it */
   private drawnRegion: Region | null = null;
   private redrawPending = false;
+  /** merged runs the user opened (the key of the run's first row): drawn row by row */
+  private readonly expanded = new Set<string>();
+  private lastSnapshot: Snapshot | null = null;
 
   /**
    * @param configs the arrangements to choose from for the box the stage gets (the one giving
@@ -146,7 +149,7 @@ export class Stage {
   /** The layouts this stage would choose from for a snapshot (for compare's side-by-side or stacked). */
   candidates(snapshot: Snapshot): { config: StageConfig; content: Box }[] {
     return this.configs.map((config) => {
-      const l = layout(snapshot, config, this.last);
+      const l = layout(snapshot, config, this.last, this.expanded);
       return { config, content: { width: l.width, height: l.height } };
     });
   }
@@ -174,9 +177,9 @@ export class Stage {
     const only = context.arrangement !== undefined ? this.configs[context.arrangement] : undefined;
     // the same box and the same structure as at the last choice: keep its arrangement (one layout
     // per paint); otherwise lay out in every arrangement and choose again
-    const structure = `${box?.width}x${box?.height}:${floorPx}:${context.arrangement}:${structureOf(snapshot)}`;
+    const structure = `${box?.width}x${box?.height}:${floorPx}:${context.arrangement}:${structureOf(snapshot)}:${[...this.expanded].join(',')}`;
     const configs = only ? [only] : structure === this.chosenFor ? [this.config] : this.configs;
-    const options = configs.map((config) => ({ config, layout: layout(snapshot, config, previous) }));
+    const options = configs.map((config) => ({ config, layout: layout(snapshot, config, previous, this.expanded) }));
     const withContent = options.map((o) => ({ ...o, content: { width: o.layout.width, height: o.layout.height } }));
     const chosen = box ? bestDetailed(withContent, configs.length === 1 ? 1 : FULL_DETAIL, box, this.configs[0]!.font, floorPx) : { choice: withContent[0]!, fit: null };
     const next = chosen.choice.layout;
@@ -185,10 +188,12 @@ export class Stage {
     this.last = next;
     this.fitted = chosen.fit;
     this.lastContext = context;
+    this.lastSnapshot = snapshot;
     this.colours = new Map(next.lanes.map((l) => [l.key, l.colour]));
     attr(this.root, 'data-width', Math.ceil(next.width));
     attr(this.root, 'data-height', Math.ceil(next.height));
-    attr(this.root, 'data-arrangement', `${next.arrangement}${next.detail === 'compact' ? ' compact' : ''}`);
+    attr(this.root, 'data-arrangement', `${next.arrangement}${next.detail === 'compact' ? ' compact' : ''}${this.config.merge ? ' merged' : ''}`);
+    attr(this.root, 'data-runs', next.rows.filter((r) => r.run).length);
     attr(this.root, 'data-floor', Math.round(floorPx * 10) / 10);
     if (box && chosen.fit) this.viewport.set({ width: next.width, height: next.height }, box, chosen.fit.scale);
     else attr(this.root, 'viewBox', `0 0 ${next.width} ${next.height}`);
@@ -242,6 +247,21 @@ export class Stage {
       create: (d) => {
         // a group named by its aria-label (its drawn letters are hidden from screen readers): a
         // button's name would have to contain every drawn letter (WCAG 2.5.3, axe label-content-name-mismatch)
+        if (d.run) {
+          // a merged run: Enter or a click draws its rows one by one (and back)
+          const g = svg('g', { class: 'pte pte-run', tabindex: 0, role: 'button' });
+          const first = d.key.slice(0, -':run'.length);
+          const toggle = () => this.toggleRun(first);
+          g.addEventListener('click', toggle);
+          g.addEventListener('keydown', (ev) => {
+            if ((ev as KeyboardEvent).key === 'Enter' || (ev as KeyboardEvent).key === ' ') {
+              ev.preventDefault();
+              ev.stopPropagation();
+              toggle();
+            }
+          });
+          return g;
+        }
         const g = svg('g', { class: 'pte', tabindex: 0, role: 'group' });
         g.addEventListener('click', () => context.onSelect(`pte:${d.key}`));
         g.addEventListener('keydown', (ev) => {
@@ -433,8 +453,61 @@ export class Stage {
     el.replaceChildren(...children);
   }
 
+  /** Opens a merged run (its rows drawn one by one) or merges it again, and draws the stage anew. */
+  toggleRun(firstRowKey: string): void {
+    if (this.expanded.has(firstRowKey)) this.expanded.delete(firstRowKey);
+    else this.expanded.add(firstRowKey);
+    const snapshot = this.lastSnapshot;
+    const context = this.lastContext;
+    if (!snapshot || !context) return;
+    const instant = this.motion.instant;
+    this.motion.instant = true;
+    try {
+      this.render(snapshot, { ...context, report: null });
+    } finally {
+      this.motion.instant = instant;
+    }
+  }
+
+  /** Merges every opened run again (the fit key: back to the whole story). */
+  collapseRuns(): void {
+    if (!this.expanded.size) return;
+    this.expanded.clear();
+    const snapshot = this.lastSnapshot;
+    const context = this.lastContext;
+    if (snapshot && context) this.render(snapshot, { ...context, report: null });
+  }
+
+  /** The merged runs the user opened (keys of their first rows). */
+  get openRuns(): ReadonlySet<string> {
+    return this.expanded;
+  }
+
+  private updateRunRow(el: Element, d: RowBox & { run: NonNullable<RowBox['run']> }): void {
+    const r = d.run;
+    const span = (pfns: readonly number[]) => (pfns.length ? ` → ${hex(Math.min(...pfns))}…${hex(Math.max(...pfns))}` : '');
+    const label = `[${r.first}–${r.last}] ×${r.count} same as [${r.like}]${span(r.pfns)}`;
+    el.setAttribute('aria-label', `pages ${r.first} to ${r.last} of ${d.proc}.${d.var} (${r.count}): the same as page ${r.like}; Enter shows them one by one`);
+    el.setAttribute('aria-expanded', 'false');
+    if (!this.changed(el, JSON.stringify([label, this.config.laneWidth]))) return;
+    const children: Element[] = [
+      svg('rect', { class: 'pte-box run-box', x: 0, y: 1, width: this.config.laneWidth - 40, height: this.config.row - 3, rx: 3 }),
+      svg('text', { class: 'pte-run-label', x: 6, y: 19 }, truncate(label, Math.floor((this.config.laneWidth - 70) / (this.config.font * 0.6)))),
+      svg('text', { class: 'pte-run-open', x: this.config.laneWidth - 58, y: 19 }, '▸'),
+      svg('title', {}, `${label} · click or Enter to show each row`),
+    ];
+    for (const child of children) child.setAttribute('aria-hidden', 'true');
+    el.replaceChildren(...children);
+  }
+
   private updateRow(el: Element, d: RowBox, entering: boolean, context: StageContext): void {
     this.move(el, this.config.laneX + 22, d.y, entering);
+    if (d.run) {
+      el.setAttribute('class', `pte pte-run proc-${d.colour % 8}`);
+      el.setAttribute('data-run', `${d.run.first}-${d.run.last}`);
+      this.updateRunRow(el, d as RowBox & { run: NonNullable<RowBox['run']> });
+      return;
+    }
     const pte = d.pte;
     const classes = ['pte', `proc-${d.colour % 8}`];
     if (context.selected === `pte:${d.key}`) classes.push('selected');

@@ -17,6 +17,7 @@ final class Snapshots {
         List<Snapshot.ProcessView> procs = new ArrayList<>();
         boolean truncated = false;
         for (Proc p : M.procs) {
+            WorkCheck.poll();
             List<Snapshot.VmaView> vmas = new ArrayList<>();
             for (Vma m : p.maps.values()) {
                 int first = 0, last = Math.min(m.n - 1, w.maxPtes() - 1);
@@ -31,6 +32,7 @@ final class Snapshots {
                 List<Snapshot.VmaRange> ranges = ranges(m);
                 List<PteView> ptes = new ArrayList<>();
                 for (int i = first; i <= last; i++) {
+                    if ((i & 255) == 0) WorkCheck.poll();
                     long v = m.pte(i);
                     ptes.add(M.pteView(m, i, v));
                     if ((v & P_PRESENT) != 0 && (v & P_ZERO) == 0) add(pfns, (int) (v & PFN_MASK), i);
@@ -110,8 +112,13 @@ final class Snapshots {
             }
             shown.add(pfns.keyAt(k));
         }
+        WorkCheck.poll();
         var sources = Sources.ofMany(M, shown, pfns);
-        for (int k = 0; k < shown.size(); k++) pages.add(Sources.pageView(M, shown.get(k), sources));
+        for (int k = 0; k < shown.size(); k++) {
+            if ((k & 255) == 0) WorkCheck.poll();
+            pages.add(Sources.pageView(M, shown.get(k), sources));
+        }
+        WorkCheck.poll();
         MachineObserver o = new MachineObserver(M);
         return new Snapshot(M.stepIndex, M.config.kernel().toString(), M.config, procs, pages, pipes, handles, lru, slots, files, ksm,
                 o.stats(), List.copyOf(M.hazards), truncated);
@@ -129,6 +136,7 @@ final class Snapshots {
         int rs = 0;
         long prev = 0;
         for (int c = 0, i = 0; c < pt.chunkCount(); c++) {
+            WorkCheck.poll();
             long[] chunk = pt.chunk(c);
             for (int j = 0; j < chunk.length; j++, i++) {
                 long v = chunk[j];

@@ -119,7 +119,8 @@ public final class Probe {
 
     private Observations runPinned(String script, Duration wall) throws IOException {
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(List.of(binary.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(List.of(binary.toString()))
+                .redirectError(DEBUG ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread reader = new Thread(() -> {
             try (InputStream in = p.getInputStream()) {

@@ -30,9 +30,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Rooms {
     /** Codes people read aloud and type: no 0/O, 1/I/L. */
     static final String CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    static final int CODE_LENGTH = 6;
+    /** new codes: 31^8 = 8.5 * 10^11 (docs/operations.md, guess budget) */
+    static final int CODE_LENGTH = 8;
+    /** codes of rooms opened before codes grew from 6 characters still find their rooms */
+    static final int OLD_CODE_LENGTH = 6;
     static final Pattern ID = Pattern.compile("[a-z2-7]{26}");
-    static final Pattern CODE = Pattern.compile("[" + CODE_ALPHABET + "]{" + CODE_LENGTH + "}");
+    static final Pattern CODE = Pattern.compile("[" + CODE_ALPHABET + "]{" + CODE_LENGTH + "}|[" + CODE_ALPHABET + "]{"
+            + OLD_CODE_LENGTH + "}");
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;

@@ -7,6 +7,7 @@ import io.cowscope.engine.Observer;
 import io.cowscope.engine.PageView;
 import io.cowscope.engine.PteView;
 import io.cowscope.engine.Stats;
+import io.cowscope.engine.WorkCheck;
 
 /**
  * A short digest of a run: expectation outcomes, counters, process states, and per page of every
@@ -23,6 +24,7 @@ final class Digest {
     static String of(Observer obs, Map<String, Map<String, Integer>> mappings, List<RunResult.ExpectResult> results) {
         StringBuilder sb = new StringBuilder(256);
         for (RunResult.ExpectResult r : results) sb.append(r.line()).append(r.outcome().name().charAt(0)).append(';');
+        WorkCheck.poll();
         try {
             Stats s = obs.stats();
             sb.append(s.cow()).append(',').append(s.reuse()).append(',').append(s.faults()).append(',').append(s.pages()).append(';');
@@ -31,11 +33,15 @@ final class Digest {
                 for (Map.Entry<String, Integer> m : p.getValue().entrySet()) {
                     int n = Math.min(m.getValue(), PAGES);
                     sb.append(m.getKey()).append(':');
-                    for (int i = 0; i < n; i++) page(sb, obs, p.getKey(), m.getKey(), i);
+                    for (int i = 0; i < n; i++) {
+                        if ((i & 63) == 0) WorkCheck.poll();
+                        page(sb, obs, p.getKey(), m.getKey(), i);
+                    }
                 }
                 sb.append('}');
             }
         } catch (RuntimeException e) {
+            if (WorkCheck.isStop(e)) throw e; // the request's time is spent: no late digest
             sb.append("unobservable:").append(e.getClass().getSimpleName());
         }
         return fnv(sb.toString());

@@ -202,6 +202,7 @@ public final class Execution {
     public RunResult runWithin(java.time.Duration budget) {
         long deadline = budget == null ? Long.MAX_VALUE : System.nanoTime() + budget.toNanos();
         while (hasNext()) {
+            io.cowscope.engine.WorkCheck.poll();
             if (budget != null && System.nanoTime() - deadline > 0) {
                 Statement st = scenario.statements().get(next);
                 error = new RunError(st.line(), st.column(), st.source(), "time budget of " + budget.toMillis()

@@ -9,16 +9,27 @@ package io.cowscope.session;
  */
 public final class Deadline implements AutoCloseable {
     private static final ThreadLocal<Deadline> CURRENT = new ThreadLocal<>();
+    /** what the engine's long loops (snapshots, digests) run: {@link io.cowscope.engine.WorkCheck} */
+    private static final Runnable ENGINE_CHECK = () -> check("while building a state or digest");
+
+    /** the budget is spent; the engine's loops let it pass ({@link io.cowscope.engine.WorkCheck.Stop}) */
+    public static final class Exceeded extends LimitException implements io.cowscope.engine.WorkCheck.Stop {
+        Exceeded(String message) {
+            super(message);
+        }
+    }
 
     private final long startedNanos = System.nanoTime();
     private final long budgetNanos;
     private final long maxRunMillis;
     private final Deadline outer;
+    private final Runnable outerEngineCheck;
 
     private Deadline(long maxRunMillis) {
         this.maxRunMillis = maxRunMillis;
         this.budgetNanos = maxRunMillis >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE : maxRunMillis * 1_000_000L;
         this.outer = CURRENT.get();
+        this.outerEngineCheck = io.cowscope.engine.WorkCheck.install(ENGINE_CHECK);
     }
 
     /** starts a budget for this thread; an enclosing one still applies (the earlier end wins) */
@@ -37,7 +48,7 @@ public final class Deadline implements AutoCloseable {
 
     private void checkOwn(String what) {
         if (System.nanoTime() - startedNanos > budgetNanos) {
-            throw new LimitException("the request took longer than " + maxRunMillis + " ms and was stopped"
+            throw new Exceeded("the request took longer than " + maxRunMillis + " ms and was stopped"
                     + (what == null ? "" : " " + what) + " (cowscope.session.max-run-millis)");
         }
     }
@@ -49,6 +60,7 @@ public final class Deadline implements AutoCloseable {
 
     @Override
     public void close() {
+        io.cowscope.engine.WorkCheck.install(outerEngineCheck);
         if (outer == null) {
             CURRENT.remove();
         } else {

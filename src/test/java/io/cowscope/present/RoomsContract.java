@@ -43,11 +43,25 @@ abstract class RoomsContract {
     void aNewRoomHasACodeAKeyAndNoStateYet() {
         Rooms.Created created = rooms.create();
         assertThat(created.room()).matches("[a-z2-7]{26}");
-        assertThat(created.code()).matches("[A-HJKMNP-Z2-9]{6}");
+        assertThat(created.code()).matches("[A-HJKMNP-Z2-9]{8}");
         assertThat(created.presenterKey()).hasSizeGreaterThanOrEqualTo(40);
         assertThat(rooms.byCode(created.code())).contains(created.room());
         assertThat(rooms.byCode(created.code().toLowerCase())).contains(created.room());
         assertThat(rooms.lastState(created.room())).contains(new Rooms.State(created.room(), 0, null));
+    }
+
+    /** Issue 14: new codes grew to 8 characters (V4 widens the column); a room opened with a 6-character code keeps it. */
+    @Test
+    void aRoomWithAnOldSixCharacterCodeIsStillFound() {
+        String room = "b".repeat(26);
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        JdbcClient.create(dataSource).sql("""
+                INSERT INTO room (id, code, presenter_key_hash, seq, last_state, created_at, updated_at)
+                VALUES (:id, 'K7QF2M', :key, 0, NULL, :now, :now)""").param("id", room).param("key", "0".repeat(64))
+                .param("now", now).update();
+        assertThat(rooms.byCode("k7qf2m")).contains(room);
+        assertThat(rooms.byCode("K7QF2")).isEmpty();
+        assertThat(rooms.byCode("K7QF2MAB")).isEmpty();
     }
 
     @Test

@@ -56,7 +56,7 @@ class ClassVoteBrowserTest extends BrowserSupport {
         wait.until(d -> stepOf(d) == 0);
         driver.findElement(By.id("present-button")).click();
         driver.findElement(By.id("present-start")).click();
-        wait.until(d -> driver.findElement(By.id("present-code")).getText().matches("[A-Z2-9]{6}"));
+        wait.until(d -> driver.findElement(By.id("present-code")).getText().matches("[A-Z2-9]{8}"));
         String join = driver.findElement(By.id("present-join-link")).getDomProperty("value");
         driver.findElement(By.cssSelector("#present-dialog .dialog-close")).click();
 

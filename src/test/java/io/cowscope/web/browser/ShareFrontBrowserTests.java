@@ -425,7 +425,7 @@ class ShareFrontBrowserTests extends BrowserSupport {
         driver.findElement(By.id("present-button")).click();
         driver.findElement(By.id("present-start")).click();
         WebElement codeShown = driver.findElement(By.id("present-code"));
-        wait.until(d -> codeShown.getText().matches("[A-Z2-9]{6}"));
+        wait.until(d -> codeShown.getText().matches("[A-Z2-9]{8}"));
         String code = codeShown.getText();
         String joinLink = driver.findElement(By.id("present-join-link")).getDomProperty("value");
         assertThat(joinLink).matches(java.util.regex.Pattern.quote(url("?room=")) + "[a-z2-7]{26}");

@@ -165,6 +165,8 @@ class StageLayoutBrowserTest extends BrowserSupport {
         openAt("embed/s/" + single + "?step=" + WRITE_STEP, WRITE_STEP);
         assertViewport(800, 450);
         assertThat(labelPx("stage")).isGreaterThanOrEqualTo(13);
+        // the whole story, no panning (the space-short form: the empty LRU batch left out, the pipe under the page)
+        assertThat(js("return document.getElementById('stage').dataset.whole")).isEqualTo("true");
         // the narration is there, under the stage
         assertThat(driver.findElement(By.id("caption")).getText()).contains("secret-2");
         assertThat(number("return document.querySelector('.side').getBoundingClientRect().top"))
@@ -259,6 +261,43 @@ class StageLayoutBrowserTest extends BrowserSupport {
     }
 
     @Test
+    void runsOfAlikeRowsAreMergedSoThe512PageStoryFitsWithoutPanningAndOpenOnEnter() throws IOException {
+        viewport(1600, 1000);
+        driver.get(url(""));
+        wait.until(ExpectedConditions.attributeToBe(By.id("conn-status"), "data-status", "connected"));
+        String text = "title \"512 pages\"\nprocess p\np: b = mmap 512\np: write b \"x\"\np: fork c\nc: write b \"y\"\n";
+        js("window.cowscope.send({type:'load', v:1, scenario:{text: arguments[0]}, kernel:'6.18'})", text);
+        waitForPainted(0);
+        new Actions(driver).sendKeys(Keys.END).perform();
+        waitForPainted(number("return window.cowscope.store.state.session.steps"));
+        wait.until(d -> number("return document.querySelectorAll('#stage .pte-run').length") >= 2);
+        // both processes' 512 rows fit at the floor: the first row of each run, one summary row for the rest
+        assertThat(js("return document.getElementById('stage').dataset.arrangement")).asString().contains("merged");
+        assertThat(js("return document.getElementById('stage').dataset.whole")).isEqualTo("true");
+        assertThat(labelPx("stage")).isGreaterThanOrEqualTo(number("return Number(document.getElementById('stage').dataset.floor)") - 0.05);
+        String run = (String) js("return document.querySelector('#stage .pte-run').textContent");
+        assertThat(run).containsPattern("\\[1–\\d+\\] ×\\d+ same as \\[0\\]");
+        // the pages of a run are counted on its first card, not drawn one by one
+        assertThat(js("return [...document.querySelectorAll('#stage .chip text')].map(t => t.textContent).join(' ')")).asString().containsPattern("\\+\\d+ alike");
+        assertThat(number("return document.querySelectorAll('#stage .layer-cards > .card').length")).isLessThan(10);
+        long rowsMerged = number("return document.querySelectorAll('#stage .layer-rows > .pte:not(.pte-run):not([data-exiting])').length");
+        screenshot("stage-512-merged.png");
+
+        // Enter on a run draws it row by row (the stage pans to see them); F merges it again
+        js("document.querySelector('#stage .pte-run').focus()");
+        new Actions(driver).sendKeys(Keys.ENTER).perform();
+        wait.until(d -> number("return document.querySelectorAll('#stage .layer-rows > .pte:not(.pte-run):not([data-exiting])').length") > rowsMerged + 10);
+        // the other process's run stays merged (it is below the window now: the layout's count)
+        assertThat(js("return document.getElementById('stage').dataset.runs")).isEqualTo("1");
+        js("document.activeElement && document.activeElement.blur()");
+        new Actions(driver).sendKeys("f").perform();
+        wait.until(d -> "2".equals(js("return document.getElementById('stage').dataset.runs")));
+        wait.until(d -> number("return document.querySelectorAll('#stage .pte-run:not([data-exiting])').length") == 2);
+        assertThat(number("return window.cowscope.store.state.session.step")).isEqualTo(number("return window.cowscope.store.state.session.steps"));
+        assertNoConsoleErrors();
+    }
+
+        @Test
     void aBulkStepIsSummedUpAndABigMappingsStripLegendFitsItsBox() throws IOException {
         viewport(1600, 1000);
         driver.get(url(""));
@@ -272,6 +311,9 @@ class StageLayoutBrowserTest extends BrowserSupport {
         assertThat(cows).isEqualTo(1024);
         String decision = driver.findElement(By.id("decision")).getText();
         assertThat(decision).contains("1,024 × cow").doesNotContain("more decisions");
+        // the kernel steps picture the first pages only, and say which
+        assertThat(driver.findElement(By.id("kernel-pictured")).getText())
+                .contains("picture 16 of the 1,024 pages: c.b 0–15").contains("the other 1,008");
         // 1,024 pages: a strip per mapping; the legend stays inside the mapping's box
         assertThat(driver.findElements(By.cssSelector("#stage canvas.strip"))).isNotEmpty();
         assertThat(js("""

@@ -79,7 +79,7 @@ public final class HostRun {
      */
     static MachineConfig modelConfig(Scenario s, KernelVersion v, Observations.Hello hello) {
         MachineConfig c = Execution.config(s.header(), v);
-        return new MachineConfig(c.kernel(), c.cpus(), c.thp(), hello.swapAvailable(), hello.softDirty(), c.files(), c.lruBatchCapacity(), hello.faultAroundBytes());
+        return new MachineConfig(c.kernel(), c.cpus(), c.thp(), hello.swapAvailable(), hello.softDirty(), c.files(), c.lruBatchCapacity(), hello.faultAroundBytes(), c.mthp());
     }
 
     private void compare() {

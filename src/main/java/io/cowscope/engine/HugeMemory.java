@@ -195,7 +195,8 @@ final class HugeMemory {
     /**
      * do_huge_pmd_wp_page on the huge zero PMD (a write or an unshare): up to 5.7 a new zeroed THP replaces it
      * (HUGE_ZERO_COW_THP); 5.8-6.12 the PMD is split into small zero-page PTEs and the PTE fault copies one page
-     * (HUGE_ZERO_COW_SPLIT); from 6.13 a write allocates a THP again (HUGE_ZERO_WP_THP). Unshare faults split.
+     * (HUGE_ZERO_COW_SPLIT); from 6.13 a write or an unshare fault allocates a THP again (HUGE_ZERO_WP_THP). Before 6.13
+     * an unshare fault (a read-only long-term pin, 6.2+) splits.
      */
     static int doHugePmdWpZeroPage(Machine M, VmFault f) {
         Vma m = f.m;
@@ -203,11 +204,14 @@ final class HugeMemory {
         int d = M.log.enter("do_huge_pmd_wp_page", "the huge zero PMD");
         try {
             Rule thp = M.rules.inForce(Rule.HUGE_ZERO_COW_THP) ? Rule.HUGE_ZERO_COW_THP : M.rules.inForce(Rule.HUGE_ZERO_WP_THP) ? Rule.HUGE_ZERO_WP_THP : null;
-            if (thp != null && f.write()) {
+            // do_huge_zero_wp_pmd (6.13+) does not look at FAULT_FLAG_UNSHARE: a read-only long-term pin's unshare
+            // fault gets a whole THP too, mapped like a write's (map_anon_folio_pmd: dirty, writable if VM_WRITE)
+            if (thp != null && (f.write() || thp == Rule.HUGE_ZERO_WP_THP)) {
                 for (int k = 0; k < HPAGE; k++) M.setPte(m, b + k, m.pte(b + k) & VM_MASK);
                 M.log.event(EventType.NOTE, "huge_zero", f.proc.name, m.name, f.idx, ZERO_PFN, thp == Rule.HUGE_ZERO_WP_THP ? "do_huge_zero_wp_pmd" : "do_huge_pmd_wp_page", thp,
-                        M.log.detail ? "write to the huge zero page: a new zeroed THP is allocated for the whole PMD · " + thp.cite() : null, null);
-                M.statCow++;
+                        M.log.detail ? (f.write() ? "write to" : "unshare fault (read-only long-term pin) on") + " the huge zero page: a new zeroed THP is allocated for the whole PMD · " + thp.cite() : null, null);
+                if (f.write()) M.statCow++;
+                else M.statUnshare++;
                 doHugePmdAnonymousPage(M, f);
                 return VM_FAULT_WRITE;
             }

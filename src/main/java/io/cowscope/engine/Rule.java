@@ -24,7 +24,7 @@ public enum Rule {
     HUGE_ZERO_COW_SPLIT("5.8", "6.12", "3917c80280c9; replaced by 1ced09e0331f", "",
             "a write fault on the huge zero PMD splits it (__split_huge_zero_page_pmd: 512 PTEs of the small zero page) and returns VM_FAULT_FALLBACK; the PTE-level fault then copies the zero page into one new 4 KiB page (do_wp_page → wp_page_copy)"),
     HUGE_ZERO_WP_THP("6.13", null, "1ced09e0331f (allocate THP on hugezeropage wp-fault)", "I",
-            "a write fault on the huge zero PMD allocates a new zeroed THP again (do_huge_zero_wp_pmd → map_anon_folio_pmd: exclusive, writable, one PMD; the PMD is split only when no THP can be allocated); observed on 6.18; an unshare fault still splits [U]"),
+            "a write fault on the huge zero PMD allocates a new zeroed THP again (do_huge_zero_wp_pmd → map_anon_folio_pmd: exclusive, writable, one PMD; the PMD is split only when no THP can be allocated); observed on 6.18; do_huge_pmd_wp_page takes this path for an unshare fault too (a read-only long-term pin of the huge zero page gets a writable THP), read in the 6.13 patch"),
     THP_COW_SPLIT("5.8", null, "3917c80280c9", "",
             "a write fault on a shared PMD-mapped THP splits this process's PMD and copies only the 4 KiB page written"),
     PAGE_COUNT_REUSE("5.9", null, "09854ba94c6a", "",

@@ -96,6 +96,10 @@ public final class HostRun {
             firstUnlike = "the header (fault_around_bytes " + fa + "; this machine uses " + kernel.hello().faultAroundBytes()
                     + ": /sys/kernel/debug/fault_around_bytes could not be set)";
         }
+        if (!scenario.header().mthp().isEmpty() && !"set".equals(kernel.hello().mthp()) && firstUnlike == null) {
+            // the probe writes /sys/kernel/mm/transparent_hugepage/hugepages-*kB/enabled only as root, on a 6.8+ kernel
+            firstUnlike = "the header (mthp: the mTHP sizes could not be set on this machine: " + kernel.hello().mthp() + ")";
+        }
         Map<String, String> rawK = new HashMap<>(), rawM = new HashMap<>();
         for (int i = 0; i < st.size(); i++) {
             Statement s = st.get(i);

@@ -149,6 +149,8 @@ public final class Machine {
     /** a hugetlb folio (with PG_THP | PG_HEAD for the 512-page folio machinery; never on the LRU): folio_test_hugetlb */
     static final int PG_HUGETLB = 1 << 14;
     static final int BATCH_CPU_SHIFT = 16;
+    /** a large folio's order (folio_order) in bits 24..27 of every one of its pages' flags: 9 for a PMD-sized THP, 2..8 for mTHP */
+    static final int FOLIO_ORDER_SHIFT = 24, FOLIO_ORDER_MASK = 0xF << FOLIO_ORDER_SHIFT;
 
     static final int HPAGE = 512;
     static final int TSHIFT = 15, TCHUNK = 1 << TSHIFT, TMASK = TCHUNK - 1;
@@ -438,9 +440,15 @@ public final class Machine {
         return (fl(pfn) & PG_THP) != 0;
     }
 
-    /** the folio's head: where a THP keeps its refcount */
+    /** folio_nr_pages: 1 for a small page, 1 << order for a large folio (512 for a PMD-sized THP) */
+    final int folioNr(int pfn) {
+        int f = fl(pfn);
+        return (f & PG_THP) != 0 ? 1 << ((f & FOLIO_ORDER_MASK) >>> FOLIO_ORDER_SHIFT) : 1;
+    }
+
+    /** the folio's head: where a THP keeps its refcount (folios are naturally aligned in the pfn space) */
     final int head(int pfn) {
-        return (fl(pfn) & PG_THP) != 0 ? pfn & ~(HPAGE - 1) : pfn;
+        return (fl(pfn) & PG_THP) != 0 ? pfn & ~(folioNr(pfn) - 1) : pfn;
     }
 
     final int refcount(int pfn) {
@@ -452,7 +460,7 @@ public final class Machine {
     }
 
     final void setFlag(int pfn, int flag, boolean on) {
-        int count = isThp(pfn) ? HPAGE : 1;
+        int count = folioNr(pfn);
         int h = head(pfn);
         for (int k = 0; k < count; k++) {
             int p = count == 1 ? pfn : h + k;

@@ -492,7 +492,9 @@ static void worker_op(void) {
         }
         int huge = thp_mode == 2 || (thp_mode == 1 && c->d);
         madvise(p, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
-        if (c->e && c->c != 2 && madvise(p, len, c->c == 0 ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) < 0) st = errno;
+        /* MAP_POPULATE's populate_vma_page_range: write faults only where (vm_flags & (VM_WRITE | VM_SHARED)) ==
+         * VM_WRITE (to break COW); a shared mapping is read-faulted, "we would not want to dirty them for nothing" */
+        if (c->e && c->c != 2 && madvise(p, len, c->c == 0 && !c->b ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) < 0) st = errno;
         break;
     }
     case C_MUNMAP: if (munmap((void *)a, len) < 0) st = errno; break;

@@ -96,6 +96,8 @@ public enum Rule {
             "fork copies the page tables of a VMA only if it has an anon_vma (or is PFNMAP / MIXEDMAP, hugetlb before 6.0, or uffd-wp with the fork event since 5.19): anon_vma belongs to the VMA, set by the first anonymous page faulted in it and kept by both halves of a later split; a VMA that was only read (zero page, page cache) or is shared is skipped, and the child's pagemap shows nothing there until it faults"),
     VMA_FLAGS_UNCHANGED(null, null, "1da177e4c3f4 (already in the first git tree: mprotect_fixup, madvise_behavior; later madvise_update_vma)", "",
             "mprotect / madvise returns early for a VMA whose flags would not change (newflags == oldflags): no VMA split, no PMD split, no PTE touched"),
+    MPROTECT_HOLE_ENOMEM(null, null, "1da177e4c3f4 (sys_mprotect); 77795f900e2a (6.4: a gap at the end)", "",
+            "mprotect of a range that does not start inside a VMA fails with ENOMEM and changes nothing; otherwise the VMAs are changed in address order and the walk stops at the first gap with ENOMEM: the pages before the gap keep the new protection, the pages after it are not touched (6.1-6.4 returned 0 for a gap that reaches the end of the range, fixed by 77795f900e2a, not modelled)"),
 
     // ---- operations a version lacks ----
     MADV_PAGEOUT("5.4", null, "1a4e58cce84e", "",

@@ -111,7 +111,11 @@ public enum Rule {
     UFFD_WP("5.7", null, "63b2d4174c4a", "",
             "userfaultfd write-protect exists; before, EINVAL (no effect)"),
 
-    // ---- per-CPU LRU-add batch size (§3.11) ----
+    // ---- per-CPU LRU-add batch size and drains (§3.11) ----
+    ZAP_NO_LRU_DRAIN("6.10", null, "4907e80b76af (free_pages_and_swap_cache → folios_put, no lru_add_drain)", "I",
+            "MADV_DONTNEED leaves this CPU's LRU-add batch alone: the lru_add_drain() it made lived in free_pages_and_swap_cache (mmu_gather's page freeing), which lost it; observed on 6.18 (a page waiting in the batch stays off the LRU through a DONTNEED of another page)"),
+    UNMAP_NO_LRU_DRAIN("6.18", null, "-", "U",
+            "munmap and exit leave this CPU's LRU-add batch alone: unmap_region and exit_mmap called lru_add_drain() before tlb_gather_mmu up to at least 6.10; observed on 6.18 (a page waiting in the batch stays off the LRU through a munmap or an exit on that CPU); the release that dropped it is not pinned down"),
     LRU_BATCH_15("4.15", "6.8", "-", "I", "the per-CPU LRU-add batch holds 15 pages (14 before 4.15)"),
     LRU_BATCH_31("6.9", null, "-", "I", "the per-CPU LRU-add batch holds 31 pages"),
 

@@ -464,16 +464,22 @@ function paint(): void {
 function attachCompare(session: SessionState): void {
   document.body.dataset.compare = session.compareSnapshot ? 'on' : 'off';
 }
-let highlightTimer: ReturnType<typeof setTimeout> | null = null;
+let highlightTimer: unknown = null;
 let highlighted: number | null | undefined;
 function highlightSoon(line: number | null): void {
   if (line === highlighted) return;
   highlighted = line;
-  if (highlightTimer) clearTimeout(highlightTimer);
-  highlightTimer = setTimeout(() => {
+  if (highlightTimer) return;
+  // when the page is idle: a step's frames (the new state joined, its animation) come first
+  highlightTimer = whenIdle(() => {
     highlightTimer = null;
     editor.highlightLine(highlighted ?? null);
-  }, 0);
+  });
+}
+/** Runs a callback when the main thread is idle (within 300 ms at the latest). */
+function whenIdle(callback: () => void): unknown {
+  if (typeof requestIdleCallback === 'function') return requestIdleCallback(callback, { timeout: 300 });
+  return setTimeout(callback, 0);
 }
 const timing = { lastPaintMs: 0, maxPaintMs: 0, paints: 0 };
 function safePaint(): void {
@@ -500,8 +506,8 @@ if (typeof ResizeObserver === 'function') {
     for (const entry of entries) {
       const box = { width: entry.contentRect.width, height: entry.contentRect.height };
       boxes.set(entry.target, box);
-      if (entry.target === stage.root.parentElement) stage.knownBox = box;
-      if (entry.target === stage2.root.parentElement) stage2.knownBox = box;
+      if (entry.target === stage.root.parentElement) stage.setBox(box);
+      if (entry.target === stage2.root.parentElement) stage2.setBox(box);
     }
     const size = [...boxes.values()].map((b) => `${Math.round(b.width)}x${Math.round(b.height)}`).join(':') + `:${window.innerWidth}x${window.innerHeight}`;
     if (size === areaSize) return;

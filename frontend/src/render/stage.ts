@@ -131,6 +131,23 @@ export class Stage {
    */
   knownBox: Box | null = null;
 
+  /**
+   * The box's new size: kept for the next paint, and given to the SVG in CSS px. An SVG sized in
+   * per cent of its box is laid out again, every text of it, whenever anything else on the page
+   * is (a new narration line, a timeline tick: "Size changed" in a trace, ~10 ms of layout at
+   * the step of a 512-page state); with a fixed size it is laid out only when it changed.
+   */
+  setBox(box: Box): void {
+    this.knownBox = box;
+    if (box.width > 0 && box.height > 0) {
+      this.root.style.width = `${box.width}px`;
+      this.root.style.height = `${box.height}px`;
+    } else {
+      this.root.style.width = '';
+      this.root.style.height = '';
+    }
+  }
+
   /** The box the SVG is shown in (CSS px); null when it has no size (not displayed, or a test DOM). */
   box(): Box | null {
     if (this.knownBox && this.knownBox.width > 0 && this.knownBox.height > 0) return this.knownBox;

@@ -7,6 +7,7 @@ import { compareVersions, eraOf, VERSIONS } from './model/kernels';
 import { type ClientRequest, type Diagnostic, parseServerMessage, request } from './model/protocol';
 import { hostDiffKeys, hostStepAt } from './model/host';
 import { renderHost } from './render/host';
+import type { Snapshot } from './model/snapshot';
 import { currentLine, differences, eventTypes, needsFullState, reportWanted, runMiss, type SessionState, shownSnapshot, stripsWanted } from './model/session';
 import { Store } from './model/store';
 import { isTheme, keepTheme, storedTheme, THEME_LABEL } from './model/theme';
@@ -24,6 +25,7 @@ import {
   renderLegend,
   renderNarration,
   renderTimeline,
+  setText,
 } from './render/panels';
 import { Stage } from './render/stage';
 import { compareDirection, typeFloor } from './model/fit';
@@ -186,7 +188,11 @@ kernelPicker.addEventListener('change', () => {
 });
 // "this machine (Linux x.y.z)": offered when the server's hello names it (cowscope.host.enabled)
 const HOST_OPTION = 'host';
+/** the machine the host option was last set for: the picker is touched only when it changes (every paint calls this) */
+let hostOptionFor: string | null | undefined;
 function syncHostOption(machine: string | null): void {
+  if (machine === hostOptionFor) return;
+  hostOptionFor = machine;
   let option = [...comparePicker.options].find((o) => o.value === HOST_OPTION);
   if (!machine) {
     option?.remove();
@@ -355,7 +361,7 @@ function paint(): void {
   if (root.dataset.theme !== ui.theme) {
     root.dataset.theme = ui.theme;
     const button = document.querySelector<HTMLElement>('[data-action="theme"]');
-    if (button) button.textContent = `◐ Theme: ${THEME_LABEL[ui.theme]}`;
+    if (button) setText(button, `◐ Theme: ${THEME_LABEL[ui.theme]}`);
   }
   const gallery = byId('gallery');
   if (gallery.hidden === ui.gallery) {
@@ -376,10 +382,10 @@ function paint(): void {
     if (ui.help) help.querySelector<HTMLElement>('button')?.focus();
     else byId('stage-area').focus();
   }
-  byId('speed').textContent = `${Number((1000 / ui.speed).toFixed(1))} steps/s`;
+  setText(byId('speed'), `${Number((1000 / ui.speed).toFixed(1))} steps/s`);
   const play = byId('play-button');
-  play.textContent = ui.playing ? "❚❚ Pause" : "▶ Play";
-  play.setAttribute('aria-pressed', String(ui.playing));
+  setText(play, ui.playing ? '❚❚ Pause' : '▶ Play');
+  if (play.getAttribute('aria-pressed') !== String(ui.playing)) play.setAttribute('aria-pressed', String(ui.playing));
   motion.duration = motion2.duration = Math.min(900, ui.speed * 0.8);
   if (kernelPicker.value !== ui.kernel) kernelPicker.value = ui.kernel;
   syncHostOption(state.host);
@@ -412,7 +418,7 @@ function paint(): void {
     // (an embed's options and a follower's room stay in the address bar)
     history.replaceState(null, '', window.location.pathname);
   }
-  byId('scenario-title').textContent = session ? session.title || 'Scenario' : 'No scenario loaded — open the gallery (G)';
+  setText(byId('scenario-title'), session ? session.title || 'Scenario' : 'No scenario loaded — open the gallery (G)');
   renderTimeline(document, session, ui.breakpoints);
   renderNarration(document, session, moved);
   // inside a step the stage, the banner and the inspector show that kernel step's state
@@ -432,14 +438,14 @@ function paint(): void {
   const differs = differences(session.diff, shown!);
   const hostResult = hostOn && state.hostRun?.result ? state.hostRun.result : null;
   if (hostResult) for (const key of hostDiffKeys(hostStepAt(hostResult, session.statements, session.step))) differs.add(key);
-  byId('stage-main-kernel').textContent = `kernel ${session.kernel} · ${eraOf(session.kernel).name}`;
+  setText(byId('stage-main-kernel'), `kernel ${session.kernel} · ${eraOf(session.kernel).name}`);
   // the boxes first (compare or not, side by side or stacked), then the stages fitted into them
   attachCompare(session);
   const compare = session.compareSnapshot;
-  byId('stage-compare').hidden = !compare;
-  byId('stage-host').hidden = !hostOn;
+  if (byId('stage-compare').hidden !== !compare) byId('stage-compare').hidden = !compare;
+  if (byId('stage-host').hidden !== !hostOn) byId('stage-host').hidden = !hostOn;
   if (hostOn) {
-    byId('stage-host-kernel').textContent = `this machine · ${state.host}${hostResult ? ` · model ${hostResult.model}` : ''}`;
+    setText(byId('stage-host-kernel'), `this machine · ${state.host}${hostResult ? ` · model ${hostResult.model}` : ''}`);
     renderHost(byId('stage-host-body'), state.hostRun, session.statements, session.step, state.host);
   }
   const stages = byId('stages');
@@ -455,11 +461,51 @@ function paint(): void {
   } else {
     stages.classList.remove('column');
   }
-  stage.render(shown!, { report: moved ? session.report : null, selected, involved: involvedKeys(shown), differs, onSelect: select, strips: session.strips, floorPx, arrangement });
+  const context = { report: moved ? session.report : null, selected, involved: involvedKeys(shown), differs, onSelect: select, strips: session.strips, floorPx, arrangement };
+  if (!compare && moved && shown !== unprepared && bigState(shown!) && stage.needsLayout(shown!, context)) {
+    // a big state's arrangements are laid out in tasks of their own first; the frame that draws
+    // it then only joins (docs/stage.md, "The step's frames"). Painted again when they are made.
+    paintedSession = null;
+    prepareStage(shown!, context);
+    return;
+  }
+  stage.render(shown!, context);
   if (compare && session.compare) {
-    byId('stage-compare-kernel').textContent = `kernel ${session.compare} · ${eraOf(session.compare).name}`;
+    setText(byId('stage-compare-kernel'), `kernel ${session.compare} · ${eraOf(session.compare).name}`);
     stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select, strips: session.compareStrips, floorPx, arrangement });
   }
+}
+/** More rows and pages than a frame lays out in all arrangements with time to spare. */
+function bigState(snapshot: Snapshot): boolean {
+  let rows = snapshot.pages.length;
+  for (const p of snapshot.processes) for (const v of p.vmas) rows += v.ptes.length;
+  return rows > BIG_STATE;
+}
+const BIG_STATE = 256;
+/** the snapshot whose layouts are being made, one arrangement per task */
+let preparing: Snapshot | null = null;
+/** a snapshot whose layouts failed ahead of the paint */
+let unprepared: Snapshot | null = null;
+function prepareStage(snapshot: Snapshot, context: Parameters<Stage['prepare']>[1]): void {
+  if (preparing === snapshot) return;
+  preparing = snapshot;
+  const next = () => {
+    if (preparing !== snapshot) return;
+    let more = false;
+    try {
+      more = stage.prepare(snapshot, context);
+    } catch (error) {
+      // the paint lays it out itself (and shows the error)
+      console.error(error);
+      unprepared = snapshot;
+    }
+    if (more) setTimeout(next, 0);
+    else {
+      preparing = null;
+      schedule();
+    }
+  };
+  setTimeout(next, 0);
 }
 function attachCompare(session: SessionState): void {
   document.body.dataset.compare = session.compareSnapshot ? 'on' : 'off';

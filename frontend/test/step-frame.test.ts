@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StepReport } from '../src/model/protocol';
 import type { SessionState } from '../src/model/session';
+import { normalizeSnapshot, type Snapshot } from '../src/model/snapshot';
+import { Motion } from '../src/render/anim';
 import { number, renderNarration, renderTimeline } from '../src/render/panels';
+import { Stage } from '../src/render/stage';
+import { recorded } from './fixtures';
 
 // issue 12, stage 3: what the step's frame does not redo (docs/stage.md, "The step's frames")
 
@@ -75,5 +79,58 @@ describe('the timeline', () => {
     expect(again[5]!.getAttribute('title')).toContain('not visited yet');
     renderTimeline(document, { ...session(report(1), 0), steps: 2 } as SessionState, []);
     expect(document.getElementById('markers')!.children).toHaveLength(3);
+  });
+});
+
+describe('a big state laid out ahead of the frame that draws it', () => {
+  const context = { report: null, selected: null, involved: new Set<string>(), differs: new Set<string>(), onSelect: () => {} };
+  const stageIn = (box: { width: number; height: number }) => {
+    document.body.innerHTML = '<div><svg id="s"></svg></div>';
+    const stage = new Stage(document.getElementById('s') as unknown as SVGSVGElement, new Motion(() => true));
+    stage.setBox(box);
+    return stage;
+  };
+  // one process with n alike pages (the 512-page scenario's shape)
+  const snapWith = (n: number): Snapshot => {
+    const snap = normalizeSnapshot(recorded('cve57').steps[2]!.state);
+    const proc = snap.processes[0]!;
+    const base = snap.pages[0]!;
+    const pages = Array.from({ length: n }, (_, i) => ({ ...base, pfn: 100 + i, content: 'x', sources: base.sources.map((s) => ({ ...s, index: i })) }));
+    const ptes = pages.map((p, i) => ({ ...proc.vmas[0]!.ptes[0]!, index: i, pfn: p.pfn }));
+    return { ...snap, pages, processes: [{ ...proc, vmas: [{ ...proc.vmas[0]!, pages: n, ptes }] }] };
+  };
+  const box = { width: 1100, height: 560 };
+
+  it('makes one arrangement per call, and the render then draws what an unprepared stage draws', () => {
+    const snap = snapWith(300);
+    const prepared = stageIn(box);
+    expect(prepared.needsLayout(snap, {})).toBe(true);
+    let calls = 0;
+    while (prepared.prepare(snap, {})) calls++;
+    // six arrangements: the full-detail ones do not show 300 rows whole, so all are laid out
+    expect(calls + 1).toBe(6);
+    expect(prepared.needsLayout(snap, {})).toBe(false);
+    prepared.render(snap, context);
+    const plain = stageIn(box);
+    plain.render(snap, context);
+    for (const name of ['data-arrangement', 'data-scale', 'data-width', 'data-height', 'data-cards', 'data-runs']) {
+      expect(prepared.root.getAttribute(name), name).toBe(plain.root.getAttribute(name));
+    }
+    expect(prepared.root.getAttribute('data-arrangement')).toContain('merged');
+    // the same structure in the same box again: only the kept arrangement
+    const next = { ...snap, pages: snap.pages.map((p) => ({ ...p, content: 'y' })) };
+    expect(prepared.needsLayout(next, {})).toBe(true);
+    expect(prepared.prepare(next, {})).toBe(false);
+  });
+
+  it('lays out only the full-detail arrangements when one of them shows the whole state', () => {
+    const snap = snapWith(3);
+    const stage = stageIn(box);
+    let calls = 0;
+    while (stage.prepare(snap, {})) calls++;
+    expect(calls + 1).toBe(2);
+    stage.render(snap, context);
+    expect(stage.root.getAttribute('data-arrangement')).not.toContain('merged');
+    expect(stage.root.getAttribute('data-whole')).toBe('true');
   });
 });

@@ -262,8 +262,9 @@ export function renderTimeline(root: Document, session: SessionState | null, bre
   if (scrubber.max !== String(steps)) scrubber.max = String(steps);
   // (while dragged, the thumb stays under the pointer; the stage follows it)
   if (scrubber.dataset.dragging !== 'true' && scrubber.value !== String(session?.step ?? 0)) scrubber.value = String(session?.step ?? 0);
-  scrubber.setAttribute('aria-valuetext', session ? `step ${session.step} of ${steps}` : 'no scenario');
-  position.textContent = session ? `step ${session.step} / ${steps}${session.kernelStep >= 0 ? ` · kernel step ${session.kernelStep + 1}` : ''}` : '';
+  const spoken = session ? `step ${session.step} of ${steps}` : 'no scenario';
+  if (scrubber.getAttribute('aria-valuetext') !== spoken) scrubber.setAttribute('aria-valuetext', spoken);
+  setText(position, session ? `step ${session.step} / ${steps}${session.kernelStep >= 0 ? ` · kernel step ${session.kernelStep + 1}` : ''}` : '');
   // the ticks are kept and only what changed is set: rebuilding them at every step would lay the
   // page out again in the step's frame
   const count = steps + 1;
@@ -327,8 +328,23 @@ export function renderLegend(root: Document, eventBreaks: readonly string[], onT
 
 export function renderKernelEra(root: Document, kernel: string): void {
   const era = eraOf(kernel);
-  root.getElementById('kernel-era')!.textContent = `${era.id}: ${era.name}`;
-  root.getElementById('kernel-era')!.title = era.summary;
+  const label = root.getElementById('kernel-era')!;
+  setText(label, `${era.id}: ${era.name}`);
+  if (label.title !== era.summary) label.title = era.summary;
+}
+
+/**
+ * Sets an element's text unless it says that already: every paint calls these, and a new text
+ * node, even with the same words, lays the page out again (in the frame of a step, on a big state).
+ */
+export function setText(element: Element, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+/** Puts nodes into a box unless it shows the same already (see {@link setText}). */
+function replaceIfChanged(box: Element, ...nodes: Element[]): void {
+  if (box.childElementCount === nodes.length && box.innerHTML === nodes.map((n) => n.outerHTML).join('')) return;
+  box.replaceChildren(...nodes);
 }
 
 function findPte(snapshot: Snapshot, proc: string, variable: string, index: number): { pte: PteView; shared: boolean } | null {
@@ -374,14 +390,14 @@ function pageSection(page: PageView): HTMLElement[] {
 export function renderInspector(root: Document, snapshot: Snapshot | null, selection: Selection | null): void {
   const box = root.getElementById('inspector')!;
   if (!snapshot || !selection) {
-    box.replaceChildren(el('p', { class: 'muted' }, 'Select a page card or a PTE row (click, or Tab and Enter).'));
+    replaceIfChanged(box, el('p', { class: 'muted' }, 'Select a page card or a PTE row (click, or Tab and Enter).'));
     return;
   }
   const parts: HTMLElement[] = [];
   if (selection.kind === 'pte') {
     const found = findPte(snapshot, selection.proc, selection.var, selection.index);
     if (!found) {
-      box.replaceChildren(el('p', { class: 'muted' }, `${selection.proc}.${selection.var}[${selection.index}] is not in this state.`));
+      replaceIfChanged(box, el('p', { class: 'muted' }, `${selection.proc}.${selection.var}[${selection.index}] is not in this state.`));
       return;
     }
     const { pte, shared } = found;
@@ -414,12 +430,12 @@ export function renderInspector(root: Document, snapshot: Snapshot | null, selec
   } else {
     const page = snapshot.pages.find((p) => p.pfn === selection.pfn);
     if (!page) {
-      box.replaceChildren(el('p', { class: 'muted' }, `Page 0x${selection.pfn.toString(16)} is not in this state (freed?).`));
+      replaceIfChanged(box, el('p', { class: 'muted' }, `Page 0x${selection.pfn.toString(16)} is not in this state (freed?).`));
       return;
     }
     parts.push(...pageSection(page));
   }
-  box.replaceChildren(...parts);
+  replaceIfChanged(box, ...parts);
 }
 
 /**

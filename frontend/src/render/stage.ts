@@ -166,9 +166,75 @@ export class Stage {
   /** The layouts this stage would choose from for a snapshot (for compare's side-by-side or stacked). */
   candidates(snapshot: Snapshot): { config: StageConfig; content: Box }[] {
     return this.configs.map((config) => {
-      const l = layout(snapshot, config, this.last, this.expanded);
+      const l = this.layoutOf(snapshot, config);
       return { config, content: { width: l.width, height: l.height } };
     });
+  }
+
+  /** Layouts of one snapshot made ahead of its render ({@link prepare}), by arrangement. */
+  private made: { snapshot: Snapshot; previous: StageLayout | null; expanded: string; layouts: Map<StageConfig, StageLayout> } | null = null;
+
+  /** The snapshot laid out in one arrangement (after the current picture): made once, also by {@link prepare}. */
+  private layoutOf(snapshot: Snapshot, config: StageConfig): StageLayout {
+    const made = this.madeFor(snapshot);
+    let l = made.layouts.get(config);
+    if (!l) {
+      l = layout(snapshot, config, this.last, this.expanded);
+      made.layouts.set(config, l);
+    }
+    return l;
+  }
+
+  private madeFor(snapshot: Snapshot): { layouts: Map<StageConfig, StageLayout> } {
+    const expanded = [...this.expanded].join(',');
+    const made = this.made;
+    if (made && made.snapshot === snapshot && made.previous === this.last && made.expanded === expanded) return made;
+    this.made = { snapshot, previous: this.last, expanded, layouts: new Map() };
+    return this.made;
+  }
+
+  /**
+   * The arrangements a render of this snapshot lays out: the kept one when the box and the state's
+   * structure are those of the last choice, else all (the chosen one, or the one given).
+   */
+  private choices(snapshot: Snapshot, context: Pick<StageContext, 'floorPx' | 'arrangement'>, box: Box | null, floorPx: number): { configs: readonly StageConfig[]; structure: string } {
+    const only = context.arrangement !== undefined ? this.configs[context.arrangement] : undefined;
+    const structure = `${box?.width}x${box?.height}:${floorPx}:${context.arrangement}:${structureOf(snapshot)}:${[...this.expanded].join(',')}`;
+    return { configs: only ? [only] : structure === this.chosenFor ? [this.config] : this.configs, structure };
+  }
+
+  /**
+   * The arrangements still to lay out before this snapshot can be drawn: the full-detail ones
+   * first, and the others only when none of those shows the whole state (model/fit.ts bestDetailed).
+   */
+  private missing(snapshot: Snapshot, context: Pick<StageContext, 'floorPx' | 'arrangement'>): StageConfig[] {
+    const box = this.box();
+    const floorPx = context.floorPx ?? defaultFloor(this.root);
+    const { configs } = this.choices(snapshot, context, box, floorPx);
+    const layouts = this.madeFor(snapshot).layouts;
+    const full = configs.length === 1 ? 1 : FULL_DETAIL;
+    const absent = (c: StageConfig) => !layouts.has(c);
+    const head = configs.slice(0, full);
+    if (head.some(absent)) return configs.filter(absent);
+    if (!box || full >= configs.length) return [];
+    const first = best(head.map((c) => ({ content: { width: layouts.get(c)!.width, height: layouts.get(c)!.height } })), box, this.configs[0]!.font, floorPx);
+    return first.fit.whole ? [] : configs.slice(full).filter(absent);
+  }
+
+  /** True when drawing this snapshot still needs layouts (a new structure, a new box). */
+  needsLayout(snapshot: Snapshot, context: Pick<StageContext, 'floorPx' | 'arrangement'>): boolean {
+    return this.missing(snapshot, context).length > 0;
+  }
+
+  /**
+   * One piece of the next render's work done ahead of it: one arrangement laid out. A big state's
+   * step then spreads its layouts over tasks of their own, and the frame that draws it only joins
+   * (docs/stage.md, "The step's frames"). Says whether more is left.
+   */
+  prepare(snapshot: Snapshot, context: Pick<StageContext, 'floorPx' | 'arrangement'>): boolean {
+    const next = this.missing(snapshot, context)[0];
+    if (next) this.layoutOf(snapshot, next);
+    return this.needsLayout(snapshot, context);
   }
 
   /** Fits the drawing to the box again (a resize) without re-rendering. */
@@ -191,14 +257,24 @@ export class Stage {
     const floorPx = context.floorPx ?? defaultFloor(this.root);
     // the arrangement that gives the larger type in this box (one layout per arrangement: cheap,
     // big mappings are strips)
-    const only = context.arrangement !== undefined ? this.configs[context.arrangement] : undefined;
     // the same box and the same structure as at the last choice: keep its arrangement (one layout
-    // per paint); otherwise lay out in every arrangement and choose again
-    const structure = `${box?.width}x${box?.height}:${floorPx}:${context.arrangement}:${structureOf(snapshot)}:${[...this.expanded].join(',')}`;
-    const configs = only ? [only] : structure === this.chosenFor ? [this.config] : this.configs;
-    const options = configs.map((config) => ({ config, layout: layout(snapshot, config, previous, this.expanded) }));
-    const withContent = options.map((o) => ({ ...o, content: { width: o.layout.width, height: o.layout.height } }));
-    const chosen = box ? bestDetailed(withContent, configs.length === 1 ? 1 : FULL_DETAIL, box, this.configs[0]!.font, floorPx) : { choice: withContent[0]!, fit: null };
+    // per paint); otherwise lay out in every arrangement and choose again (the compact and merged
+    // ones only when no full-detail one shows the whole state). Layouts made ahead by prepare()
+    // are taken as they are.
+    const { configs, structure } = this.choices(snapshot, context, box, floorPx);
+    const option = (config: StageConfig) => {
+      const l = this.layoutOf(snapshot, config);
+      return { config, layout: l, content: { width: l.width, height: l.height } };
+    };
+    const full = configs.length === 1 ? 1 : FULL_DETAIL;
+    const head = configs.slice(0, full).map(option);
+    const font = this.configs[0]!.font;
+    const first = box ? best(head, box, font, floorPx) : null;
+    const chosen = !box
+      ? { choice: head[0]!, fit: null }
+      : first!.fit.whole || full >= configs.length
+        ? first!
+        : bestDetailed([...head, ...configs.slice(full).map(option)], full, box, font, floorPx);
     const next = chosen.choice.layout;
     this.chosenFor = structure;
     this.config = chosen.choice.config;

@@ -1,5 +1,6 @@
 import { best, bestDetailed, type Box, type Fit, typeFloor } from '../model/fit';
 import {
+  ADDRESS_LINE,
   type ArrowBox,
   arrangements,
   FULL_DETAIL,
@@ -487,24 +488,15 @@ export class Stage {
   private updateVma(el: Element, d: VmaBox, entering: boolean, context: StageContext): void {
     this.move(el, this.config.laneX + 14, d.y, entering);
     const v = d.vma;
-    const range = v.ranges.map((r) => `[${r.first}..${r.last}] ${r.mapped ? r.prot : 'unmapped'}${r.flags.length ? ' ' + r.flags.join(' ') : ''}`).join(' · ');
-    const end = v.start + v.pages * 4096;
     const stripText = d.strip ? context.strips?.[`${d.proc}.${v.var}`] : undefined;
-    const signature = JSON.stringify([this.config.detail, d.height, v.var, v.start, v.pages, v.shared, v.file, range, v.counts, d.strip ? v.ptes : null, d.strip ? v.ptesFirst : 0, stripText?.length ?? -1, stripText ? hashText(stripText) : 0]);
+    const signature = JSON.stringify([this.config.detail, d.height, v.var, v.start, v.pages, v.shared, v.file, d.address, v.counts, d.strip ? v.ptes : null, d.strip ? v.ptesFirst : 0, stripText?.length ?? -1, stripText ? hashText(stripText) : 0]);
     if (!this.changed(el, signature)) return;
     const head = svg('text', { class: 'vma-title', x: 0, y: 17 }, `${v.var} · ${v.pages} page${v.pages === 1 ? '' : 's'} · ${v.shared ? 'shared' : 'private'}${v.file ? ' file ' + v.file : ' anon'}`);
-    const loaded = !d.strip && v.ptes.length < v.pages && v.ptes.length > 0
-      ? ` · PTEs ${v.ptes[0]!.index}..${v.ptes[v.ptes.length - 1]!.index} of ${v.pages} shown`
-      : '';
-    // the address line in the mapping's box (monospace, 0.6 em a character); all of it in its title
-    const line = `${hex(v.start)}–${hex(end)} ${range}${loaded}`;
-    const fits = Math.floor((this.config.laneWidth - 34) / (this.config.font * 0.6));
-    const flags = svg('text', { class: 'vma-flags', x: 0, y: 35 }, truncate(line, fits));
-    if (line.length > fits) flags.appendChild(svg('title', {}, line));
     const children: Element[] = [svg('rect', { class: 'vma-box', x: -6, y: 0, width: this.config.laneWidth - 22, height: d.height, rx: 4 }), head];
-    if (this.config.detail === 'full') children.push(flags);
+    // the address line, wrapped to the mapping's box by the layout (never cut)
+    d.address.forEach((line, i) => children.push(svg('text', { class: 'vma-flags', x: 0, y: 35 + i * ADDRESS_LINE }, line)));
     if (d.strip) {
-      const fo = svg('foreignObject', { x: 0, y: this.config.vmaHeader - 2, width: this.config.laneWidth - 34, height: this.config.stripHeight });
+      const fo = svg('foreignObject', { x: 0, y: d.header - 2, width: this.config.laneWidth - 34, height: this.config.stripHeight });
       const canvas = document.createElement('canvas');
       canvas.className = 'strip';
       canvas.width = this.config.laneWidth - 34;
@@ -534,7 +526,7 @@ export class Stage {
       fo.appendChild(canvas);
       children.push(fo);
       // the legend in two lines that fit the mapping's box (the zoom hint is the canvas's title)
-      const legendY = this.config.vmaHeader - 2 + canvas.height + 18;
+      const legendY = d.header - 2 + canvas.height + 18;
       children.push(
         svg('text', { class: 'strip-legend', x: 0, y: legendY }, 'W writable (solid) · R read-only (—)'),
         svg('text', { class: 'strip-legend', x: 0, y: legendY + 18 }, 'S swapped (hatched) · 0 zero (dots) · · none'),

@@ -56,6 +56,45 @@ class StageLayoutBrowserTest extends BrowserSupport {
             return {px: smallest, box: smallestBox, count: count, found: Object.keys(found)};
             """;
 
+    /**
+     * Every mapping's address line on a stage: none cut ("…"), each inside its mapping's box, and
+     * all of it there (the lines together say what the state's mapping says). The lines drawn.
+     */
+    private static final String ADDRESS_LINES = """
+            const svg = document.getElementById(arguments[0]);
+            const s = window.cowscope.store.state.session;
+            const hex = (n) => '0x' + n.toString(16);
+            const squeeze = (t) => t.replace(/[·\\s]/g, '');
+            const drawn = [];
+            for (const vma of svg.querySelectorAll('.layer-vmas > .vma')) {
+              const lines = [...vma.querySelectorAll('.vma-flags')];
+              if (!lines.length) continue;
+              const box = vma.querySelector('.vma-box').getBoundingClientRect();
+              for (const t of lines) {
+                const r = t.getBoundingClientRect();
+                if (t.textContent.includes('…')) return 'cut: ' + t.textContent;
+                if (r.right > box.right + 0.5 || r.left < box.left - 0.5) return 'outside its box: ' + t.textContent;
+              }
+              const key = vma.getAttribute('data-key');
+              const proc = key.slice(0, key.indexOf('.')), name = key.slice(key.indexOf('.') + 1);
+              const v = (svg.id === 'stage2' ? s.compareSnapshot : s.snapshot).processes.find((p) => p.name === proc).vmas.find((x) => x.var === name);
+              const parts = v.ranges.map((r) => `[${r.first}..${r.last}] ${r.mapped ? r.prot : 'unmapped'}${r.flags.length ? ' ' + r.flags.join(' ') : ''}`).join(' · ');
+              const text = lines.map((t) => t.textContent).join(' ');
+              if (!squeeze(text).startsWith(squeeze(`${hex(v.start)}–${hex(v.start + v.pages * 4096)} ${parts}`))) return 'not all of it: ' + text + ' for ' + parts;
+              drawn.push(text);
+            }
+            return drawn;
+            """;
+
+    @SuppressWarnings("unchecked")
+    private void assertAddressLinesWhole(String svgId) {
+        Object result = js(ADDRESS_LINES, svgId);
+        assertThat(result).as("address lines on #" + svgId).isInstanceOf(List.class);
+        List<Object> lines = (List<Object>) result;
+        assertThat(lines).as("address lines drawn on #" + svgId).isNotEmpty();
+        System.out.printf("address lines on #%s at %dx%d: %s%n", svgId, number("return innerWidth"), number("return innerHeight"), lines);
+    }
+
     private void viewport(int width, int height) {
         ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
@@ -132,6 +171,8 @@ class StageLayoutBrowserTest extends BrowserSupport {
         // the drawing fills its area: the stage box is most of the window, and all of it is shown
         assertThat(number("return document.getElementById('stage').getBoundingClientRect().width")).isGreaterThan(1200);
         assertThat(js("return document.getElementById('stage').dataset.whole")).isEqualTo("true");
+        // the mappings' address lines are whole (wrapped to their boxes, never cut)
+        assertAddressLinesWhole("stage");
         assertNoSidewaysScroll();
         assertNoConsoleErrors();
         screenshot("stage-1920x1080-projector.png");
@@ -249,6 +290,8 @@ class StageLayoutBrowserTest extends BrowserSupport {
     void theFitKeyUndoesAZoomAndTheViewNeverChangesTheState() {
         viewport(1366, 768);
         openAt("?gallery=" + CVE + "&kernel=5.7&step=" + WRITE_STEP, WRITE_STEP);
+        assertThat(js("return document.getElementById('stage').dataset.arrangement")).isEqualTo("wide");
+        assertAddressLinesWhole("stage");
         double fitted = Double.parseDouble((String) js("return document.getElementById('stage').dataset.scale"));
         js("document.activeElement && document.activeElement.blur()");
         new Actions(driver).sendKeys("]").perform();

@@ -45,6 +45,8 @@ const motion = new Motion();
 const motion2 = new Motion();
 const stage = new Stage(byId<HTMLElement>('stage') as unknown as SVGSVGElement, motion);
 const stage2 = new Stage(byId<HTMLElement>('stage2') as unknown as SVGSVGElement, motion2);
+// the merged runs the user opens are link state (share links, the gallery address, reload)
+stage.onRunsChanged = stage2.onRunsChanged = (openRuns) => store.dispatch({ kind: 'ui', change: { openRuns } });
 
 /** requests answered by a delta, sent and not yet answered (to ask for a full state only at the latest position) */
 const MOVES = new Set(['step', 'goto', 'into', 'out', 'run', 'append']);
@@ -400,7 +402,7 @@ function paint(): void {
 
 
   const session = state.session;
-  const uiKey = JSON.stringify([ui.selection, ui.breakpoints, areaSize]);
+  const uiKey = JSON.stringify([ui.selection, ui.breakpoints, areaSize, ui.openRuns]);
   const hostOn = ui.compareHost && !!state.host;
   const hostKey = hostOn ? state.hostRun : null;
   if (session && session === paintedSession && uiKey === paintedUi && hostKey === paintedHost) return;
@@ -412,6 +414,7 @@ function paint(): void {
     const link = new URLSearchParams({ gallery: currentGallery, kernel: session.kernel, step: String(session.step) });
     if (session.compare) link.set('compare', session.compare);
     if (ui.theme !== 'projector') link.set('theme', ui.theme);
+    if (ui.openRuns.length) link.set('open', ui.openRuns.join(' '));
     const next = `?${link.toString()}`;
     if (window.location.search !== next) history.replaceState(null, '', next);
   } else if (session && window.location.search && !document.documentElement.dataset.embed && !window.location.search.includes('room=') && !teachKeepsAddress()) {
@@ -451,6 +454,8 @@ function paint(): void {
   const stages = byId('stages');
   stages.classList.toggle('comparing', !!compare || hostOn);
   const floorPx = typeFloor({ width: window.innerWidth, height: window.innerHeight }, !!compare);
+  stage.setOpenRuns(ui.openRuns);
+  stage2.setOpenRuns(ui.openRuns);
   let arrangement: number | undefined;
   if (compare) {
     // the sizes the resize observer saw (reading them here would force a layout in every paint)
@@ -590,6 +595,9 @@ const initial = {
 };
 let autoloaded = false;
 if (initial.kernel) store.dispatch({ kind: 'ui', change: { kernel: initial.kernel } });
+// merged runs the link opened ("open=p.b[0] c.b[0]")
+const linkedRuns = (params.get('open') ?? '').split(/\s+/).filter((k) => /^[^\s[\]]+\[\d+\]$/.test(k));
+if (linkedRuns.length) store.dispatch({ kind: 'ui', change: { openRuns: linkedRuns } });
 // the theme: the link's, else the one kept from the last visit
 const localStore = (() => {
   try {

@@ -538,10 +538,22 @@ export class Stage {
     el.replaceChildren(...children);
   }
 
+  /** Told the runs opened or merged by the user here (the page keeps them as link state). */
+  onRunsChanged: (openRuns: readonly string[]) => void = () => {};
+
+  /** The runs to draw row by row (from the link state); says whether that changed anything. */
+  setOpenRuns(keys: readonly string[]): boolean {
+    if (keys.length === this.expanded.size && keys.every((k) => this.expanded.has(k))) return false;
+    this.expanded.clear();
+    for (const k of keys) this.expanded.add(k);
+    return true;
+  }
+
   /** Opens a merged run (its rows drawn one by one) or merges it again, and draws the stage anew. */
   toggleRun(firstRowKey: string): void {
     if (this.expanded.has(firstRowKey)) this.expanded.delete(firstRowKey);
     else this.expanded.add(firstRowKey);
+    this.onRunsChanged([...this.expanded]);
     const snapshot = this.lastSnapshot;
     const context = this.lastContext;
     if (!snapshot || !context) return;
@@ -558,6 +570,7 @@ export class Stage {
   collapseRuns(): void {
     if (!this.expanded.size) return;
     this.expanded.clear();
+    this.onRunsChanged([]);
     const snapshot = this.lastSnapshot;
     const context = this.lastContext;
     if (snapshot && context) this.render(snapshot, { ...context, report: null });

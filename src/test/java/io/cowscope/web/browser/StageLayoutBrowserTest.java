@@ -340,6 +340,67 @@ class StageLayoutBrowserTest extends BrowserSupport {
         assertNoConsoleErrors();
     }
 
+    @Test
+    void aRunOpenedFromTheMergedFormIsKeptInTheShareLinkAndOnReload() throws IOException {
+        viewport(1600, 1000);
+        driver.get(url(""));
+        wait.until(ExpectedConditions.attributeToBe(By.id("conn-status"), "data-status", "connected"));
+        String text = "title \"512 pages\"\nprocess p\np: b = mmap 512\np: write b \"x\"\np: fork c\nc: write b \"y\"\n";
+        js("window.cowscope.send({type:'load', v:1, scenario:{text: arguments[0]}, kernel:'6.18'})", text);
+        waitForPainted(0);
+        new Actions(driver).sendKeys(Keys.END).perform();
+        long steps = number("return window.cowscope.store.state.session.steps");
+        waitForPainted(steps);
+        wait.until(d -> "2".equals(js("return document.getElementById('stage').dataset.runs")));
+        String rows = "return document.querySelectorAll('#stage .layer-rows > .pte:not(.pte-run):not([data-exiting])').length";
+        long merged = number(rows);
+        // open the first run: its rows are drawn one by one, and the page keeps which one (link state)
+        String run = (String) js("const r = document.querySelector('#stage .pte-run'); r.focus(); return r.getAttribute('data-key').replace(/:run$/, '')");
+        new Actions(driver).sendKeys(Keys.ENTER).perform();
+        wait.until(d -> number(rows) > merged + 10);
+        wait.until(d -> Boolean.TRUE.equals(js("const o = window.cowscope.store.state.ui.openRuns; return o.length === 1 && o[0] === arguments[0]", run)));
+        String link = (String) js("return window.cowscopeShare.currentLink()");
+        assertThat(js("return window.cowscopeShare.decode(new URL(arguments[0]).hash).view.open", link)).isEqualTo(List.of(run));
+
+        // the link, opened in a new page: the same step, that run open, the other merged
+        driver.get("about:blank");
+        driver.get(link);
+        waitForPainted(steps);
+        wait.until(d -> "done".equals(js("return document.documentElement.dataset.opened")));
+        wait.until(d -> "1".equals(js("return document.getElementById('stage').dataset.runs")));
+        wait.until(d -> number(rows) > merged + 10);
+        // the opened run's rows, one by one (the other run, merged, is below the window: the layout's count)
+        assertThat(number("return document.querySelectorAll(`#stage .layer-rows > .pte[data-pte^='${arguments[0].replace(/\\[\\d+\\]$/, '')}[']`).length", run)).isGreaterThan(10);
+        screenshot("stage-512-run-opened-from-link.png");
+
+        // reload: the address names the view (fragment), the run stays open
+        driver.navigate().refresh();
+        waitForPainted(steps);
+        wait.until(d -> "done".equals(js("return document.documentElement.dataset.opened")));
+        wait.until(d -> "1".equals(js("return document.getElementById('stage').dataset.runs")));
+        assertThat(number(rows)).isGreaterThan(merged + 10);
+        // F merges it again, and the address forgets it
+        js("document.activeElement && document.activeElement.blur()");
+        new Actions(driver).sendKeys("f").perform();
+        wait.until(d -> "2".equals(js("return document.getElementById('stage').dataset.runs")));
+        wait.until(d -> Boolean.TRUE.equals(js("return window.cowscopeShare.decode(location.hash).view.open === undefined")));
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void aRunOpenedInAGalleryScenarioIsKeptInItsAddress() {
+        viewport(1600, 1000);
+        driver.get(url("?gallery=" + CVE + "&kernel=5.7&step=" + WRITE_STEP + "&open=" + "parent.buf%5B0%5D"));
+        waitForPainted(WRITE_STEP);
+        assertThat(js("return window.cowscope.store.state.ui.openRuns")).isEqualTo(List.of("parent.buf[0]"));
+        // the address keeps naming it as the view changes
+        new Actions(driver).sendKeys(Keys.ARROW_LEFT).perform();
+        waitForPainted(WRITE_STEP - 1);
+        wait.until(d -> String.valueOf(js("return location.search")).contains("step=" + (WRITE_STEP - 1)));
+        assertThat(js("return new URLSearchParams(location.search).get('open')")).isEqualTo("parent.buf[0]");
+        assertNoConsoleErrors();
+    }
+
         @Test
     void aBulkStepIsSummedUpAndABigMappingsStripLegendFitsItsBox() throws IOException {
         viewport(1600, 1000);

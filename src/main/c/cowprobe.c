@@ -12,6 +12,9 @@
  *   swap on|off                      on: a temporary swapfile when privileged
  *   thp never|madvise|always         MADV_HUGEPAGE / MADV_NOHUGEPAGE policy (see docs/host.md)
  *   fault_around BYTES               /sys/kernel/debug/fault_around_bytes for the run (root, debugfs; restored)
+ *   mthp KB:MODE...                  anonymous mTHP sizes for the run (root): every hugepages-<KB>kB/enabled of
+ *                                    16..1024 kB (a size not listed: never) and the top-level enabled = the thp
+ *                                    line's mode; restored at the end, also on SIGINT/SIGTERM/SIGHUP
  *   step ID OP ...                   one step; ID is echoed back (the Java side uses the statement index)
  *
  *   OPs:  spawn P | P mmap K anon|F private|shared rw|ro|none huge(0|1) populate(0|1)
@@ -23,7 +26,7 @@
  *         skip NAME (an operation the probe cannot perform: reported as skipped)
  *
  * Output (standard output):
- *   hello kernel=R root=0|1 pfn=0|1 kpage=0|1 swap=on|off|unavailable:WHY|host softdirty=0|1 thp=MODE cpus=N fa=BYTES|?
+ *   hello kernel=R root=0|1 pfn=0|1 kpage=0|1 swap=on|off|unavailable:WHY|host softdirty=0|1 thp=MODE cpus=N fa=BYTES|? mthp=set|failed|-
  *   step ID ok|err=ERRNO|skipped=WHY|killed|blocked flt=N|? maj=N|?
  *   val TEXT                              one per page read (read, readpipe, dmaread)
  *   proc P alive|exited|killed pid
@@ -112,6 +115,13 @@ static int is_root, pfn_ok, kpage_ok, softdirty;
 static long fa_wanted = 65536; /* the scenario's fault_around_bytes */
 static char fa_saved[32];      /* the host's value, restored at cleanup when fa_touched */
 static int fa_touched;
+#define THP_DIR "/sys/kernel/mm/transparent_hugepage"
+static int mthp_wanted;              /* the scenario has mthp lines: the probe sets every anon size and the top level */
+static char mthp_spec[256];          /* " 64:always 16:inherit" */
+static char mthp_saved[9][16];       /* by order 2..8: the host's setting, restored when mthp_touched[order] */
+static int mthp_touched[9];
+static char thp_saved[16];
+static int thp_touched;
 static int cmd_fd[MAXP][2], rep_fd[MAXP][2]; /* controller -> worker, worker -> controller */
 static int pipe_fd[MAXPIPE][2];
 static int scratch_pipe[2];
@@ -491,7 +501,11 @@ static void worker_op(void) {
             break;
         }
         int huge = thp_mode == 2 || (thp_mode == 1 && c->d);
-        madvise(p, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+        /* with mthp the top-level enabled is the scenario's own: MADV_NOHUGEPAGE would forbid every mTHP size too,
+         * and MADV_HUGEPAGE is what the scenario's hugepage asks for (it also enables the "madvise" sizes) */
+        if (mthp_wanted) {
+            if (c->d) madvise(p, len, MADV_HUGEPAGE);
+        } else madvise(p, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
         if (c->e && c->c != 2 && madvise(p, len, c->c == 0 ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) < 0) st = errno;
         break;
     }
@@ -733,6 +747,49 @@ static void worker_loop(void) {
 static int n_children;
 static pid_t direct_children[MAXP];
 
+/* the [selected] word of a sysfs THP setting, or "" */
+static void selected(const char *path, char *out, size_t n) {
+    char b[128];
+    out[0] = 0;
+    if (read_file_str(path, b, sizeof b) < 0) return;
+    char *l = strchr(b, '['), *r = l ? strchr(l, ']') : NULL;
+    if (l && r) {
+        *r = 0;
+        snprintf(out, n, "%s", l + 1);
+    }
+}
+
+/* mthp: the top-level enabled becomes the thp line's mode, each anonymous size 16..1024 kB the scenario's mode
+ * (never when not listed); the previous values are saved for cleanup(). 1 when everything asked for is in force. */
+static int setup_mthp(void) {
+    int ok = 1;
+    const char *top = thp_mode == 0 ? "never" : thp_mode == 2 ? "always" : "madvise";
+    selected(THP_DIR "/enabled", thp_saved, sizeof thp_saved);
+    if (!thp_saved[0]) return 0;
+    if (strcmp(thp_saved, top)) {
+        if (write_file(THP_DIR "/enabled", top) == 0) thp_touched = 1;
+        else ok = 0;
+    }
+    for (int o = 2; o <= 8; o++) {
+        int kb = 4 << o;
+        char key[16], path[128], want[16] = "never";
+        snprintf(key, sizeof key, " %d:", kb);
+        char *at = strstr(mthp_spec, key);
+        if (at) sscanf(at + strlen(key), "%15[a-z]", want);
+        snprintf(path, sizeof path, THP_DIR "/hugepages-%dkB/enabled", kb);
+        selected(path, mthp_saved[o], sizeof mthp_saved[o]);
+        if (!mthp_saved[o][0]) {
+            if (strcmp(want, "never")) ok = 0; /* the kernel has no such size */
+            continue;
+        }
+        if (strcmp(mthp_saved[o], want)) {
+            if (write_file(path, want) == 0) mthp_touched[o] = 1;
+            else ok = 0;
+        }
+    }
+    return ok;
+}
+
 static void cleanup(void) {
     for (int p = 0; p < nprocs; p++)
         if (pid_of[p] > 0 && state_of[p] == 1) kill(pid_of[p], SIGKILL);
@@ -763,6 +820,17 @@ static void cleanup(void) {
     if (fa_touched) {
         write_file(FA_PATH, fa_saved);
         fa_touched = 0;
+    }
+    for (int o = 2; o <= 8; o++)
+        if (mthp_touched[o]) {
+            char path[128];
+            snprintf(path, sizeof path, THP_DIR "/hugepages-%dkB/enabled", 4 << o);
+            write_file(path, mthp_saved[o]);
+            mthp_touched[o] = 0;
+        }
+    if (thp_touched) {
+        write_file(THP_DIR "/enabled", thp_saved);
+        thp_touched = 0;
     }
     if (swap_active) {
         swapoff(swap_path);
@@ -1436,7 +1504,10 @@ int main(int argc, char **argv) {
         else if (!strcmp(w, "handles")) nhandles = atoi(x);
         else if (!strcmp(w, "swap")) swap_wanted = !strcmp(x, "on");
         else if (!strcmp(w, "fault_around")) fa_wanted = atol(x);
-        else if (!strcmp(w, "thp")) thp_mode = !strcmp(x, "never") ? 0 : !strcmp(x, "always") ? 2 : 1;
+        else if (!strcmp(w, "mthp")) {
+            mthp_wanted = 1;
+            snprintf(mthp_spec, sizeof mthp_spec, " %s ", lines[i] + 5);
+        } else if (!strcmp(w, "thp")) thp_mode = !strcmp(x, "never") ? 0 : !strcmp(x, "always") ? 2 : 1;
         else if (!strcmp(w, "file")) {
             int f = atoi(x);
             if (f >= MAXF) die("too many files (limit %d)", MAXF);
@@ -1550,8 +1621,18 @@ int main(int argc, char **argv) {
         if (read_file_str(FA_PATH, fa, sizeof fa) == 0) fa[strcspn(fa, "\n")] = 0;
         else snprintf(fa, sizeof fa, "?");
     }
-    printf("hello kernel=%s root=%d pfn=%d kpage=%d swap=%s softdirty=%d thp=%s cpus=%ld fa=%s\n", u.release, is_root, pfn_ok, kpage_ok,
-           swapinfo, softdirty, thp, sysconf(_SC_NPROCESSORS_ONLN), fa);
+    const char *mthp = "-";
+    if (mthp_wanted) mthp = setup_mthp() ? "set" : "failed";
+    if (mthp_wanted) { /* the top level as it is now */
+        read_file_str(THP_DIR "/enabled", thp, sizeof thp);
+        char *l2 = strchr(thp, '['), *r2 = l2 ? strchr(l2, ']') : NULL;
+        if (l2 && r2) {
+            *r2 = 0;
+            memmove(thp, l2 + 1, strlen(l2 + 1) + 1);
+        }
+    }
+    printf("hello kernel=%s root=%d pfn=%d kpage=%d swap=%s softdirty=%d thp=%s cpus=%ld fa=%s mthp=%s\n", u.release, is_root, pfn_ok, kpage_ok,
+           swapinfo, softdirty, thp, sysconf(_SC_NPROCESSORS_ONLN), fa, mthp);
     fflush(stdout);
     int timing = getenv("COWPROBE_TIMING") != NULL; /* per-step wall time on standard error, to find slow steps */
     struct timespec t0, t1;

@@ -26,6 +26,68 @@ final class HugeMemory {
         return true;
     }
 
+    /**
+     * thp_vma_allowable_orders for an anonymous VMA at a page fault, the orders below PMD_ORDER (6.8+, MTHP_ANON_FAULT):
+     * the "always" sizes; the "madvise" sizes in a MADV_HUGEPAGE VMA; the "inherit" sizes when the top-level
+     * setting would allow a THP here (always, or madvise in a MADV_HUGEPAGE VMA). None in a MADV_NOHUGEPAGE VMA.
+     */
+    static int thpVmaAllowableOrders(Machine M, long v) {
+        if (!M.rules.inForce(Rule.MTHP_ANON_FAULT) || (v & V_NOHUGEPAGE) != 0) return 0;
+        HugeAnonOrders o = M.config.mthp();
+        boolean hugepage = (v & V_HUGEPAGE) != 0;
+        int mask = o.always() | (hugepage ? o.madvise() : 0);
+        if (M.config.thp() == ThpMode.ALWAYS || (hugepage && M.config.thp() != ThpMode.NEVER)) mask |= o.inherit();
+        return mask;
+    }
+
+    /**
+     * alloc_anon_folio's choice of order for a write fault at page i (0 = a small page): the allowed orders
+     * (thp_vma_allowable_orders), those whose naturally aligned range lies inside the VMA (thp_vma_suitable_orders),
+     * then the highest whose range is all pte_none (pte_range_none); a uffd-registered VMA faults page by page.
+     */
+    static int allocAnonFolioOrder(Machine M, Vma m, int i) {
+        long v = m.pte(i);
+        if (m.file != null || (v & V_UFFD_WP) != 0) return 0;
+        int orders = thpVmaAllowableOrders(M, v);
+        if (orders == 0) return 0;
+        int vs = m.vmaStart(i), ve = m.vmaEnd(i);
+        for (int order = HugeAnonOrders.MAX_ORDER; order >= HugeAnonOrders.MIN_ORDER; order--) {
+            if ((orders & (1 << order)) == 0) continue;
+            int nr = 1 << order, b = i & ~(nr - 1);
+            if (b < vs || b + nr > ve) continue;
+            boolean none = true;
+            for (int k = b; k < b + nr && none; k++) none = (m.pte(k) & (P_PRESENT | P_SWAP)) == 0;
+            if (none) return order;
+        }
+        return 0;
+    }
+
+    /**
+     * do_anonymous_page with a large folio from alloc_anon_folio (6.8+): folio_ref_add(nr - 1),
+     * folio_add_new_anon_rmap (every page mapcount 1, PageAnonExclusive), folio_add_lru_vma (a large folio
+     * drains this CPU's LRU-add batch at once), set_ptes over the naturally aligned range.
+     */
+    static int doAnonymousPageLarge(Machine M, VmFault f, int order) {
+        Vma m = f.m;
+        int nr = 1 << order, b = f.idx & ~(nr - 1);
+        int d = M.log.enter("do_anonymous_page", M.log.detail ? "write: alloc_anon_folio chose order " + order + " (" + (4 << order) + " KiB)" : null);
+        boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
+        int h = PageAlloc.allocFolio(M, PG_ANON | (pae ? PG_EXCL : 0), order);
+        M.rcSet(h, nr);
+        for (int k = 0; k < nr; k++) {
+            long v = m.pte(b + k);
+            M.mcSet(h + k, 1);
+            M.setPte(m, b + k, (v & VM_MASK) | (h + k) | P_PRESENT | P_YOUNG | ((v & V_WRITE) != 0 ? P_WRITE | P_DIRTY : 0)
+                    | (M.config.softDirty() ? P_SOFTDIRTY : 0));
+        }
+        M.log.event(EventType.ALLOC, "mthp", f.proc.name, m.name, b, h, "alloc_anon_folio", Rule.MTHP_ANON_FAULT,
+                M.log.detail ? "new " + (4 << order) + " KiB folio (" + nr + " pages, head pfn " + h + ") mapped by " + nr + " PTEs at " + m.name + "[" + b + ".." + (b + nr - 1)
+                        + "]: each page mapcount 1" + (pae ? " and PageAnonExclusive" : "") + ", folio page_count " + nr + " · " + Rule.MTHP_ANON_FAULT.cite() : null, null);
+        LruBatches.lruCacheAdd(M, f.cpu, h);
+        M.log.depth = d;
+        return VM_FAULT_DONE;
+    }
+
     static int doHugePmdAnonymousPage(Machine M, VmFault f) {
         Vma m = f.m;
         int d = M.log.enter("do_huge_pmd_anonymous_page", "allocate a 2 MiB THP");
@@ -133,7 +195,8 @@ final class HugeMemory {
     /**
      * do_huge_pmd_wp_page on the huge zero PMD (a write or an unshare): up to 5.7 a new zeroed THP replaces it
      * (HUGE_ZERO_COW_THP); 5.8-6.12 the PMD is split into small zero-page PTEs and the PTE fault copies one page
-     * (HUGE_ZERO_COW_SPLIT); from 6.13 a write allocates a THP again (HUGE_ZERO_WP_THP). Unshare faults split.
+     * (HUGE_ZERO_COW_SPLIT); from 6.13 a write or an unshare fault allocates a THP again (HUGE_ZERO_WP_THP). Before 6.13
+     * an unshare fault (a read-only long-term pin, 6.2+) splits.
      */
     static int doHugePmdWpZeroPage(Machine M, VmFault f) {
         Vma m = f.m;
@@ -141,11 +204,14 @@ final class HugeMemory {
         int d = M.log.enter("do_huge_pmd_wp_page", "the huge zero PMD");
         try {
             Rule thp = M.rules.inForce(Rule.HUGE_ZERO_COW_THP) ? Rule.HUGE_ZERO_COW_THP : M.rules.inForce(Rule.HUGE_ZERO_WP_THP) ? Rule.HUGE_ZERO_WP_THP : null;
-            if (thp != null && f.write()) {
+            // do_huge_zero_wp_pmd (6.13+) does not look at FAULT_FLAG_UNSHARE: a read-only long-term pin's unshare
+            // fault gets a whole THP too, mapped like a write's (map_anon_folio_pmd: dirty, writable if VM_WRITE)
+            if (thp != null && (f.write() || thp == Rule.HUGE_ZERO_WP_THP)) {
                 for (int k = 0; k < HPAGE; k++) M.setPte(m, b + k, m.pte(b + k) & VM_MASK);
                 M.log.event(EventType.NOTE, "huge_zero", f.proc.name, m.name, f.idx, ZERO_PFN, thp == Rule.HUGE_ZERO_WP_THP ? "do_huge_zero_wp_pmd" : "do_huge_pmd_wp_page", thp,
-                        M.log.detail ? "write to the huge zero page: a new zeroed THP is allocated for the whole PMD · " + thp.cite() : null, null);
-                M.statCow++;
+                        M.log.detail ? (f.write() ? "write to" : "unshare fault (read-only long-term pin) on") + " the huge zero page: a new zeroed THP is allocated for the whole PMD · " + thp.cite() : null, null);
+                if (f.write()) M.statCow++;
+                else M.statUnshare++;
                 doHugePmdAnonymousPage(M, f);
                 return VM_FAULT_WRITE;
             }
@@ -237,23 +303,25 @@ final class HugeMemory {
                     + "): split_huge_page refuses");
             return false;
         }
-        for (Proc p : M.procs)
-            for (Vma m : p.maps.values())
-                for (int b = 0; b + HPAGE <= m.n; b += HPAGE) {
-                    long v = m.pte(b);
-                    if ((v & (P_PRESENT | P_PMD)) == (P_PRESENT | P_PMD) && (int) (v & PFN_MASK) == h) splitHugePmd(M, m, b, p);
-                }
+        int nr = M.folioNr(h);
+        if (nr == HPAGE)
+            for (Proc p : M.procs)
+                for (Vma m : p.maps.values())
+                    for (int b = 0; b + HPAGE <= m.n; b += HPAGE) {
+                        long v = m.pte(b);
+                        if ((v & (P_PRESENT | P_PMD)) == (P_PRESENT | P_PMD) && (int) (v & PFN_MASK) == h) splitHugePmd(M, m, b, p);
+                    }
         M.pages.folios.remove(h);
-        for (int k = 0; k < HPAGE; k++) {
+        for (int k = 0; k < nr; k++) {
             int p = h + k;
-            M.flSet(p, (M.fl(p) & ~(PG_THP | PG_HEAD)) | PG_LRU);
+            M.flSet(p, (M.fl(p) & ~(PG_THP | PG_HEAD | FOLIO_ORDER_MASK)) | PG_LRU);
             M.rcSet(p, M.mc(p));
             M.touchPage(p);
         }
         M.log.event(EventType.SPLIT, "folio", null, null, -1, h, "split_huge_page", null,
-                "the 512-page folio at pfn " + h + " is split into small pages", null);
-        if (M.rules.inForce(Rule.THP_SPLIT_ZEROPAGE) && M.has(h, PG_ANON)) remapUnusedToZeropage(M, h);
-        for (int k = 0; k < HPAGE; k++) if (M.rc(h + k) == 0) PageAlloc.freeFolio(M, h + k);
+                "the " + nr + "-page folio at pfn " + h + " is split into small pages", null);
+        if (M.rules.inForce(Rule.THP_SPLIT_ZEROPAGE) && M.has(h, PG_ANON)) remapUnusedToZeropage(M, h, nr);
+        for (int k = 0; k < nr; k++) if (M.rc(h + k) == 0) PageAlloc.freeFolio(M, h + k);
         return true;
     }
 
@@ -262,7 +330,7 @@ final class HugeMemory {
      * of a subpage that holds only zeroes maps the shared zero page instead (soft-dirty and uffd-wp kept); the
      * subpage loses those mappings and is freed when nothing else holds it.
      */
-    static void remapUnusedToZeropage(Machine M, int h) {
+    static void remapUnusedToZeropage(Machine M, int h, int nr) {
         int zero = 0, first = -1;
         for (Proc p : M.procs)
             for (Vma m : p.maps.values())
@@ -270,7 +338,7 @@ final class HugeMemory {
                     long v = m.pte(i);
                     if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
                     int pfn = (int) (v & PFN_MASK);
-                    if (pfn < h || pfn >= h + HPAGE || !M.text(pfn).isEmpty()) continue;
+                    if (pfn < h || pfn >= h + nr || !M.text(pfn).isEmpty()) continue;
                     M.setPte(m, i, (v & (VM_MASK | P_SOFTDIRTY | P_UFFD_WP)) | P_PRESENT | P_ZERO | P_YOUNG | ZERO_PFN);
                     M.mcAdd(pfn, -1);
                     M.rcAdd(pfn, -1);

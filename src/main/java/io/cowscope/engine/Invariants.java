@@ -116,7 +116,7 @@ public final class Invariants {
             }
             live++;
             boolean thp = (fl & PG_THP) != 0;
-            int h = thp ? pfn & ~(HPAGE - 1) : pfn;
+            int h = M.head(pfn);
             if (h == pfn && M.rc(pfn) != expRc[pfn])
                 out.add(new Violation(REFCOUNT_SOURCES, pfn, "pfn " + pfn + " refcount " + M.rc(pfn) + " but its sources sum to " + expRc[pfn] + " " + M.sources(pfn)));
             if (M.mc(pfn) != expMc[pfn])

@@ -10,7 +10,13 @@ final class LruBatches {
     /** lru_cache_add / folio_add_lru: a new small page waits in this CPU's batch holding a reference */
     static void lruCacheAdd(Machine M, int cpu, int pfn) {
         if (M.isThp(pfn)) {
-            M.setFlag(pfn, PG_LRU, true); // a large folio is never left in the batch
+            // a large folio is never left in the batch: folio_batch_add_and_move moves the whole batch to the LRU at once
+            if (M.folioNr(pfn) < HPAGE && M.lru[cpu].size() > 0) {
+                int d = M.log.enter("folio_batch_move_lru", M.log.detail ? "a large folio: cpu" + cpu + "'s batch is moved to the LRU with it" : null);
+                drainBatch(M, cpu);
+                M.log.depth = d;
+            }
+            M.setFlag(pfn, PG_LRU, true);
             return;
         }
         M.rcAdd(pfn, 1);

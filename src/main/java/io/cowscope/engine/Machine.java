@@ -145,6 +145,8 @@ public final class Machine {
             PG_LOCKED = 1 << 5, PG_DIRTY = 1 << 6, PG_ZERO = 1 << 7, PG_THP = 1 << 8, PG_HEAD = 1 << 9,
             PG_FILE = 1 << 10, PG_FREE = 1 << 11, PG_INBATCH = 1 << 12;
     static final int BATCH_CPU_SHIFT = 16;
+    /** a large folio's order (folio_order) in bits 24..27 of every one of its pages' flags: 9 for a PMD-sized THP, 2..8 for mTHP */
+    static final int FOLIO_ORDER_SHIFT = 24, FOLIO_ORDER_MASK = 0xF << FOLIO_ORDER_SHIFT;
 
     static final int HPAGE = 512;
     static final int TSHIFT = 15, TCHUNK = 1 << TSHIFT, TMASK = TCHUNK - 1;
@@ -434,9 +436,15 @@ public final class Machine {
         return (fl(pfn) & PG_THP) != 0;
     }
 
-    /** the folio's head: where a THP keeps its refcount */
+    /** folio_nr_pages: 1 for a small page, 1 << order for a large folio (512 for a PMD-sized THP) */
+    final int folioNr(int pfn) {
+        int f = fl(pfn);
+        return (f & PG_THP) != 0 ? 1 << ((f & FOLIO_ORDER_MASK) >>> FOLIO_ORDER_SHIFT) : 1;
+    }
+
+    /** the folio's head: where a THP keeps its refcount (folios are naturally aligned in the pfn space) */
     final int head(int pfn) {
-        return (fl(pfn) & PG_THP) != 0 ? pfn & ~(HPAGE - 1) : pfn;
+        return (fl(pfn) & PG_THP) != 0 ? pfn & ~(folioNr(pfn) - 1) : pfn;
     }
 
     final int refcount(int pfn) {
@@ -448,7 +456,7 @@ public final class Machine {
     }
 
     final void setFlag(int pfn, int flag, boolean on) {
-        int count = isThp(pfn) ? HPAGE : 1;
+        int count = folioNr(pfn);
         int h = head(pfn);
         for (int k = 0; k < count; k++) {
             int p = count == 1 ? pfn : h + k;

@@ -77,6 +77,8 @@ final class Memory {
         Vma m = f.m;
         Rmap.anonVmaPrepare(M, m, f.idx);
         if (HugeMemory.thpEligible(M, m, f.idx)) return HugeMemory.doHugePmdAnonymousPage(M, f);
+        int order = HugeMemory.allocAnonFolioOrder(M, m, f.idx);
+        if (order > 0) return HugeMemory.doAnonymousPageLarge(M, f, order);
         int d = M.log.enter("do_anonymous_page", "write: allocate a zeroed page");
         boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
         int pfn = PageAlloc.allocPage(M, 0, PG_ANON | (pae ? PG_EXCL : 0));
@@ -336,9 +338,11 @@ final class Memory {
         } else if (M.rules.inForce(Rule.LARGE_FOLIO_REUSE)) {
             int large = Rmap.largeMapcount(M, h);
             boolean only = Rmap.onlyMappedBy(M, h, f.proc) == large;
-            reuse = only && rcv == large;
-            if (M.log.detail) why(M, Rule.LARGE_FOLIO_REUSE, "large folio: page_count " + rcv + (rcv == large ? " = " : " ≠ ") + "large mapcount " + large
-                    + (only ? ", only this mm maps it" : ", another mm maps it") + (reuse ? " → reuse this PTE" : " → copy"),
+            reuse = large > 1 && only && rcv == large;
+            if (M.log.detail) why(M, Rule.LARGE_FOLIO_REUSE, large <= 1
+                            ? "large folio with only this page mapped (large mapcount " + large + "): copy, so the large folio can be freed"
+                            : "large folio: page_count " + rcv + (rcv == large ? " = " : " ≠ ") + "large mapcount " + large
+                            + (only ? ", only this mm maps it" : ", another mm maps it") + (reuse ? " → reuse this PTE" : " → copy"),
                     "page_count", rcv, "large_mapcount", large, "only_this_mm", only);
         } else if (M.rules.inForce(Rule.LARGE_FOLIO_NO_REUSE)) {
             if (M.log.detail) why(M, Rule.LARGE_FOLIO_NO_REUSE, "page of a PTE-mapped large folio: never reused → copy", "page_count", rcv);
@@ -627,7 +631,9 @@ final class Memory {
         int pfn = (int) (v & PFN_MASK);
         long cvm = (v & VM_MASK) & ~V_UFFD_WP;
         boolean anon = M.has(pfn, PG_ANON);
-        if (anon && earlyCow && Rmap.maybeDmaPinned(M, pfn)) {
+        // folio_try_dup_anon_rmap_pte refuses only for an exclusive page of a maybe-pinned folio (a pinned small page is
+        // always exclusive; a large folio's other pages may already be shared)
+        if (anon && earlyCow && Rmap.maybeDmaPinned(M, pfn) && (!pae || !M.isThp(pfn) || M.has(pfn, PG_EXCL))) {
             int d = M.log.enter("copy_present_page", null);
             int np = PageAlloc.allocPage(M, M.content(pfn), PG_ANON | (pae ? PG_EXCL : 0));
             M.mcSet(np, 1);

@@ -23,18 +23,24 @@ final class PageAlloc {
 
     /** a new 512-page folio (pfn aligned to 512), refcount 0 */
     static int allocFolio(Machine M, int flags) {
-        int headPfn = (M.pages.npfn + HPAGE - 1) & ~(HPAGE - 1);
-        M.pages.ensure(headPfn + HPAGE);
+        return allocFolio(M, flags, 9);
+    }
+
+    /** a new large folio of 1 << order pages (pfn naturally aligned, as the buddy allocator hands them out), refcount 0 */
+    static int allocFolio(Machine M, int flags, int order) {
+        int nr = 1 << order;
+        int headPfn = (M.pages.npfn + nr - 1) & ~(nr - 1);
+        M.pages.ensure(headPfn + nr);
         for (int p = M.pages.npfn; p < headPfn; p++) M.flSet(p, PG_FREE); // alignment gap
-        M.pages.npfn = headPfn + HPAGE;
-        for (int k = 0; k < HPAGE; k++) {
+        M.pages.npfn = headPfn + nr;
+        for (int k = 0; k < nr; k++) {
             M.rcSet(headPfn + k, 0);
             M.mcSet(headPfn + k, 0);
-            M.flSet(headPfn + k, flags | PG_THP | (k == 0 ? PG_HEAD : 0));
+            M.flSet(headPfn + k, flags | PG_THP | (k == 0 ? PG_HEAD : 0) | (order << FOLIO_ORDER_SHIFT));
             M.contentSet(headPfn + k, 0);
         }
         M.pages.folios.put(headPfn, new Folio(headPfn));
-        M.pages.livePages += HPAGE;
+        M.pages.livePages += nr;
         M.created(headPfn);
         return headPfn;
     }
@@ -56,7 +62,7 @@ final class PageAlloc {
 
     static void freeFolio(Machine M, int h) {
         if (M.has(h, PG_FREE)) return;
-        int count = M.isThp(h) ? HPAGE : 1;
+        int count = M.folioNr(h);
         if (M.has(h, PG_KSM)) M.ksmStable.values().remove(h);
         for (int k = 0; k < count; k++) {
             M.flSet(h + k, PG_FREE);

@@ -26,27 +26,27 @@ final class Rmap {
 
     static int thpWideMapcount(Machine M, int h) {
         int max = 0;
-        for (int k = 0; k < HPAGE; k++) max = Math.max(max, M.mc(h + k));
+        for (int k = 0, nr = M.folioNr(h); k < nr; k++) max = Math.max(max, M.mc(h + k));
         Folio fo = M.pages.folios.get(h);
         return max + (fo == null ? 0 : fo.entire);
     }
 
     static int largeMapcount(Machine M, int h) {
         int sum = 0;
-        for (int k = 0; k < HPAGE; k++) sum += M.mc(h + k);
+        for (int k = 0, nr = M.folioNr(h); k < nr; k++) sum += M.mc(h + k);
         Folio fo = M.pages.folios.get(h);
         return sum + (fo == null ? 0 : fo.entire);
     }
 
     /** mappings (PTEs + PMDs) of the folio held by p */
     static int onlyMappedBy(Machine M, int h, Proc p) {
-        int n = 0;
+        int n = 0, nr = M.folioNr(h);
         for (Vma m : p.maps.values()) {
             for (int i = 0; i < m.n; i++) {
                 long v = m.pte(i);
                 if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
                 int pfn = (int) (v & PFN_MASK);
-                if (pfn < h || pfn >= h + HPAGE) continue;
+                if (pfn < h || pfn >= h + nr) continue;
                 if ((v & P_PMD) != 0) {
                     if ((pfn & (HPAGE - 1)) == 0) n++;
                 } else n++;

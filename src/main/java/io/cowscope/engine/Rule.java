@@ -24,7 +24,7 @@ public enum Rule {
     HUGE_ZERO_COW_SPLIT("5.8", "6.12", "3917c80280c9; replaced by 1ced09e0331f", "",
             "a write fault on the huge zero PMD splits it (__split_huge_zero_page_pmd: 512 PTEs of the small zero page) and returns VM_FAULT_FALLBACK; the PTE-level fault then copies the zero page into one new 4 KiB page (do_wp_page → wp_page_copy)"),
     HUGE_ZERO_WP_THP("6.13", null, "1ced09e0331f (allocate THP on hugezeropage wp-fault)", "I",
-            "a write fault on the huge zero PMD allocates a new zeroed THP again (do_huge_zero_wp_pmd → map_anon_folio_pmd: exclusive, writable, one PMD; the PMD is split only when no THP can be allocated); observed on 6.18; an unshare fault still splits [U]"),
+            "a write fault on the huge zero PMD allocates a new zeroed THP again (do_huge_zero_wp_pmd → map_anon_folio_pmd: exclusive, writable, one PMD; the PMD is split only when no THP can be allocated); observed on 6.18; do_huge_pmd_wp_page takes this path for an unshare fault too (a read-only long-term pin of the huge zero page gets a writable THP), read in the 6.13 patch"),
     THP_COW_SPLIT("5.8", null, "3917c80280c9", "",
             "a write fault on a shared PMD-mapped THP splits this process's PMD and copies only the 4 KiB page written"),
     PAGE_COUNT_REUSE("5.9", null, "09854ba94c6a", "",
@@ -66,7 +66,11 @@ public enum Rule {
     LARGE_FOLIO_NO_REUSE("6.10", "6.14", "-", "U",
             "a page of a PTE-mapped large folio is never reused on a write fault"),
     LARGE_FOLIO_REUSE("6.15", null, "1da190f4d0a6", "",
-            "a PTE-mapped large folio is reused when only this mm maps it and refcount == large mapcount"),
+            "a PTE-mapped large folio is reused when only this mm maps it and refcount == large mapcount; a folio with a single page mapped (large mapcount <= 1) is copied instead, to free the large folio"),
+    MTHP_PAGEOUT_WHOLE("6.10", null, "mm: madvise: avoid split during MADV_PAGEOUT and MADV_COLD (Ryan Roberts' swap-out mTHP series)", "I",
+            "MADV_PAGEOUT no longer splits a PTE-mapped large folio that lies wholly in the range: it goes to reclaim whole (to a swapfile it is split there all the same: THP_SWAPOUT_SPLIT); one only partly in the range is split first, unless another process maps it; before, every PTE-mapped large folio was split in the madvise walk"),
+    MTHP_ANON_FAULT("6.8", null, "19eaf44954df (mm: thp: support allocation of anonymous multi-size THP); 3485b88390b0 (per-size sysfs)", "",
+            "a write fault on an empty PTE of a private anonymous VMA (alloc_anon_folio) takes the largest mTHP order enabled for the VMA (hugepages-<size>kB/enabled: always; madvise in MADV_HUGEPAGE VMAs; inherit = the top-level setting; never; MADV_NOHUGEPAGE and uffd-registered VMAs none) whose naturally aligned range lies inside the VMA and has every PTE none (a zero-page PTE is not none), falling back order by order to 4 KiB; do_anonymous_page maps all its pages with one set_ptes: each writable, dirty, mapcount 1, PageAnonExclusive; the folio's refcount is nr, its entire mapcount 0. A read fault still maps the small zero page, and a write to a zero-page PTE copies one 4 KiB page"),
 
     // ---- shared mappings (kernel-model §10) ----
     SHMEM_NO_WRITENOTIFY(null, null, "d08b3851da41 (vma_wants_writenotify, 2.6.19; soft-dirty 64e455079e1b, 3.18)", "",

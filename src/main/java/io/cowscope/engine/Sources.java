@@ -133,7 +133,7 @@ final class Sources {
     private static int folioMaps(Machine M, int h) {
         if (!M.isThp(h)) return M.mc(h);
         int n = 0;
-        for (int k = 0; k < HPAGE; k++) n += M.mc(h + k);
+        for (int k = 0, nr = M.folioNr(h); k < nr; k++) n += M.mc(h + k);
         Folio f = M.pages.folios.get(h);
         return n + (f == null ? 0 : f.entire);
     }
@@ -149,7 +149,7 @@ final class Sources {
         boolean thp = M.isThp(h);
         int maps = folioMaps(M, h);
         if (maps > 0 && hint < 0) return null;
-        int span = thp ? HPAGE : 1;
+        int span = M.folioNr(h);
         long base = thp ? (long) hint - (pfn - h) : hint;
         List<RefSource> l = new ArrayList<>(maps + 2);
         if (maps > 0) {
@@ -249,7 +249,7 @@ final class Sources {
             out.add(new ArrayList<>());
             int h = heads.keyAt(k);
             lo = Math.min(lo, h);
-            hi = Math.max(hi, M.isThp(h) ? h + HPAGE - 1 : h);
+            hi = Math.max(hi, h + M.folioNr(h) - 1);
         }
         for (Proc p : M.procs) {
             for (Vma m : p.maps.values()) {
@@ -362,7 +362,7 @@ final class Sources {
         if (thp) {
             Folio f = M.pages.folios.get(h);
             int ptes = 0;
-            for (int k = 0; k < HPAGE; k++) ptes += M.mc(h + k);
+            for (int k = 0, nr = M.folioNr(h); k < nr; k++) ptes += M.mc(h + k);
             maps = ptes + (f == null ? 0 : f.entire);
         } else maps = M.mc(h);
         add(sb, maps, "mapping");

@@ -30,25 +30,28 @@ final class Vmscan {
             if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
             int pfn = (int) (v & PFN_MASK);
             if (M.isThp(pfn)) {
-                int h = M.head(pfn), blk = i & ~(HPAGE - 1);
+                int h = M.head(pfn), nr = M.folioNr(h), blk = nr == HPAGE ? i & ~(HPAGE - 1) : i - (pfn - h);
                 int shared = folioMappedByOthers(M, h, p);
                 if (shared > 0) {
                     log.event(EventType.NOTE, "pageout_skip", p.name, m.name, blk, h, "madvise_cold_or_pageout_pte_range", Rule.PAGEOUT_SHARED_THP,
                             "THP (head pfn " + h + ") is mapped by " + shared + " other process(es): folio_maybe_mapped_shared, left alone — no split, nothing paged out · "
                                     + Rule.PAGEOUT_SHARED_THP.cite(), null);
-                    i = Math.max(i, Math.min(b, blk + HPAGE - 1));
+                    i = Math.max(i, Math.min(b, blk + nr - 1));
                     continue;
                 }
-                boolean whole = (v & P_PMD) != 0 && blk >= a && blk + HPAGE - 1 <= b;
+                // a PMD THP, or (6.10+) a PTE-mapped mTHP wholly inside the range, goes to reclaim whole; else split_folio first
+                boolean whole = ((v & P_PMD) != 0 || (nr < HPAGE && M.rules.inForce(Rule.MTHP_PAGEOUT_WHOLE))) && blk >= a && blk + nr - 1 <= b;
                 if (!swap && whole) {
-                    i = Math.max(i, Math.min(b, blk + HPAGE - 1));
+                    i = Math.max(i, Math.min(b, blk + nr - 1));
                     continue;
                 }
+                String what = nr == HPAGE ? "THP" : (4 * nr) + " KiB folio";
                 log.event(EventType.NOTE, "thp_split", p.name, m.name, blk, h, whole ? "shrink_folio_list" : "madvise_cold_or_pageout_pte_range", Rule.THP_SWAPOUT_SPLIT,
-                        log.detail ? (whole ? "the whole THP is isolated for reclaim, but a swapfile cannot take a 512-page swap entry (folio_alloc_swap fails): split_folio_to_list, then the pages are swapped one by one"
-                                : "the range covers only part of the THP: split_folio first") + " · " + Rule.THP_SWAPOUT_SPLIT.cite() : null, null);
+                        log.detail ? (whole ? "the whole " + what + " is isolated for reclaim, but a swapfile cannot take a " + nr + "-page swap entry (folio_alloc_swap fails): split_folio_to_list, then the pages are swapped one by one"
+                                : "the range covers only part of the " + what + (nr < HPAGE && !M.rules.inForce(Rule.MTHP_PAGEOUT_WHOLE) ? " (or the kernel splits every mTHP here before " + Rule.MTHP_PAGEOUT_WHOLE.cite() + ")" : "")
+                                + ": split_folio first") + " · " + Rule.THP_SWAPOUT_SPLIT.cite() : null, null);
                 if (!HugeMemory.splitFolio(M, h)) {
-                    i = Math.max(i, Math.min(b, blk + HPAGE - 1));
+                    i = Math.max(i, Math.min(b, blk + nr - 1));
                     continue;
                 }
                 v = m.pte(i);

@@ -79,7 +79,7 @@ public final class HostRun {
      */
     static MachineConfig modelConfig(Scenario s, KernelVersion v, Observations.Hello hello) {
         MachineConfig c = Execution.config(s.header(), v);
-        return new MachineConfig(c.kernel(), c.cpus(), c.thp(), hello.swapAvailable(), hello.softDirty(), c.files(), c.lruBatchCapacity(), hello.faultAroundBytes());
+        return new MachineConfig(c.kernel(), c.cpus(), c.thp(), hello.swapAvailable(), hello.softDirty(), c.files(), c.lruBatchCapacity(), hello.faultAroundBytes(), c.mthp());
     }
 
     private void compare() {
@@ -95,6 +95,10 @@ public final class HostRun {
             // the probe sets /sys/kernel/debug/fault_around_bytes only as root with debugfs mounted
             firstUnlike = "the header (fault_around_bytes " + fa + "; this machine uses " + kernel.hello().faultAroundBytes()
                     + ": /sys/kernel/debug/fault_around_bytes could not be set)";
+        }
+        if (!scenario.header().mthp().isEmpty() && !"set".equals(kernel.hello().mthp()) && firstUnlike == null) {
+            // the probe writes /sys/kernel/mm/transparent_hugepage/hugepages-*kB/enabled only as root, on a 6.8+ kernel
+            firstUnlike = "the header (mthp: the mTHP sizes could not be set on this machine: " + kernel.hello().mthp() + ")";
         }
         Map<String, String> rawK = new HashMap<>(), rawM = new HashMap<>();
         for (int i = 0; i < st.size(); i++) {

@@ -14,9 +14,15 @@ public record Observations(Hello hello, List<StepObs> steps, String error) {
     /** The probe's first line: the kernel and what this run may observe. */
     /** {@code faultAroundBytes}: the host's fault_around_bytes during the run (65536, the default, when debugfs is not readable) */
     public record Hello(String kernel, boolean root, boolean pfns, boolean kpage, String swap, boolean softDirty, String thp, int cpus,
-                        int faultAroundBytes) {
+                        int faultAroundBytes, String mthp) {
         public Hello(String kernel, boolean root, boolean pfns, boolean kpage, String swap, boolean softDirty, String thp, int cpus) {
             this(kernel, root, pfns, kpage, swap, softDirty, thp, cpus, 65536);
+        }
+
+        /** {@code mthp}: "set" (the scenario's mTHP sizes are in force), "failed" (they could not all be set), "-" (none asked) */
+        public Hello(String kernel, boolean root, boolean pfns, boolean kpage, String swap, boolean softDirty, String thp, int cpus,
+                     int faultAroundBytes) {
+            this(kernel, root, pfns, kpage, swap, softDirty, thp, cpus, faultAroundBytes, "-");
         }
 
         /** swap usable by this run: our swapfile, or the host's own swap */
@@ -83,7 +89,7 @@ public record Observations(Hello hello, List<StepObs> steps, String error) {
                         Map<String, String> kv = keyValues(w, 1);
                         hello = new Hello(kv.get("kernel"), "1".equals(kv.get("root")), "1".equals(kv.get("pfn")), "1".equals(kv.get("kpage")),
                                 ProbeScript.decode(kv.getOrDefault("swap", "off")), "1".equals(kv.get("softdirty")), kv.getOrDefault("thp", "?"),
-                                Integer.parseInt(kv.getOrDefault("cpus", "1")), faultAround(kv.get("fa")));
+                                Integer.parseInt(kv.getOrDefault("cpus", "1")), faultAround(kv.get("fa")), kv.getOrDefault("mthp", "-"));
                         break;
                     }
                     case "step": {

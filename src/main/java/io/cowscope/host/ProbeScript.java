@@ -86,6 +86,11 @@ public final class ProbeScript {
         for (Slot sl : slots) head.append("mapping ").append(sl.index()).append(' ').append(sl.pages()).append('\n');
         head.append("swap ").append(h.swap() ? "on" : "off").append('\n');
         head.append("thp ").append(h.thp().word()).append('\n');
+        if (!h.mthp().isEmpty()) {
+            head.append("mthp");
+            for (HeaderItem.Mthp m : h.mthp()) head.append(' ').append(m.kb()).append(':').append(m.mode().word());
+            head.append('\n');
+        }
         if (h.faultAroundBytes() != Header.DEFAULT_FAULT_AROUND_BYTES) head.append("fault_around ").append(h.faultAroundBytes()).append('\n');
         text = head.append(body).toString();
     }

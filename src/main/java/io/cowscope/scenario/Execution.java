@@ -10,6 +10,7 @@ import io.cowscope.engine.KernelVersion;
 import io.cowscope.engine.Machine;
 import io.cowscope.engine.MachineConfig;
 import io.cowscope.engine.Step;
+import io.cowscope.engine.HugeAnonOrders;
 import io.cowscope.engine.ThpMode;
 import io.cowscope.engine.op.Op;
 import io.cowscope.engine.op.ProcOp;
@@ -70,7 +71,22 @@ public final class Execution {
     public static MachineConfig config(Header h, KernelVersion v) {
         List<FileSpec> files = new ArrayList<>();
         for (HeaderItem.FileDecl f : h.files()) files.add(new FileSpec(f.name(), f.pages(), f.content()));
-        return new MachineConfig(v, h.cpus(), ThpMode.valueOf(h.thp().name()), h.swap(), h.softDirty(), files, null, h.faultAroundBytes());
+        return new MachineConfig(v, h.cpus(), ThpMode.valueOf(h.thp().name()), h.swap(), h.softDirty(), files, null, h.faultAroundBytes(), mthp(h));
+    }
+
+    /** the header's mthp lines as the kernel's huge_anon_orders_{always,madvise,inherit}; every other size "never" */
+    public static HugeAnonOrders mthp(Header h) {
+        HugeAnonOrders o = HugeAnonOrders.NONE;
+        for (HeaderItem.Mthp t : h.mthp()) {
+            int order = HugeAnonOrders.orderOf(t.kb() * 1024L);
+            o = switch (t.mode()) {
+                case ALWAYS -> o.with(order, ThpMode.ALWAYS);
+                case MADVISE -> o.with(order, ThpMode.MADVISE);
+                case INHERIT -> o.with(order, null);
+                case NEVER -> o.with(order, ThpMode.NEVER);
+            };
+        }
+        return o;
     }
 
     /**

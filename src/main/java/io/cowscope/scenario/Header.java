@@ -8,7 +8,7 @@ import io.cowscope.engine.KernelVersion;
 
 /** The header with its defaults applied: what the machine is configured with. */
 public record Header(String title, List<String> descriptions, String kernel, int cpus, ThpMode thp, boolean swap,
-                     boolean softDirty, List<HeaderItem.FileDecl> files, int faultAroundBytes) {
+                     boolean softDirty, List<HeaderItem.FileDecl> files, int faultAroundBytes, List<HeaderItem.Mthp> mthp) {
 
     /** the kernel's default fault_around_bytes */
     public static final int DEFAULT_FAULT_AROUND_BYTES = 65536;
@@ -16,6 +16,29 @@ public record Header(String title, List<String> descriptions, String kernel, int
     public Header(String title, List<String> descriptions, String kernel, int cpus, ThpMode thp, boolean swap,
                   boolean softDirty, List<HeaderItem.FileDecl> files) {
         this(title, descriptions, kernel, cpus, thp, swap, softDirty, files, DEFAULT_FAULT_AROUND_BYTES);
+    }
+
+    public Header(String title, List<String> descriptions, String kernel, int cpus, ThpMode thp, boolean swap,
+                  boolean softDirty, List<HeaderItem.FileDecl> files, int faultAroundBytes) {
+        this(title, descriptions, kernel, cpus, thp, swap, softDirty, files, faultAroundBytes, List.of());
+    }
+
+    public Header {
+        mthp = mthp == null ? List.of() : List.copyOf(mthp);
+    }
+
+    /** an mTHP size's setting: hugepages-&lt;size&gt;kB/enabled */
+    public enum MthpMode {
+        ALWAYS, INHERIT, MADVISE, NEVER;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static MthpMode fromWord(String w) {
+            for (MthpMode m : values()) if (m.word().equals(w)) return m;
+            return null;
+        }
     }
 
     public enum ThpMode {
@@ -49,6 +72,7 @@ public record Header(String title, List<String> descriptions, String kernel, int
         boolean swap = true, softDirty = true;
         int faultAround = DEFAULT_FAULT_AROUND_BYTES;
         List<HeaderItem.FileDecl> files = new ArrayList<>();
+        List<HeaderItem.Mthp> mthp = new ArrayList<>();
         for (HeaderLine l : lines) {
             HeaderItem i = l.item();
             if (i instanceof HeaderItem.Title t) title = t.text();
@@ -60,7 +84,8 @@ public record Header(String title, List<String> descriptions, String kernel, int
             else if (i instanceof HeaderItem.SoftDirty s) softDirty = s.on();
             else if (i instanceof HeaderItem.FaultAroundBytes b) faultAround = b.bytes();
             else if (i instanceof HeaderItem.FileDecl f) files.add(f);
+            else if (i instanceof HeaderItem.Mthp t) mthp.add(t);
         }
-        return new Header(title, List.copyOf(descs), kernel, cpus, thp, swap, softDirty, List.copyOf(files), faultAround);
+        return new Header(title, List.copyOf(descs), kernel, cpus, thp, swap, softDirty, List.copyOf(files), faultAround, mthp);
     }
 }

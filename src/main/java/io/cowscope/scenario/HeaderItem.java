@@ -26,12 +26,21 @@ public sealed interface HeaderItem {
         public int rank() { return 4; }
     }
 
-    record Swap(boolean on) implements HeaderItem {
+    /**
+     * {@code mthp SIZE MODE} (an extension; one line per size): /sys/kernel/mm/transparent_hugepage/hugepages-&lt;kb&gt;kB/enabled
+     * for an anonymous multi-size THP size, 16K to 1M in powers of two (2M is {@code thp}). Every size not named is
+     * "never", the kernel's default. Kernels before 6.8 have no mTHP: the line is accepted and changes nothing there.
+     */
+    record Mthp(int kb, Header.MthpMode mode) implements HeaderItem {
         public int rank() { return 5; }
     }
 
-    record SoftDirty(boolean on) implements HeaderItem {
+    record Swap(boolean on) implements HeaderItem {
         public int rank() { return 6; }
+    }
+
+    record SoftDirty(boolean on) implements HeaderItem {
+        public int rank() { return 7; }
     }
 
     /**
@@ -39,11 +48,11 @@ public sealed interface HeaderItem {
      * two from 4096 (no fault-around) to 2097152; default 65536.
      */
     record FaultAroundBytes(int bytes) implements HeaderItem {
-        public int rank() { return 7; }
+        public int rank() { return 8; }
     }
 
     /** {@code file NAME PAGES "content"}: PAGES pages, each holding the content. */
     record FileDecl(String name, int pages, String content) implements HeaderItem {
-        public int rank() { return 8; }
+        public int rank() { return 9; }
     }
 }

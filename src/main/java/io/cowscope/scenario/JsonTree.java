@@ -41,6 +41,16 @@ public final class JsonTree {
         hm.put("swap", h.swap());
         hm.put("softDirty", h.softDirty());
         hm.put("faultAroundBytes", h.faultAroundBytes());
+        if (!h.mthp().isEmpty()) {
+            List<Object> mthp = new ArrayList<>();
+            for (HeaderItem.Mthp t : h.mthp()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("kb", t.kb());
+                e.put("mode", t.mode().word());
+                mthp.add(e);
+            }
+            hm.put("mthp", mthp);
+        }
         List<Object> files = new ArrayList<>();
         for (HeaderItem.FileDecl f : h.files()) files.add(value(f));
         hm.put("files", files);

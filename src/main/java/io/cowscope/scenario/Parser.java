@@ -27,7 +27,7 @@ import io.cowscope.scenario.Token.Type;
  */
 final class Parser {
 
-    static final List<String> HEADER_WORDS = List.of("title", "description", "kernel", "cpus", "thp", "swap", "soft_dirty",
+    static final List<String> HEADER_WORDS = List.of("title", "description", "kernel", "cpus", "thp", "mthp", "swap", "soft_dirty",
             "fault_around_bytes", "file");
     static final List<String> BODY_WORDS = List.of("process", "say", "expect", "ask", "on", "dma", "complete", "ksmd", "lru_drain", "reclaim");
     static final Set<String> RESERVED = Set.of("title", "description", "kernel", "cpus", "thp", "swap", "soft_dirty",
@@ -61,6 +61,7 @@ final class Parser {
     private final Set<String> handles = new HashSet<>();
     private final Set<String> processes = new HashSet<>();
     private final Set<String> files = new HashSet<>();
+    private final Set<Integer> mthpSizes = new HashSet<>();
     private final Set<Class<?>> seenHeader = new HashSet<>();
     private int firstBodyLine = 0;
 
@@ -222,6 +223,25 @@ final class Parser {
                 item = new HeaderItem.Thp(m);
                 break;
             }
+            case "mthp": {
+                Token t = peek();
+                if (!t.is(Type.SIZE) && !t.is(Type.INT)) {
+                    if (t.is(Type.ERROR)) throw new Abandon();
+                    error(Code.EXPECTED, "expected an mTHP size (16K, 32K, 64K, 128K, 256K, 512K or 1M) after 'mthp', found " + t.describe(), t);
+                }
+                advance();
+                long pages = t.is(Type.SIZE) ? t.number() : -3;
+                long kb = pages > 0 ? pages * 4 : -1;
+                if (pages == 512) error(Code.BAD_SIZE, "mthp 2M is the PMD size: write 'thp always', 'thp madvise' or 'thp never'", t);
+                if (kb < 16 || kb > 1024 || Long.bitCount(kb) != 1)
+                    error(Code.BAD_SIZE, "an mTHP size is a power of two from 16K to 1M (hugepages-16kB .. hugepages-1024kB), not " + abbreviate(t.text()), t);
+                Token w = word("after 'mthp " + t.text() + "'", "always, inherit, madvise or never");
+                Header.MthpMode m = Header.MthpMode.fromWord(w.text());
+                if (m == null) unknownWord(w, "mTHP setting", List.of("always", "inherit", "madvise", "never"));
+                item = new HeaderItem.Mthp((int) kb, m);
+                if (!mthpSizes.add((int) kb)) error(Code.REPEATED_HEADER, "'mthp " + t.text() + "' may appear only once in the header", t);
+                break;
+            }
             case "swap": item = new HeaderItem.Swap(onOff("after 'swap'")); break;
             case "soft_dirty": item = new HeaderItem.SoftDirty(onOff("after 'soft_dirty'")); break;
             case "fault_around_bytes": {
@@ -248,7 +268,7 @@ final class Parser {
             error(Code.HEADER_AFTER_BODY, "header statement '" + kw.text() + "' must come before every body statement (the body starts at line "
                     + firstBodyLine + ")", kw);
         }
-        boolean repeats = item instanceof HeaderItem.Description || item instanceof HeaderItem.FileDecl;
+        boolean repeats = item instanceof HeaderItem.Description || item instanceof HeaderItem.FileDecl || item instanceof HeaderItem.Mthp;
         if (!repeats && !seenHeader.add(item.getClass())) {
             error(Code.REPEATED_HEADER, "'" + kw.text() + "' may appear only once in the header", kw);
         }

@@ -62,6 +62,7 @@ public final class Printer {
         if (i instanceof HeaderItem.Kernel k) return "kernel " + k.version();
         if (i instanceof HeaderItem.Cpus c) return "cpus " + c.count();
         if (i instanceof HeaderItem.Thp t) return "thp " + t.mode().word();
+        if (i instanceof HeaderItem.Mthp t) return "mthp " + (t.kb() >= 1024 ? t.kb() / 1024 + "M" : t.kb() + "K") + " " + t.mode().word();
         if (i instanceof HeaderItem.Swap s) return "swap " + (s.on() ? "on" : "off");
         if (i instanceof HeaderItem.SoftDirty s) return "soft_dirty " + (s.on() ? "on" : "off");
         if (i instanceof HeaderItem.FaultAroundBytes b) return "fault_around_bytes " + b.bytes();

@@ -78,4 +78,23 @@ class HugeZeroPageTest {
         assertFalse(s.pagemap("p.a[3]").file(), "thp madvise without MADV_HUGEPAGE: the small zero page");
         assertFalse(s.pte("p.a[4]").present());
     }
+
+    /** A read-only long-term pin (6.2+ unshares non-anon pages in COW mappings): before 6.13 the huge zero PMD is split
+     * and one small page is unshared; from 6.13 do_huge_pmd_wp_page → do_huge_zero_wp_pmd allocates a whole THP, as for a write. */
+    @ParameterizedTest
+    @MethodSource("versions")
+    void readOnlyLongtermPinUnsharesByEra(KernelVersion v) {
+        Script s = at(v).run("p: pin a[5] longterm as h");
+        boolean unshare = Rule.LONGTERM_RO_FILE_UNSHARE.inForce(v);
+        boolean thp = unshare && Rule.HUGE_ZERO_WP_THP.inForce(v);
+        if (!unshare) return; // older eras: the pin holds the (huge) zero page or breaks COW as a write (zero-page-longterm-pin.cow)
+        assertFalse(s.pte("p.a[5]").zero(), "the pin no longer holds the zero page");
+        assertTrue(s.page("p.a[5]").anon());
+        assertEquals(thp, s.page("p.a[5]").thp(), "a THP replaces the huge zero PMD (6.13+), else one small page");
+        assertEquals(thp, s.pte("p.a[5]").write(), "map_anon_folio_pmd maps it writable; the PTE-level unshare maps read-only");
+        assertEquals(!thp, s.pte("p.a[6]").zero(), "split: the neighbours are small zero pages");
+        assertFalse(s.pagemap("p.a[6]").file(), "either way no longer the huge zero page");
+        s.run("p: write a[5] \"A\"", "dma h read");
+        assertEquals("A", s.lastValue(), "the pinned page is the process's page: the device sees the write");
+    }
 }

@@ -57,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/userfaultfd.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -506,7 +507,9 @@ static void worker_op(void) {
         if (mthp_wanted) {
             if (c->d) madvise(p, len, MADV_HUGEPAGE);
         } else madvise(p, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
-        if (c->e && c->c != 2 && madvise(p, len, c->c == 0 ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) < 0) st = errno;
+        /* MAP_POPULATE's populate_vma_page_range: write faults only where (vm_flags & (VM_WRITE | VM_SHARED)) ==
+         * VM_WRITE (to break COW); a shared mapping is read-faulted, "we would not want to dirty them for nothing" */
+        if (c->e && c->c != 2 && madvise(p, len, c->c == 0 && !c->b ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) < 0) st = errno;
         break;
     }
     case C_MUNMAP: if (munmap((void *)a, len) < 0) st = errno; break;
@@ -747,6 +750,8 @@ static void worker_loop(void) {
 static int n_children;
 static pid_t direct_children[MAXP];
 
+static void ksm_restore(void);
+
 /* the [selected] word of a sysfs THP setting, or "" */
 static void selected(const char *path, char *out, size_t n) {
     char b[128];
@@ -810,13 +815,7 @@ static void cleanup(void) {
         if (!alive) break;
         msleep(10);
     }
-    if (ksm_touched) {
-        write_file("/sys/kernel/mm/ksm/run", ksm_saved[0]);
-        write_file("/sys/kernel/mm/ksm/sleep_millisecs", ksm_saved[1]);
-        write_file("/sys/kernel/mm/ksm/pages_to_scan", ksm_saved[2]);
-        if (ksm_saved[3][0]) write_file("/sys/kernel/mm/ksm/smart_scan", ksm_saved[3]);
-        ksm_touched = 0;
-    }
+    ksm_restore();
     if (fa_touched) {
         write_file(FA_PATH, fa_saved);
         fa_touched = 0;
@@ -1172,38 +1171,72 @@ static int prot_word(const char *w) {
 /* whether a scenario process has made memory mergeable (its mm is then on ksmd's list for good) */
 static int ksm_registered;
 
+/*
+ * The ksm settings are machine-wide, and several probes may run at once (parallel test runs): each ksmd step
+ * takes an exclusive flock, saves the settings, switches ksmd on, and restores them before it lets go. Saving
+ * once per run and restoring at exit let a probe that started its ksmd step while another one's was running save
+ * that one's temporary settings (run 1, no sleep) and "restore" them for good: ksmd then scanned nonstop, and
+ * every scan drains every CPU's LRU batches (lru_add_drain_all), perturbing every later observation.
+ */
+static int ksm_lock_fd = -1;
+
+static void ksm_restore(void) {
+    if (ksm_touched) {
+        write_file("/sys/kernel/mm/ksm/run", ksm_saved[0]);
+        write_file("/sys/kernel/mm/ksm/sleep_millisecs", ksm_saved[1]);
+        write_file("/sys/kernel/mm/ksm/pages_to_scan", ksm_saved[2]);
+        if (ksm_saved[3][0]) write_file("/sys/kernel/mm/ksm/smart_scan", ksm_saved[3]);
+        ksm_touched = 0;
+    }
+    if (ksm_lock_fd >= 0) {
+        close(ksm_lock_fd); /* releases the flock */
+        ksm_lock_fd = -1;
+    }
+}
+
 static void ksm_scans(int n, int *st) {
     const char *d = "/sys/kernel/mm/ksm/";
     char path[128], b[64];
-    if (!ksm_touched) {
-        const char *names[] = {"run", "sleep_millisecs", "pages_to_scan", "smart_scan"};
-        for (int i = 0; i < 4; i++) {
-            snprintf(path, sizeof path, "%s%s", d, names[i]);
-            if (read_file_str(path, ksm_saved[i], sizeof ksm_saved[i]) < 0) {
-                if (i < 3) {
-                    *st = errno;
-                    return;
-                }
-                ksm_saved[i][0] = 0;
-            }
-        }
-        ksm_touched = 1;
-        snprintf(path, sizeof path, "%ssmart_scan", d);
-        write_file(path, "0");
-        snprintf(path, sizeof path, "%ssleep_millisecs", d);
-        write_file(path, "0");
-        snprintf(path, sizeof path, "%spages_to_scan", d);
-        write_file(path, "100000");
+    const char *locks[] = {getenv("COWSCOPE_PROBE_LOCKDIR"), "/run/lock", "/var/tmp", "/tmp", NULL};
+    for (int i = 0; i < 4 && ksm_lock_fd < 0; i++) {
+        if (!locks[i] || !locks[i][0]) continue;
+        snprintf(path, sizeof path, "%s/cowprobe-ksm.lock", locks[i]);
+        ksm_lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     }
+    if (ksm_lock_fd >= 0) {
+        while (flock(ksm_lock_fd, LOCK_EX) < 0 && errno == EINTR) {
+        }
+    }
+    const char *names[] = {"run", "sleep_millisecs", "pages_to_scan", "smart_scan"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s%s", d, names[i]);
+        if (read_file_str(path, ksm_saved[i], sizeof ksm_saved[i]) < 0) {
+            if (i < 3) {
+                *st = errno;
+                ksm_restore();
+                return;
+            }
+            ksm_saved[i][0] = 0;
+        }
+    }
+    ksm_touched = 1;
+    snprintf(path, sizeof path, "%ssmart_scan", d);
+    write_file(path, "0");
+    snprintf(path, sizeof path, "%ssleep_millisecs", d);
+    write_file(path, "0");
+    snprintf(path, sizeof path, "%spages_to_scan", d);
+    write_file(path, "100000");
     snprintf(path, sizeof path, "%sfull_scans", d);
     if (read_file_str(path, b, sizeof b) < 0) {
         *st = errno;
+        ksm_restore();
         return;
     }
     long start = atol(b);
     snprintf(path, sizeof path, "%srun", d);
     if (write_file(path, "1") < 0) {
         *st = errno;
+        ksm_restore();
         return;
     }
     snprintf(path, sizeof path, "%sfull_scans", d);
@@ -1227,6 +1260,7 @@ static void ksm_scans(int n, int *st) {
     }
     snprintf(path, sizeof path, "%srun", d);
     write_file(path, "0");
+    ksm_restore();
 }
 
 /*

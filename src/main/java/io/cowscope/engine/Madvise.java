@@ -59,7 +59,7 @@ final class Madvise {
             switch (a) {
                 case DONTNEED -> {
                     Memory.zapRange(M, p, m, r[0], r[1]);
-                    LruBatches.lruAddDrain(M, p.cpu);
+                    LruBatches.unmapDrain(M, p.cpu, Rule.ZAP_NO_LRU_DRAIN, "free_pages_and_swap_cache");
                 }
                 case DONTFORK -> setVmFlag(M, m, r, V_DONTCOPY, true);
                 case DOFORK -> setVmFlag(M, m, r, V_DONTCOPY, false);

@@ -414,10 +414,13 @@ final class Memory {
                     + (spuriousWhy == null ? "this mapping and a swap-cache or LRU-batch reference" : spuriousWhy), old, f.at());
         }
         if (!zero && !M.has(old, PG_FREE) && M.has(old, PG_SWAPCACHE) && M.rules.inForce(Rule.FREE_SWAP_AFTER_COW)
-                && Rmap.pageMapcount(M, old) == 0 && M.refcount(old) == 1 && M.swapInfo.swapCount[M.swapInfo.swapSlotOf.get(old)] == 0) {
+                && Rmap.pageMapcount(M, old) == 0 && M.swapInfo.swapCount[M.swapInfo.swapSlotOf.get(old)] == 0) {
+            // free_swap_cache → try_to_free_swap / folio_free_swap: unmapped, no swap PTE left, not under writeback;
+            // other references (an LRU batch, a pipe) do not matter: they keep the page, not its swap-cache entry
             M.log.leaf("free_swap_cache", "FREE_SWAP_AFTER_COW");
             M.log.event(EventType.NOTE, null, f.proc.name, m.name, f.idx, old, "free_swap_cache", Rule.FREE_SWAP_AFTER_COW,
-                    "the old page is left only in the swap cache: freed · " + Rule.FREE_SWAP_AFTER_COW.cite(), null);
+                    (M.refcount(old) == 1 ? "the old page is left only in the swap cache: freed · " : "no PTE maps the old page any more and no swap PTE uses its slot: "
+                            + "deleted from the swap cache (still held by " + Sources.breakdown(M, old) + ") · ") + Rule.FREE_SWAP_AFTER_COW.cite(), null);
             SwapState.deleteFromSwapCache(M, old);
         }
         M.whyText = null;

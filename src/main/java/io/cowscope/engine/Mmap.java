@@ -58,14 +58,14 @@ final class Mmap {
         int d = M.log.enter("__do_munmap", m.name + "[" + r[0] + ".." + r[1] + "]");
         Memory.zapRange(M, p, m, r[0], r[1]);
         for (int i = r[0]; i <= r[1]; i++) M.setPte(m, i, 0);
-        LruBatches.lruAddDrain(M, p.cpu);
+        LruBatches.unmapDrain(M, p.cpu, Rule.UNMAP_NO_LRU_DRAIN, "unmap_region");
         M.log.event(EventType.UNMAP, "vma", p.name, m.name, r[0], -1, "__do_munmap", null,
                 p.name + " unmaps " + m.name + "[" + r[0] + ".." + r[1] + "]", null);
         M.log.depth = d;
         return p.name + " unmapped " + m.name;
     }
 
-    /** exit, or death by SIGSEGV: unmap everything, drain this CPU's batch, release the process's own handles */
+    /** exit, or death by SIGSEGV: unmap everything, drain this CPU's batch (before UNMAP_NO_LRU_DRAIN), release the process's own handles */
     static String exit(Machine M, Proc p, ProcState how) {
         int d = M.log.enter(how == ProcState.KILLED ? "do_exit (SIGSEGV)" : "do_exit", null);
         int d2 = M.log.enter("exit_mmap", null);
@@ -74,7 +74,7 @@ final class Mmap {
             for (int i = 0; i < m.n; i++) if (m.pte(i) != 0) M.setPte(m, i, 0);
         }
         M.log.depth = d2;
-        LruBatches.lruAddDrain(M, p.cpu);
+        LruBatches.unmapDrain(M, p.cpu, Rule.UNMAP_NO_LRU_DRAIN, "exit_mmap");
         for (Handle h : M.handles.values()) if (h.live && h.owner == p) Gup.releaseHandle(M, h);
         p.state = how;
         p.blocked = null;

@@ -43,6 +43,21 @@ final class LruBatches {
         M.log.depth = d;
     }
 
+    /**
+     * The lru_add_drain() that munmap / exit (unmap_region, exit_mmap: UNMAP_NO_LRU_DRAIN) and MADV_DONTNEED
+     * (free_pages_and_swap_cache: ZAP_NO_LRU_DRAIN) made on this CPU, in the versions that still have it; later
+     * versions leave the batch alone, which a note says when the batch holds pages.
+     */
+    static void unmapDrain(Machine M, int cpu, Rule gone, String function) {
+        if (!M.rules.inForce(gone)) {
+            lruAddDrain(M, cpu);
+            return;
+        }
+        if (M.lru[cpu].size() == 0) return;
+        M.log.event(EventType.NOTE, "no_lru_drain", null, null, -1, -1, function, gone,
+                M.log.detail ? "cpu" + cpu + "'s LRU-add batch keeps its " + M.lru[cpu].size() + " page(s): " + function + " no longer calls lru_add_drain() · " + gone.cite() : null, null);
+    }
+
     static void drainBatch(Machine M, int cpu) {
         IntList b = M.lru[cpu];
         for (int i = 0; i < b.size(); i++) {

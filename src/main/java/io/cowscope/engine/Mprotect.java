@@ -10,7 +10,33 @@ final class Mprotect {
     private Mprotect() {
     }
 
+    /**
+     * do_mprotect_pkey: the range must start inside a VMA (else ENOMEM, nothing changed); the VMAs are then changed
+     * one by one up to the first gap, where the walk stops with ENOMEM (MPROTECT_HOLE_ENOMEM): the pages before
+     * the gap keep their new protection, the pages after it are left alone.
+     */
     static String mprotect(Machine M, Proc p, Vma m, int[] r, Prot prot) {
+        if ((m.pte(r[0]) & V_MAPPED) == 0) {
+            M.log.event(EventType.NOTE, "mprotect_enomem", p.name, m.name, r[0], -1, "do_mprotect_pkey", Rule.MPROTECT_HOLE_ENOMEM,
+                    m.name + "[" + r[0] + "] is not mapped: no VMA contains the start of the range (vma->vm_start > start), nothing is changed · "
+                            + Rule.MPROTECT_HOLE_ENOMEM.cite(), null);
+            M.log.warn("mprotect of a range that starts unmapped: ENOMEM");
+            return M.log.fail("ENOMEM");
+        }
+        int hole = -1;
+        for (int i = r[0]; i <= r[1] && hole < 0; i++) if ((m.pte(i) & V_MAPPED) == 0) hole = i;
+        if (hole < 0) return mprotectVmas(M, p, m, r, prot);
+        String s = mprotectVmas(M, p, m, new int[] {r[0], hole - 1}, prot);
+        if (M.log.errno != null) return s;
+        M.log.event(EventType.NOTE, "mprotect_enomem", p.name, m.name, hole, -1, "do_mprotect_pkey", Rule.MPROTECT_HOLE_ENOMEM,
+                m.name + "[" + hole + "] is not mapped: the VMA walk stops at the gap (vma->vm_start != tmp) with ENOMEM; "
+                        + m.name + "[" + r[0] + ".." + (hole - 1) + "] keeps the new protection, " + m.name + "[" + hole + ".." + r[1]
+                        + "] is left alone · " + Rule.MPROTECT_HOLE_ENOMEM.cite(), null);
+        M.log.warn("mprotect over a range with a gap: the VMAs before it are changed, then ENOMEM");
+        return M.log.fail("ENOMEM");
+    }
+
+    static String mprotectVmas(Machine M, Proc p, Vma m, int[] r, Prot prot) {
         int d = M.log.enter("mprotect_fixup", m.name + " → " + prot.word);
         try {
             long want = vmProt(prot);
@@ -24,6 +50,8 @@ final class Mprotect {
                                 + Rule.VMA_FLAGS_UNCHANGED.cite(), null);
                 return p.name + " mprotect " + m.name + " " + prot.word + " (no change)";
             }
+            String einval = Hugetlb.splitCheck(M, p, m, r, "mprotect");
+            if (einval != null) return einval;
             HugeMemory.splitPartialPmds(M, p, m, r[0], r[1], changesProt(m.pte(r[0]), want), changesProt(m.pte(r[1]), want));
             changeProtection(M, p, m, r[0], r[1], prot);
             return p.name + " mprotect " + m.name + " " + prot.word;

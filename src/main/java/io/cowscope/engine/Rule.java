@@ -38,7 +38,7 @@ public enum Rule {
     NO_SWAP_PINNED("5.11", null, "feb889fb40fa", "U",
             "reclaim / MADV_PAGEOUT does not put maybe-pinned anon pages into the swap cache"),
     FREE_SWAP_AFTER_COW("5.14", null, "f4c4a3f48480", "",
-            "after a COW copy, an old page left only in the swap cache is freed"),
+            "after a COW copy, an old page that no PTE maps and no swap PTE refers to is deleted from the swap cache (free_swap_cache → try_to_free_swap: no refcount test; what else holds the page keeps it, e.g. an LRU batch)"),
     WP_DRAIN_AND_FREE_SWAP("5.18", null, "53a05ad9f21d, d4c470970d45", "",
             "write fault: rc > 3 -> copy; !lru -> drain this CPU's LRU batch; rc > 1 + swapcache -> copy; trylock; free swap cache; rc == 1 -> reuse"),
     SWAPIN_AND_THP_PAGE_COUNT("5.18", null, "c145e0b47c77, 3bff7e3f1f16", "",
@@ -88,6 +88,8 @@ public enum Rule {
             "MADV_PAGEOUT unmaps a page-cache page of a file mapping (private or shared) that only this process maps: the PTE is cleared; a clean page is dropped from the page cache (__remove_mapping) unless something else holds it, a dirty one stays (only kswapd writes file pages back)"),
     PAGEOUT_SHARED_THP("5.4", null, "1a4e58cce84e (page_mapcount != 1; since 6.15 folio_maybe_mapped_shared)", "",
             "MADV_PAGEOUT leaves a THP alone when another process maps it too: the test comes before any split, so no PMD is split and nothing is paged out"),
+    PAGEOUT_PUTBACK_BATCH("5.4", null, "1a4e58cce84e (reclaim_pages → putback_lru_page; folio_putback_lru since 6.1)", "",
+            "MADV_PAGEOUT isolates each page it may reclaim (PG_lru cleared); a page that shrink_folio_list does not free (an anonymous or shmem page now in the swap cache under writeback, a page it could not swap, a dirty or still referenced page-cache page) is put back with folio_putback_lru → folio_add_lru into the calling CPU's LRU-add batch: PG_lru stays clear and the batch holds a reference until that batch drains, so a write fault that swaps the page back in finds page_count too high to free the swap cache (should_try_to_free_swap); observed on 6.18"),
     THP_SWAPOUT_SPLIT(null, null, "38d8b4e6bdc8 (THP_SWAP, 4.13: whole-THP swap needs a free swap cluster, for a long time non-rotational devices only); 41663430588c (5.9: never to a swapfile; f0eea189e8e9, 4.14, meant that but tested the wrong flag)", "",
             "a THP is swapped out whole only to a swap device with swap clusters (for a long time only non-rotational ones) that is a block device (from 5.9; 4.13-5.8 also an SSD swapfile); the simulated swap is a swapfile on a rotational disk, as on the reference machine, where folio_alloc_swap cannot allocate a 512-page entry in any version, so shrink_folio_list splits the folio (split_folio_to_list) and swaps the pages one by one; a THP that the range covers only partly is split by madvise first"),
     THP_SPLIT_ZEROPAGE("6.12", null, "b1f202060afe (remap unused subpages to shared zeropage when splitting isolated thp)", "",
@@ -95,11 +97,31 @@ public enum Rule {
     KSM_SPLITS_THP(null, null, "try_to_merge_one_page: split_huge_page before merging (THP refcount rework f765f540598a, 4.5)", "I",
             "ksmd treats each 4 KiB page of a THP as a candidate; to merge one it first splits the whole THP (split_huge_page), and gives up when the split fails (extra references such as pins)"),
 
+    // ---- hugetlb MAP_PRIVATE (mm/hugetlb.c; issue 10 §3) ----
+    HUGETLB_NO_PAGE(null, null, "mm/hugetlb.c hugetlb_no_page (observed on 6.18)", "",
+            "a fault on an empty PTE of a MAP_PRIVATE hugetlb mapping allocates a whole 2 MiB page from the pool and maps it with one huge PTE: never the zero page, also on a read fault (anon, exclusive, read-only in a private mapping); a write fault then runs hugetlb_wp at once, which reuses the new page and makes it writable (one fault)"),
+    HUGETLB_MAPCOUNT_REUSE(null, null, "mm/hugetlb.c hugetlb_cow, named hugetlb_wp from c89357e27f20 (5.19); kept on purpose (comment in hugetlb_wp; vmsplice leak observed on 6.18)", "",
+            "a write or unshare fault on a read-only hugetlb PTE reuses the page iff folio_mapcount == 1 and it is anon, in every version: the refcount is never consulted (GUP, pipe and DMA references are invisible, so a FOLL_GET user such as vmsplice still sees the later write of the last mapper), and PageAnonExclusive is set on reuse but not tested; otherwise the whole 2 MiB page is copied (hugetlb_wp → copy_user_large_folio) and mapped writable (read-only for an unshare)"),
+    HUGETLB_FORK_EARLY_COW("5.12", null, "4eae4efa2c29 (hugetlb: do early cow when page pinned on src mm)", "",
+            "fork (copy_hugetlb_page_range): if the parent has_pinned and the hugetlb page may be DMA-pinned (5.19+: and is PageAnonExclusive, hugetlb_try_dup_anon_rmap), the child gets a private copy of the whole 2 MiB page at once; otherwise both huge PTEs are write-protected and shared (PageAnonExclusive cleared from 5.19). Before 5.12 a pinned hugetlb page is always shared"),
+    HUGETLB_DONTNEED("5.18", null, "90e7e7f5ef3f (mm: enable MADV_DONTNEED for hugetlb mappings)", "",
+            "MADV_DONTNEED on a hugetlb VMA unmaps whole huge pages; the start must be 2 MiB aligned (else EINVAL); before 5.18 MADV_DONTNEED on hugetlb fails with EINVAL; 5.18-6.0 round the end up to a huge page"),
+    HUGETLB_DONTNEED_ALIGN_DOWN("6.1", null, "mm,madvise,hugetlb: fix unexpected data loss with MADV_DONTNEED on hugetlbfs (Rik van Riel, 2022; stable backports)", "I",
+            "MADV_DONTNEED on hugetlb rounds the end down to a huge page: a range shorter than one huge page zaps nothing and returns 0 (observed on 6.18)"),
+    HUGETLB_SPLIT_ALIGN(null, null, "split_vma → hugetlb_vm_op_split (earlier: is_vm_hugetlb_page test in split_vma); observed on 6.18", "",
+            "a hugetlb VMA can be split only at a 2 MiB boundary: munmap, mprotect and madvise (DONTFORK, DOFORK) that would split it elsewhere fail with EINVAL and change nothing"),
+    HUGETLB_NOT_LRU(null, null, "can_madv_lru_vma (VM_HUGETLB), ksm_madvise, hugepage_madvise (VM_NO_KHUGEPAGED); observed on 6.18", "",
+            "hugetlb pages are never on the LRU, in the swap cache, in an LRU-add batch or merged by KSM: MADV_PAGEOUT fails with EINVAL, MADV_MERGEABLE / UNMERGEABLE / HUGEPAGE / NOHUGEPAGE return 0 and change nothing, MADV_WIPEONFORK fails with EINVAL (the VMA has a hugetlbfs file), reclaim and ksmd pass them by, clear_refs leaves their PTEs alone"),
+    HUGETLB_PAGEMAP(null, null, "fs/proc/task_mmu.c pagemap_hugetlb_range; fs/proc/page.c stable_page_flags (KPF_HUGE); observed on 6.18", "",
+            "pagemap of a hugetlb page: every 4 KiB entry present with its own pfn, exclusive (bit 56) iff the page's mapcount is 1 (6.15+: !folio_maybe_mapped_shared, the same answer), no file bit for anonymous hugetlb, soft-dirty from the VMA flag only; /proc/kpageflags says HUGE and COMPOUND_HEAD/TAIL, never THP; /proc/kpagecount gives the folio's mapcount on every subpage"),
+
     // ---- VMA changes (kernel-model §10) ----
     FORK_SKIPS_NO_ANON_VMA(null, null, "d992895ba2b2 (Lazy page table copies in fork(), 2.6.14; the test moved into vma_needs_copy by c56d1b62cce8, 5.19; hugetlb copied until bcd51a3c679d, 6.0)", "",
             "fork copies the page tables of a VMA only if it has an anon_vma (or is PFNMAP / MIXEDMAP, hugetlb before 6.0, or uffd-wp with the fork event since 5.19): anon_vma belongs to the VMA, set by the first anonymous page faulted in it and kept by both halves of a later split; a VMA that was only read (zero page, page cache) or is shared is skipped, and the child's pagemap shows nothing there until it faults"),
     VMA_FLAGS_UNCHANGED(null, null, "1da177e4c3f4 (already in the first git tree: mprotect_fixup, madvise_behavior; later madvise_update_vma)", "",
             "mprotect / madvise returns early for a VMA whose flags would not change (newflags == oldflags): no VMA split, no PMD split, no PTE touched"),
+    MPROTECT_HOLE_ENOMEM(null, null, "1da177e4c3f4 (sys_mprotect); 77795f900e2a (6.4: a gap at the end)", "",
+            "mprotect of a range that does not start inside a VMA fails with ENOMEM and changes nothing; otherwise the VMAs are changed in address order and the walk stops at the first gap with ENOMEM: the pages before the gap keep the new protection, the pages after it are not touched (6.1-6.4 returned 0 for a gap that reaches the end of the range, fixed by 77795f900e2a, not modelled)"),
 
     // ---- operations a version lacks ----
     MADV_PAGEOUT("5.4", null, "1a4e58cce84e", "",
@@ -111,7 +133,11 @@ public enum Rule {
     UFFD_WP("5.7", null, "63b2d4174c4a", "",
             "userfaultfd write-protect exists; before, EINVAL (no effect)"),
 
-    // ---- per-CPU LRU-add batch size (§3.11) ----
+    // ---- per-CPU LRU-add batch size and drains (§3.11) ----
+    ZAP_NO_LRU_DRAIN("6.10", null, "4907e80b76af (free_pages_and_swap_cache → folios_put, no lru_add_drain)", "I",
+            "MADV_DONTNEED leaves this CPU's LRU-add batch alone: the lru_add_drain() it made lived in free_pages_and_swap_cache (mmu_gather's page freeing), which lost it; observed on 6.18 (a page waiting in the batch stays off the LRU through a DONTNEED of another page)"),
+    UNMAP_NO_LRU_DRAIN("6.18", null, "-", "U",
+            "munmap and exit leave this CPU's LRU-add batch alone: unmap_region and exit_mmap called lru_add_drain() before tlb_gather_mmu up to at least 6.10; observed on 6.18 (a page waiting in the batch stays off the LRU through a munmap or an exit on that CPU); the release that dropped it is not pinned down"),
     LRU_BATCH_15("4.15", "6.8", "-", "I", "the per-CPU LRU-add batch holds 15 pages (14 before 4.15)"),
     LRU_BATCH_31("6.9", null, "-", "I", "the per-CPU LRU-add batch holds 31 pages"),
 

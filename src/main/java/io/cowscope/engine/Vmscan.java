@@ -25,6 +25,7 @@ final class Vmscan {
         if (!swap) log.warn("no swap device: anonymous " + (m.file != null && m.file.shmem ? "and shmem " : "") + "pages cannot be paged out");
         int d = log.enter("madvise_cold_or_pageout_pte_range", null);
         int k = 0;
+        IntList isolated = new IntList();
         for (int i = a; i <= b; i++) {
             long v = m.pte(i);
             if ((v & P_PRESENT) == 0 || (v & P_ZERO) != 0) continue;
@@ -65,8 +66,12 @@ final class Vmscan {
             if (M.has(pfn, PG_KSM)) skip = "KSM page: not simulated";
             else if (Rmap.pageMapcount(M, pfn) > 1) skip = "mapped by more than one process (mapcount " + Rmap.pageMapcount(M, pfn) + ")";
             else if (!M.has(pfn, PG_LRU)) skip = "not on the LRU (still in cpu" + LruBatches.batchCpu(M.fl(pfn)) + "'s LRU-add batch): cannot be isolated";
-            else if (anon && !swap) continue;
-            else if (anon && M.rules.inForce(Rule.NO_SWAP_PINNED) && Rmap.maybeDmaPinned(M, pfn)) {
+            if (skip == null) isolated.add(pfn); // folio_isolate_lru: from here on shrink_folio_list decides, and what it keeps is put back
+            if (skip != null) {
+                // not isolated
+            } else if (anon && !swap) {
+                continue; // add_to_swap fails: activate_locked, kept
+            } else if (anon && M.rules.inForce(Rule.NO_SWAP_PINNED) && Rmap.maybeDmaPinned(M, pfn)) {
                 skip = "maybe DMA-pinned (page_count " + M.refcount(pfn) + ")";
                 rule = Rule.NO_SWAP_PINNED;
             } else if (anon && M.rules.inForce(Rule.ANON_EXCLUSIVE) && M.has(pfn, PG_EXCL) && Rmap.maybeDmaPinned(M, pfn)) {
@@ -82,7 +87,31 @@ final class Vmscan {
             else if (M.has(pfn, PG_FILE) && m.file != null) pageoutFile(M, p, m, i, pfn, swap);
         }
         log.detailOn();
+        putbackIsolated(M, p, isolated);
         log.depth = d;
+    }
+
+    /**
+     * reclaim_folio_list: every isolated folio that shrink_folio_list did not free (a swap-cache page still under
+     * writeback, a dirty or still referenced page-cache page, a page it could not swap) goes back through
+     * folio_putback_lru → folio_add_lru, into the LRU-add batch of the CPU that called madvise: PG_lru stays clear
+     * and the batch holds a reference until that batch is drained (PAGEOUT_PUTBACK_BATCH).
+     */
+    static void putbackIsolated(Machine M, Proc p, IntList isolated) {
+        if (isolated.size() == 0 || !M.rules.inForce(Rule.PAGEOUT_PUTBACK_BATCH)) return;
+        int d = M.log.enter("reclaim_folio_list", null);
+        int n = 0;
+        for (int j = 0; j < isolated.size(); j++) {
+            int pfn = isolated.get(j);
+            if (M.has(pfn, PG_FREE) || M.has(pfn, PG_INBATCH) || M.isThp(pfn)) continue;
+            if (n++ == 0)
+                M.log.event(EventType.NOTE, "pageout_putback", p.name, null, -1, pfn, "folio_putback_lru", Rule.PAGEOUT_PUTBACK_BATCH,
+                        M.log.detail ? "shrink_folio_list kept pfn " + pfn + (M.has(pfn, PG_SWAPCACHE) ? " (in the swap cache, under writeback)" : "")
+                                + ": folio_putback_lru → folio_add_lru puts it into cpu" + p.cpu + "'s LRU-add batch (PG_lru clear until the batch drains) · "
+                                + Rule.PAGEOUT_PUTBACK_BATCH.cite() : null, null);
+            LruBatches.lruCacheAdd(M, p.cpu, pfn);
+        }
+        M.log.depth = d;
     }
 
     /** folio_maybe_mapped_shared: how many other processes map a page of the folio */
@@ -156,8 +185,13 @@ final class Vmscan {
         PageAlloc.folioPut(M, pfn, 1);
     }
 
-    /** write back and free every swap-cache page that no PTE maps */
+    /**
+     * write back and free every swap-cache page that no PTE maps. The reclaimers first drain the LRU-add batches
+     * (shrink_inactive_list → lru_add_drain on each CPU that reclaims): a page still held by a batch, such as one
+     * MADV_PAGEOUT put back (PAGEOUT_PUTBACK_BATCH), could not be isolated otherwise.
+     */
     static String reclaim(Machine M) {
+        LruBatches.lruAddDrainAll(M);
         int d = M.log.enter("shrink_page_list", "swap cache");
         ArrayList<Integer> pfns = new ArrayList<>(M.swapInfo.swapSlotOf.keySet());
         Collections.sort(pfns);

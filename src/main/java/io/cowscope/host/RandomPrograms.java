@@ -418,6 +418,9 @@ public final class RandomPrograms {
         Map<String, Integer> classes = new TreeMap<>();
         Map<String, String> firstOfClass = new LinkedHashMap<>();
         String kernel = null;
+        // COWSCOPE_HOST_DUMP=FILE: every program and its disagreements, for studying a class by hand
+        String dumpTo = System.getenv("COWSCOPE_HOST_DUMP");
+        StringBuilder dump = dumpTo == null || dumpTo.isBlank() ? null : new StringBuilder();
         for (int i = 0; i < n; i++) {
             String text = rp.generate(new Random(seeds.nextLong()));
             ProgramResult pr;
@@ -435,6 +438,12 @@ public final class RandomPrograms {
             ex += pr.expectations();
             held += pr.expectationsHeld();
             unobs += pr.unobservable();
+            if (dump != null && !pr.disagreements().isEmpty()) {
+                dump.append("=== program ").append(i + 1).append('\n').append(text);
+                for (Disagreement d : pr.disagreements())
+                    dump.append("  line ").append(d.stepLine()).append(" (").append(d.op()).append(") ").append(d.field()).append(": model ")
+                            .append(d.model()).append(", kernel ").append(d.kernel()).append('\n');
+            }
             if (pr.disagreements().isEmpty()) agreeing++;
             if (pr.disagreements().stream().allMatch(d -> d.field().endsWith(" page lru"))) agreeingNoLru++;
             Set<String> kinds = new HashSet<>();
@@ -449,6 +458,7 @@ public final class RandomPrograms {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        if (dump != null) Files.writeString(Path.of(dumpTo), dump, StandardCharsets.UTF_8);
         KernelVersion shownModel = forced;
         if (kernel == null) {
             Observations o = probe.run("probe 1\nprocs 0\nswap off\n", java.time.Duration.ofSeconds(10));

@@ -202,4 +202,42 @@ class PageoutReclaimTest {
         s.run("ksmd");
         assertTrue(s.shares("p.a[0]", "p.a[1]"), "merged in the next scan");
     }
+
+    // PAGEOUT_PUTBACK_BATCH: what shrink_folio_list keeps goes back through folio_putback_lru into the caller's LRU-add
+    // batch. Found with `cowscope host --random 100 --seed 3` on 6.18: after pageout, a write swap-in, the kernel kept
+    // the page in the swap cache (page_count = swap cache + batch + the fault's own: should_try_to_free_swap says no).
+    @ParameterizedTest
+    @MethodSource("versions")
+    void pageoutPutsKeptPagesBackThroughTheLruAddBatch(KernelVersion v) {
+        boolean putback = Rule.PAGEOUT_PUTBACK_BATCH.inForce(v);
+        Script s = at(v, true).run("p: a = mmap 2", "p: write a \"A\"", "p: madvise a[0] pageout");
+        PageView pg = s.page("p.a[0]");
+        assertTrue(pg.swapcache());
+        assertEquals(!putback, pg.lru(), "PG_lru is clear while the page waits in the batch");
+        assertEquals(putback ? 0 : -1, pg.lruBatchCpu(), "the batch of the CPU that called madvise");
+        assertEquals(putback ? 2 : 1, pg.refcount(), "the swap cache, and the batch");
+        assertEquals(putback, s.last().events().stream().anyMatch(e -> e.rule() == Rule.PAGEOUT_PUTBACK_BATCH && "folio_putback_lru".equals(e.function())));
+        s.run("p: write a[0] \"B\"");
+        assertEquals("B", s.content("p.a[0]"));
+        if (Rule.ANON_EXCLUSIVE.inForce(v)) {
+            assertEquals(putback, s.page("p.a[0]").swapcache(), "the batch reference keeps the swap cache on a write swap-in");
+            assertTrue(s.pte("p.a[0]").write(), "exclusive from the swap PTE: mapped writable all the same");
+        }
+        s.run("lru_drain");
+        assertTrue(s.page("p.a[0]").lru());
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void pageoutPutBackWithoutSwapAndForShmem(KernelVersion v) {
+        boolean putback = Rule.PAGEOUT_PUTBACK_BATCH.inForce(v);
+        Script s = at(v, false).run("p: a = mmap 1", "p: write a \"A\"", "p: madvise a pageout");
+        assertTrue(s.pte("p.a[0]").present(), "no swap: the anonymous page stays mapped");
+        assertEquals(!putback, s.page("p.a[0]").lru(), "isolated all the same, then put back into the batch (activate_locked)");
+        Script t = at(v, true).run("p: sh = mmap 1 shared", "p: write sh \"S\"", "p: madvise sh pageout", "p: read sh");
+        assertEquals("S", t.lastValue());
+        assertEquals(!putback, t.page("p.sh[0]").lru(), "the shmem page read back from the swap cache still waits in the batch (observed on 6.18)");
+        t.run("lru_drain");
+        assertTrue(t.page("p.sh[0]").lru());
+    }
 }

@@ -183,6 +183,20 @@ class MthpTest {
     }
 
     @Test
+    void hugeAnonOrders() {
+        assertEquals(2, HugeAnonOrders.orderOf(16384));
+        assertEquals(8, HugeAnonOrders.orderOf(1 << 20));
+        assertEquals(-1, HugeAnonOrders.orderOf(8192), "no order-1 anonymous folios");
+        assertEquals(-1, HugeAnonOrders.orderOf(2 << 20), "2M is the PMD size: thp");
+        assertEquals(-1, HugeAnonOrders.orderOf(49152));
+        HugeAnonOrders o = HugeAnonOrders.NONE.with(4, ThpMode.ALWAYS).with(2, null).with(8, ThpMode.MADVISE);
+        assertEquals("1024K madvise, 64K always, 16K inherit", o.toString());
+        assertEquals(HugeAnonOrders.NONE, o.with(4, ThpMode.NEVER).with(2, ThpMode.NEVER).with(8, ThpMode.NEVER));
+        assertThrows(IllegalArgumentException.class, () -> HugeAnonOrders.NONE.with(9, ThpMode.ALWAYS));
+        assertThrows(IllegalArgumentException.class, () -> new HugeAnonOrders(1 << 4, 1 << 4, 0));
+    }
+
+    @Test
     void ignoredBefore68() {
         Script s = new Script(cfg(KernelVersion.parse("6.7").orElseThrow(), K64_ALWAYS)).run("process p", "p: a = mmap 128K", "p: write a[0] \"x\"");
         assertFalse(s.page("p.a[0]").thp());

@@ -166,6 +166,36 @@ class MthpTest {
         assertFalse(s.page("p.a[5]").thp(), "swap-in from a swapfile: a small page");
     }
 
+    @ParameterizedTest
+    @MethodSource("versions")
+    void pageoutSplitsWhereTheEraDoes(KernelVersion v) {
+        if (!Rule.MTHP_ANON_FAULT.inForce(v)) return;
+        Script s = at(v).run("p: write a[20] \"y\"", "p: madvise a[0..15] pageout");
+        Event split = s.last().events().stream().filter(e -> e.rule() == Rule.THP_SWAPOUT_SPLIT).findFirst().orElseThrow();
+        assertEquals(Rule.MTHP_PAGEOUT_WHOLE.inForce(v) ? "shrink_folio_list" : "madvise_cold_or_pageout_pte_range", split.function(),
+                "6.10+: a wholly covered folio goes to reclaim whole and is split there; before, in the madvise walk");
+        s.run("p: madvise a[16..19] pageout");
+        assertEquals("madvise_cold_or_pageout_pte_range", s.last().events().stream().filter(e -> e.rule() == Rule.THP_SWAPOUT_SPLIT)
+                .findFirst().orElseThrow().function(), "part of a folio: split in the walk in every era");
+        assertTrue(s.pte("p.a[20]").present() && !s.pte("p.a[20]").swap(), "pages outside the range stay");
+        s.run("p: fork c", "p: madvise a[20..31] pageout");
+        assertTrue(s.pte("p.a[20]").present(), "another process maps its pages: left alone");
+    }
+
+    @Test
+    void hugeAnonOrders() {
+        assertEquals(2, HugeAnonOrders.orderOf(16384));
+        assertEquals(8, HugeAnonOrders.orderOf(1 << 20));
+        assertEquals(-1, HugeAnonOrders.orderOf(8192), "no order-1 anonymous folios");
+        assertEquals(-1, HugeAnonOrders.orderOf(2 << 20), "2M is the PMD size: thp");
+        assertEquals(-1, HugeAnonOrders.orderOf(49152));
+        HugeAnonOrders o = HugeAnonOrders.NONE.with(4, ThpMode.ALWAYS).with(2, null).with(8, ThpMode.MADVISE);
+        assertEquals("1024K madvise, 64K always, 16K inherit", o.toString());
+        assertEquals(HugeAnonOrders.NONE, o.with(4, ThpMode.NEVER).with(2, ThpMode.NEVER).with(8, ThpMode.NEVER));
+        assertThrows(IllegalArgumentException.class, () -> HugeAnonOrders.NONE.with(9, ThpMode.ALWAYS));
+        assertThrows(IllegalArgumentException.class, () -> new HugeAnonOrders(1 << 4, 1 << 4, 0));
+    }
+
     @Test
     void ignoredBefore68() {
         Script s = new Script(cfg(KernelVersion.parse("6.7").orElseThrow(), K64_ALWAYS)).run("process p", "p: a = mmap 128K", "p: write a[0] \"x\"");

@@ -53,4 +53,23 @@ class RandomProgramsTest {
         assertEquals("mmap", RandomPrograms.opName("p: a = mmap 2 shared"));
         assertEquals("dma", RandomPrograms.opName("dma h read"));
     }
+
+    @Test
+    void foreignDrainExplainsOnlyAWholeBatchOnTheLru() {
+        java.util.Map<String, Integer> before = java.util.Map.of("p.a[0]", 0, "p.a[1]", 0);
+        java.util.Map<String, Integer> now = java.util.Map.of("p.a[0]", 0, "p.a[1]", 0, "p.b[0]", 0, "c.x[0]", 1);
+        // every page that waited in cpu0's batch before the step is on the LRU in the kernel: a drain from outside
+        java.util.Map<String, String> all = java.util.Map.of("p.a[0] page lru", "yes", "p.a[1] page lru", "yes", "p.b[0] page lru", "no");
+        assertTrue(RandomPrograms.explainedByForeignDrain("p.a[0]", all, now, before));
+        assertTrue(RandomPrograms.explainedByForeignDrain("p.a[1]", all, now, before));
+        // only one of the two older pages on the LRU: no drain empties part of a batch
+        java.util.Map<String, String> part = java.util.Map.of("p.a[0] page lru", "yes", "p.a[1] page lru", "no", "p.b[0] page lru", "no");
+        assertFalse(RandomPrograms.explainedByForeignDrain("p.a[0]", part, now, before));
+        // a page added during the step may have been drained mid-step, if the older ones were
+        java.util.Map<String, String> mid = java.util.Map.of("p.a[0] page lru", "yes", "p.a[1] page lru", "yes", "p.b[0] page lru", "yes");
+        assertTrue(RandomPrograms.explainedByForeignDrain("p.b[0]", mid, now, before));
+        // another CPU's batch does not count; a page the model keeps in no batch is never explained
+        assertTrue(RandomPrograms.explainedByForeignDrain("c.x[0]", part, now, before));
+        assertFalse(RandomPrograms.explainedByForeignDrain("p.z[0]", all, now, before));
+    }
 }

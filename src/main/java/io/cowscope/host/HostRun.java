@@ -50,7 +50,7 @@ public final class HostRun {
     private final List<Expectation> expectations = new ArrayList<>();
     private final List<Map<String, String>> kernelFields = new ArrayList<>();
     private final List<Map<String, String>> modelFields = new ArrayList<>();
-    private final List<Map<String, Integer>> modelBatches = new ArrayList<>();
+    private final List<Map<String, Fields.Batched>> modelBatches = new ArrayList<>();
     private final List<Compared> compared = new ArrayList<>();
     private String modelError;
 
@@ -195,8 +195,8 @@ public final class HostRun {
         return List.copyOf(kernelFields);
     }
 
-    /** Per compared step: the model's present pages that wait in a CPU's LRU-add batch (page name → CPU). */
-    public List<Map<String, Integer>> modelBatches() {
+    /** Per compared step: the model's present pages that wait in a CPU's LRU-add batch (page name → CPU and frame). */
+    public List<Map<String, Fields.Batched>> modelBatches() {
         return List.copyOf(modelBatches);
     }
 

@@ -51,20 +51,30 @@ public final class RandomPrograms {
 
     /**
      * Whether a "page lru" difference where the model keeps {@code page} in CPU c's LRU-add batch and the kernel shows
-     * it on the LRU is what a drain of that whole batch by something outside the scenario would give (another
-     * process filling the batch to its 31 pages, or any lru_add_drain_all on the machine): a drain empties the batch
-     * in order, so every page that already waited in the model's batch before this step (and that the kernel shows)
-     * must be on the LRU too. Pages added during the step may go either way (the drain may have come mid-step).
+     * it on the LRU is what a drain of that batch by something outside the scenario would give (another process
+     * filling the batch to its 31 pages, or any lru_add_drain_all on the machine). A batch drains in order: whatever
+     * waited in it when the foreign drain came is on the LRU, whatever came later is not. So every frame that entered
+     * the model's batch at an earlier step than this page's frame (and that the kernel shows) must be on the LRU too;
+     * frames that entered at the same step may go either way (the drain may have come mid-step). {@code since} gives,
+     * for each frame in a batch, the step at which it entered it.
      */
-    static boolean explainedByForeignDrain(String page, Map<String, String> kernel, Map<String, Integer> batchNow, Map<String, Integer> batchBefore) {
-        Integer c = batchNow.get(page);
-        if (c == null) return false;
-        for (Map.Entry<String, Integer> e : batchNow.entrySet()) {
-            if (!e.getValue().equals(c) || !c.equals(batchBefore.get(e.getKey()))) continue;
+    static boolean explainedByForeignDrain(String page, Map<String, String> kernel, Map<String, Fields.Batched> batchNow, Map<Fields.Batched, Integer> since) {
+        Fields.Batched b = batchNow.get(page);
+        if (b == null) return false;
+        int mine = since.getOrDefault(b, Integer.MAX_VALUE);
+        for (Map.Entry<String, Fields.Batched> e : batchNow.entrySet()) {
+            if (e.getValue().cpu() != b.cpu() || since.getOrDefault(e.getValue(), Integer.MAX_VALUE) >= mine) continue;
             String k = kernel.get(e.getKey() + " page lru");
             if (k != null && !k.equals("yes")) return false;
         }
         return true;
+    }
+
+    /** The step at which each frame now in a batch entered it, carried over from the step before. */
+    static Map<Fields.Batched, Integer> since(Map<Fields.Batched, Integer> before, Map<String, Fields.Batched> batchNow, int step) {
+        Map<Fields.Batched, Integer> m = new java.util.HashMap<>();
+        for (Fields.Batched f : batchNow.values()) m.put(f, before.getOrDefault(f, step));
+        return m;
     }
 
     private final Probe probe;
@@ -232,16 +242,18 @@ public final class RandomPrograms {
         List<Disagreement> out = new ArrayList<>();
         HostRun r = t.first();
         List<HostRun.StepReport> compared = r.steps().stream().filter(s -> !s.kernelOutcome().equals("not run")).toList();
-        List<Map<String, Integer>> batches = r.modelBatches();
+        List<Map<String, Fields.Batched>> batches = r.modelBatches();
+        Map<Fields.Batched, Integer> since = Map.of();
         for (int j = 0; j < t.stable().size(); j++) {
             Map<String, String> k = t.stable().get(j), m = r.modelFields().get(j);
-            Map<String, Integer> now = j < batches.size() ? batches.get(j) : Map.of(), before = j > 0 && j - 1 < batches.size() ? batches.get(j - 1) : Map.of();
+            Map<String, Fields.Batched> now = j < batches.size() ? batches.get(j) : Map.of();
+            since = since(since, now, j);
             HostRun.StepReport st = j < compared.size() ? compared.get(j) : null;
             String op = st == null ? "?" : opName(st.source());
             for (Map.Entry<String, String> e : k.entrySet()) {
                 if (e.getValue().equals(m.get(e.getKey()))) continue;
                 boolean foreign = e.getKey().endsWith(" page lru") && "no".equals(m.get(e.getKey())) && e.getValue().equals("yes")
-                        && explainedByForeignDrain(e.getKey().substring(0, e.getKey().length() - " page lru".length()), k, now, before);
+                        && explainedByForeignDrain(e.getKey().substring(0, e.getKey().length() - " page lru".length()), k, now, since);
                 out.add(new Disagreement(st == null ? 0 : st.line(), op, e.getKey(), m.get(e.getKey()), e.getValue(), foreign));
             }
         }

@@ -56,20 +56,25 @@ class RandomProgramsTest {
 
     @Test
     void foreignDrainExplainsOnlyAWholeBatchOnTheLru() {
-        java.util.Map<String, Integer> before = java.util.Map.of("p.a[0]", 0, "p.a[1]", 0);
-        java.util.Map<String, Integer> now = java.util.Map.of("p.a[0]", 0, "p.a[1]", 0, "p.b[0]", 0, "c.x[0]", 1);
-        // every page that waited in cpu0's batch before the step is on the LRU in the kernel: a drain from outside
+        Fields.Batched f1 = new Fields.Batched(0, 1), f2 = new Fields.Batched(0, 2), f3 = new Fields.Batched(0, 3), f9 = new Fields.Batched(1, 9);
+        // f1 entered cpu0's batch at step 0, f2 at step 1, f3 at step 2 (now); f9 waits in cpu1's
+        java.util.Map<Fields.Batched, Integer> since = RandomPrograms.since(java.util.Map.of(), java.util.Map.of("p.a[0]", f1), 0);
+        since = RandomPrograms.since(since, java.util.Map.of("p.a[0]", f1, "p.a[1]", f2), 1);
+        java.util.Map<String, Fields.Batched> now = java.util.Map.of("p.a[0]", f1, "p.a[1]", f2, "p.b[0]", f3, "c.x[0]", f9);
+        since = RandomPrograms.since(since, now, 2);
+        assertEquals(0, since.get(f1));
+        assertEquals(2, since.get(f3));
+        // every frame older than f2 is on the LRU in the kernel: a drain from outside after f2 entered
         java.util.Map<String, String> all = java.util.Map.of("p.a[0] page lru", "yes", "p.a[1] page lru", "yes", "p.b[0] page lru", "no");
-        assertTrue(RandomPrograms.explainedByForeignDrain("p.a[0]", all, now, before));
-        assertTrue(RandomPrograms.explainedByForeignDrain("p.a[1]", all, now, before));
-        // only one of the two older pages on the LRU: no drain empties part of a batch
-        java.util.Map<String, String> part = java.util.Map.of("p.a[0] page lru", "yes", "p.a[1] page lru", "no", "p.b[0] page lru", "no");
-        assertFalse(RandomPrograms.explainedByForeignDrain("p.a[0]", part, now, before));
-        // a page added during the step may have been drained mid-step, if the older ones were
-        java.util.Map<String, String> mid = java.util.Map.of("p.a[0] page lru", "yes", "p.a[1] page lru", "yes", "p.b[0] page lru", "yes");
-        assertTrue(RandomPrograms.explainedByForeignDrain("p.b[0]", mid, now, before));
+        assertTrue(RandomPrograms.explainedByForeignDrain("p.a[1]", all, now, since));
+        // the drain came between step 0 and step 1: f1 on the LRU, f2 and f3 still waiting
+        java.util.Map<String, String> early = java.util.Map.of("p.a[0] page lru", "yes", "p.a[1] page lru", "no", "p.b[0] page lru", "no");
+        assertTrue(RandomPrograms.explainedByForeignDrain("p.a[0]", early, now, since));
+        // a newer frame on the LRU while an older one still waits: no drain does that
+        java.util.Map<String, String> inverted = java.util.Map.of("p.a[0] page lru", "no", "p.a[1] page lru", "yes", "p.b[0] page lru", "no");
+        assertFalse(RandomPrograms.explainedByForeignDrain("p.a[1]", inverted, now, since));
         // another CPU's batch does not count; a page the model keeps in no batch is never explained
-        assertTrue(RandomPrograms.explainedByForeignDrain("c.x[0]", part, now, before));
-        assertFalse(RandomPrograms.explainedByForeignDrain("p.z[0]", all, now, before));
+        assertTrue(RandomPrograms.explainedByForeignDrain("c.x[0]", inverted, now, since));
+        assertFalse(RandomPrograms.explainedByForeignDrain("p.z[0]", all, now, since));
     }
 }

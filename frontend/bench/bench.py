@@ -221,10 +221,15 @@ def main():
         results['pte_rows_visible'] = b.js("return document.querySelectorAll('#stage .layer-rows > .pte').length")
         # step 4 is the child's write: 512 COW copies in one step, animated (speed: 600 ms per step)
         b.js("window.cowscope.store.dispatch({kind:'ui', change:{speed: 750}})")
-        goto(b, 3)
-        b.js_async("setTimeout(arguments[arguments.length - 1], 1000)")
-        results['animate_512_cows'] = json.loads(b.js_async(ANIMATE, 1200, True))
-        print('512 COWs animated:', results['animate_512_cows'], file=sys.stderr)
+        # three runs of the step (3 → 4 again each time): fps and the longest frame of each
+        runs = []
+        for _ in range(3):
+            goto(b, 3)
+            b.js_async("setTimeout(arguments[arguments.length - 1], 1000)")
+            runs.append(json.loads(b.js_async(ANIMATE, 1200, True)))
+            print('512 COWs animated:', runs[-1], file=sys.stderr)
+        results['animate_512_cows_runs'] = runs
+        results['animate_512_cows'] = runs[0]
         results['cows_in_that_step'] = b.js("return window.cowscope.store.state.session.report && window.cowscope.store.state.session.report.eventCounts.cow")
         b.key(['\ue00d'])  # Space: play
         results['fps_while_playing_512'] = json.loads(b.js_async(FPS, 4))
@@ -262,7 +267,29 @@ def main():
     if not os.environ.get('BENCH_NO_TRACE'):
         results['frame_budgets_ms'] = budgets_512()
         results['load_average_after_trace'] = os.getloadavg()
+    results['summary'] = summary(results)
     print(json.dumps(results, indent=2))
+
+
+def summary(results):
+    """The figures issue 12 is judged by, side by side: the ceiling (an empty page's rate), the
+    512-COW step's fps and longest frame (untraced runs), and in the traced runs the longest frame's
+    wall time with the main thread's CPU time in it, and the most main-thread CPU any frame took."""
+    out = {
+        'ceiling_fps_before_after': [results['baseline_empty_page']['fps'], results['baseline_empty_page_after']['fps']],
+        'step_512_fps': [r['fps'] for r in results.get('animate_512_cows_runs', [])],
+        'step_512_worst_frame_ms': [r['worstFrameMs'] for r in results.get('animate_512_cows_runs', [])],
+        'playing_512_fps': results['fps_while_playing_512']['fps'],
+        'step_1GiB_key_to_paint_ms': [r.get('keyToPaintMs') for r in results.get('step_1GiB_forward', [])],
+        'step_1GiB_longest_task_ms': max([t for r in results.get('step_1GiB_forward', []) for t in r.get('longTasksMs', [])] or [0]),
+        'load_average': results.get('load_average'),
+    }
+    traced = results.get('frame_budgets_ms', {}).get('cow512_step_as_shown')
+    if traced:
+        out['step_512_traced_worst_frame_wall_main_ms'] = [[r['worst_frame']['wall'], r['worst_frame']['main']] for r in traced if 'worst_frame' in r]
+        out['step_512_traced_max_main_ms'] = [r['heaviest_frame']['main'] for r in traced if 'heaviest_frame' in r]
+        out['step_512_traced_median_main_ms'] = [r['main']['median'] for r in traced if 'main' in r]
+    return out
 
 
 if __name__ == '__main__':

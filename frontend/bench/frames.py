@@ -108,4 +108,13 @@ def budgets(events, mark='bench-frame'):
     def stat(k):
         values = sorted(f[k] for f in frames)
         return {'mean': round(sum(values) / len(values), 2), 'median': round(values[len(values) // 2], 2), 'p95': round(values[min(len(values) - 1, int(len(values) * 0.95))], 2), 'max': round(values[-1], 2)}
-    return {'frames': len(frames), **{k: stat(k) for k in ('script', 'style_layout', 'paint', 'other', 'main', 'compositor_raster', 'wall')}}
+    def frame(i):
+        f = frames[i]
+        return {'index': i, **{k: round(v, 2) for k, v in f.items()}}
+    # the longest frame (wall) and what the main thread did in it; the frame with the most main-thread work
+    worst = max(range(len(frames)), key=lambda i: frames[i]['wall'])
+    heaviest = max(range(len(frames)), key=lambda i: frames[i]['main'])
+    return {'frames': len(frames), **{k: stat(k) for k in ('script', 'style_layout', 'paint', 'other', 'main', 'compositor_raster', 'wall')},
+            'worst_frame': frame(worst), 'heaviest_frame': frame(heaviest),
+            # the main thread's ms in each frame, in order (the step's own frames come first)
+            'main_per_frame': [round(f['main'], 1) for f in frames]}

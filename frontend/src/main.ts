@@ -7,6 +7,7 @@ import { compareVersions, eraOf, VERSIONS } from './model/kernels';
 import { type ClientRequest, type Diagnostic, parseServerMessage, request } from './model/protocol';
 import { hostDiffKeys, hostStepAt } from './model/host';
 import { renderHost } from './render/host';
+import type { Snapshot } from './model/snapshot';
 import { currentLine, differences, eventTypes, needsFullState, reportWanted, runMiss, type SessionState, shownSnapshot, stripsWanted } from './model/session';
 import { Store } from './model/store';
 import { isTheme, keepTheme, storedTheme, THEME_LABEL } from './model/theme';
@@ -24,6 +25,7 @@ import {
   renderLegend,
   renderNarration,
   renderTimeline,
+  setText,
 } from './render/panels';
 import { Stage } from './render/stage';
 import { compareDirection, typeFloor } from './model/fit';
@@ -43,6 +45,8 @@ const motion = new Motion();
 const motion2 = new Motion();
 const stage = new Stage(byId<HTMLElement>('stage') as unknown as SVGSVGElement, motion);
 const stage2 = new Stage(byId<HTMLElement>('stage2') as unknown as SVGSVGElement, motion2);
+// the merged runs the user opens are link state (share links, the gallery address, reload)
+stage.onRunsChanged = stage2.onRunsChanged = (openRuns) => store.dispatch({ kind: 'ui', change: { openRuns } });
 
 /** requests answered by a delta, sent and not yet answered (to ask for a full state only at the latest position) */
 const MOVES = new Set(['step', 'goto', 'into', 'out', 'run', 'append']);
@@ -186,7 +190,11 @@ kernelPicker.addEventListener('change', () => {
 });
 // "this machine (Linux x.y.z)": offered when the server's hello names it (cowscope.host.enabled)
 const HOST_OPTION = 'host';
+/** the machine the host option was last set for: the picker is touched only when it changes (every paint calls this) */
+let hostOptionFor: string | null | undefined;
 function syncHostOption(machine: string | null): void {
+  if (machine === hostOptionFor) return;
+  hostOptionFor = machine;
   let option = [...comparePicker.options].find((o) => o.value === HOST_OPTION);
   if (!machine) {
     option?.remove();
@@ -355,7 +363,7 @@ function paint(): void {
   if (root.dataset.theme !== ui.theme) {
     root.dataset.theme = ui.theme;
     const button = document.querySelector<HTMLElement>('[data-action="theme"]');
-    if (button) button.textContent = `◐ Theme: ${THEME_LABEL[ui.theme]}`;
+    if (button) setText(button, `◐ Theme: ${THEME_LABEL[ui.theme]}`);
   }
   const gallery = byId('gallery');
   if (gallery.hidden === ui.gallery) {
@@ -376,10 +384,10 @@ function paint(): void {
     if (ui.help) help.querySelector<HTMLElement>('button')?.focus();
     else byId('stage-area').focus();
   }
-  byId('speed').textContent = `${Number((1000 / ui.speed).toFixed(1))} steps/s`;
+  setText(byId('speed'), `${Number((1000 / ui.speed).toFixed(1))} steps/s`);
   const play = byId('play-button');
-  play.textContent = ui.playing ? "❚❚ Pause" : "▶ Play";
-  play.setAttribute('aria-pressed', String(ui.playing));
+  setText(play, ui.playing ? '❚❚ Pause' : '▶ Play');
+  if (play.getAttribute('aria-pressed') !== String(ui.playing)) play.setAttribute('aria-pressed', String(ui.playing));
   motion.duration = motion2.duration = Math.min(900, ui.speed * 0.8);
   if (kernelPicker.value !== ui.kernel) kernelPicker.value = ui.kernel;
   syncHostOption(state.host);
@@ -394,7 +402,7 @@ function paint(): void {
 
 
   const session = state.session;
-  const uiKey = JSON.stringify([ui.selection, ui.breakpoints, areaSize]);
+  const uiKey = JSON.stringify([ui.selection, ui.breakpoints, areaSize, ui.openRuns]);
   const hostOn = ui.compareHost && !!state.host;
   const hostKey = hostOn ? state.hostRun : null;
   if (session && session === paintedSession && uiKey === paintedUi && hostKey === paintedHost) return;
@@ -406,13 +414,14 @@ function paint(): void {
     const link = new URLSearchParams({ gallery: currentGallery, kernel: session.kernel, step: String(session.step) });
     if (session.compare) link.set('compare', session.compare);
     if (ui.theme !== 'projector') link.set('theme', ui.theme);
+    if (ui.openRuns.length) link.set('open', ui.openRuns.join(' '));
     const next = `?${link.toString()}`;
     if (window.location.search !== next) history.replaceState(null, '', next);
   } else if (session && window.location.search && !document.documentElement.dataset.embed && !window.location.search.includes('room=') && !teachKeepsAddress()) {
     // (an embed's options and a follower's room stay in the address bar)
     history.replaceState(null, '', window.location.pathname);
   }
-  byId('scenario-title').textContent = session ? session.title || 'Scenario' : 'No scenario loaded — open the gallery (G)';
+  setText(byId('scenario-title'), session ? session.title || 'Scenario' : 'No scenario loaded — open the gallery (G)');
   renderTimeline(document, session, ui.breakpoints);
   renderNarration(document, session, moved);
   // inside a step the stage, the banner and the inspector show that kernel step's state
@@ -432,19 +441,21 @@ function paint(): void {
   const differs = differences(session.diff, shown!);
   const hostResult = hostOn && state.hostRun?.result ? state.hostRun.result : null;
   if (hostResult) for (const key of hostDiffKeys(hostStepAt(hostResult, session.statements, session.step))) differs.add(key);
-  byId('stage-main-kernel').textContent = `kernel ${session.kernel} · ${eraOf(session.kernel).name}`;
+  setText(byId('stage-main-kernel'), `kernel ${session.kernel} · ${eraOf(session.kernel).name}`);
   // the boxes first (compare or not, side by side or stacked), then the stages fitted into them
   attachCompare(session);
   const compare = session.compareSnapshot;
-  byId('stage-compare').hidden = !compare;
-  byId('stage-host').hidden = !hostOn;
+  if (byId('stage-compare').hidden !== !compare) byId('stage-compare').hidden = !compare;
+  if (byId('stage-host').hidden !== !hostOn) byId('stage-host').hidden = !hostOn;
   if (hostOn) {
-    byId('stage-host-kernel').textContent = `this machine · ${state.host}${hostResult ? ` · model ${hostResult.model}` : ''}`;
+    setText(byId('stage-host-kernel'), `this machine · ${state.host}${hostResult ? ` · model ${hostResult.model}` : ''}`);
     renderHost(byId('stage-host-body'), state.hostRun, session.statements, session.step, state.host);
   }
   const stages = byId('stages');
   stages.classList.toggle('comparing', !!compare || hostOn);
   const floorPx = typeFloor({ width: window.innerWidth, height: window.innerHeight }, !!compare);
+  stage.setOpenRuns(ui.openRuns);
+  stage2.setOpenRuns(ui.openRuns);
   let arrangement: number | undefined;
   if (compare) {
     // the sizes the resize observer saw (reading them here would force a layout in every paint)
@@ -455,25 +466,71 @@ function paint(): void {
   } else {
     stages.classList.remove('column');
   }
-  stage.render(shown!, { report: moved ? session.report : null, selected, involved: involvedKeys(shown), differs, onSelect: select, strips: session.strips, floorPx, arrangement });
+  const context = { report: moved ? session.report : null, selected, involved: involvedKeys(shown), differs, onSelect: select, strips: session.strips, floorPx, arrangement };
+  if (!compare && moved && shown !== unprepared && bigState(shown!) && stage.needsLayout(shown!, context)) {
+    // a big state's arrangements are laid out in tasks of their own first; the frame that draws
+    // it then only joins (docs/stage.md, "The step's frames"). Painted again when they are made.
+    paintedSession = null;
+    prepareStage(shown!, context);
+    return;
+  }
+  stage.render(shown!, context);
   if (compare && session.compare) {
-    byId('stage-compare-kernel').textContent = `kernel ${session.compare} · ${eraOf(session.compare).name}`;
+    setText(byId('stage-compare-kernel'), `kernel ${session.compare} · ${eraOf(session.compare).name}`);
     stage2.render(compare, { report: moved ? session.compareReport : null, selected, involved: involvedKeys(compare), differs: differences(session.diff, compare), onSelect: select, strips: session.compareStrips, floorPx, arrangement });
   }
+}
+/** More rows and pages than a frame lays out in all arrangements with time to spare. */
+function bigState(snapshot: Snapshot): boolean {
+  let rows = snapshot.pages.length;
+  for (const p of snapshot.processes) for (const v of p.vmas) rows += v.ptes.length;
+  return rows > BIG_STATE;
+}
+const BIG_STATE = 256;
+/** the snapshot whose layouts are being made, one arrangement per task */
+let preparing: Snapshot | null = null;
+/** a snapshot whose layouts failed ahead of the paint */
+let unprepared: Snapshot | null = null;
+function prepareStage(snapshot: Snapshot, context: Parameters<Stage['prepare']>[1]): void {
+  if (preparing === snapshot) return;
+  preparing = snapshot;
+  const next = () => {
+    if (preparing !== snapshot) return;
+    let more = false;
+    try {
+      more = stage.prepare(snapshot, context);
+    } catch (error) {
+      // the paint lays it out itself (and shows the error)
+      console.error(error);
+      unprepared = snapshot;
+    }
+    if (more) setTimeout(next, 0);
+    else {
+      preparing = null;
+      schedule();
+    }
+  };
+  setTimeout(next, 0);
 }
 function attachCompare(session: SessionState): void {
   document.body.dataset.compare = session.compareSnapshot ? 'on' : 'off';
 }
-let highlightTimer: ReturnType<typeof setTimeout> | null = null;
+let highlightTimer: unknown = null;
 let highlighted: number | null | undefined;
 function highlightSoon(line: number | null): void {
   if (line === highlighted) return;
   highlighted = line;
-  if (highlightTimer) clearTimeout(highlightTimer);
-  highlightTimer = setTimeout(() => {
+  if (highlightTimer) return;
+  // when the page is idle: a step's frames (the new state joined, its animation) come first
+  highlightTimer = whenIdle(() => {
     highlightTimer = null;
     editor.highlightLine(highlighted ?? null);
-  }, 0);
+  });
+}
+/** Runs a callback when the main thread is idle (within 300 ms at the latest). */
+function whenIdle(callback: () => void): unknown {
+  if (typeof requestIdleCallback === 'function') return requestIdleCallback(callback, { timeout: 300 });
+  return setTimeout(callback, 0);
 }
 const timing = { lastPaintMs: 0, maxPaintMs: 0, paints: 0 };
 function safePaint(): void {
@@ -500,8 +557,8 @@ if (typeof ResizeObserver === 'function') {
     for (const entry of entries) {
       const box = { width: entry.contentRect.width, height: entry.contentRect.height };
       boxes.set(entry.target, box);
-      if (entry.target === stage.root.parentElement) stage.knownBox = box;
-      if (entry.target === stage2.root.parentElement) stage2.knownBox = box;
+      if (entry.target === stage.root.parentElement) stage.setBox(box);
+      if (entry.target === stage2.root.parentElement) stage2.setBox(box);
     }
     const size = [...boxes.values()].map((b) => `${Math.round(b.width)}x${Math.round(b.height)}`).join(':') + `:${window.innerWidth}x${window.innerHeight}`;
     if (size === areaSize) return;
@@ -538,6 +595,9 @@ const initial = {
 };
 let autoloaded = false;
 if (initial.kernel) store.dispatch({ kind: 'ui', change: { kernel: initial.kernel } });
+// merged runs the link opened ("open=p.b[0] c.b[0]")
+const linkedRuns = (params.get('open') ?? '').split(/\s+/).filter((k) => /^[^\s[\]]+\[\d+\]$/.test(k));
+if (linkedRuns.length) store.dispatch({ kind: 'ui', change: { openRuns: linkedRuns } });
 // the theme: the link's, else the one kept from the last visit
 const localStore = (() => {
   try {

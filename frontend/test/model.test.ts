@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arrangements, defaultConfig, layout } from '../src/model/layout';
+import { ADDRESS_LINE, addressChars, addressLine, addressLines, arrangements, defaultConfig, layout, wrapLine } from '../src/model/layout';
 import { bitSet, pagemapWord } from '../src/model/pagemap';
 import { segments, segmentSum } from '../src/model/refbar';
 import { differences, eventTypes, needsFullState, receiveDelta, startSession } from '../src/model/session';
@@ -198,5 +198,31 @@ describe('merged runs of alike rows (issue 12: show the story without panning)',
     const opened = layout(snap, mergedWide, null, new Set([first]));
     expect(opened.rows).toHaveLength(12);
     expect(opened.cards).toHaveLength(12);
+  });
+});
+
+describe('a mapping\'s address line (issue 12: never cut at 1920×1080)', () => {
+  it('wraps at a part, else at a space, and splits only a word longer than a line', () => {
+    expect(wrapLine('0x7f0000000000–0x7f0000001000 [0..0] rw softdirty', 47)).toEqual(['0x7f0000000000–0x7f0000001000 [0..0] rw', 'softdirty']);
+    expect(wrapLine('0x1000–0x5000 [0..1] rw · [2..3] r softdirty uffd_wp', 30)).toEqual(['0x1000–0x5000 [0..1] rw', '[2..3] r softdirty uffd_wp']);
+    expect(wrapLine('short', 47)).toEqual(['short']);
+    expect(wrapLine('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+    for (const line of wrapLine('0x7f0000000000–0x7f0000001000 [0..0] rw softdirty · [1..1] r uffd_wp locked · PTEs 0..1 of 2 shown', 40)) expect(line.length).toBeLessThanOrEqual(40);
+  });
+
+  it('gives the full-detail header a line per wrapped address line, and the compact forms none', () => {
+    const snap = normalizeSnapshot(recorded('cve57').steps[6]!.state);
+    const buf = snap.processes[0]!.vmas[0]!;
+    expect(addressLine(buf, false)).toBe('0x7f0000000000–0x7f0000001000 [0..0] rw softdirty');
+    expect(addressLines(buf, false, 47)).toEqual(['0x7f0000000000–0x7f0000001000', '[0..0] rw softdirty']);
+    expect(addressLines(buf, false, 60)).toEqual(['0x7f0000000000–0x7f0000001000 [0..0] rw softdirty']);
+    const full = layout(snap, defaultConfig);
+    for (const v of full.vmas) {
+      expect(v.address.join(' ').replace(/ /g, '')).toBe(addressLine(v.vma, v.strip).replace(/ · /g, '').replace(/ /g, ''));
+      for (const line of v.address) expect(line.length).toBeLessThanOrEqual(addressChars(defaultConfig));
+      expect(v.header).toBe(defaultConfig.vmaHeader + (v.address.length - 1) * ADDRESS_LINE);
+    }
+    const compact = layout(snap, arrangements.find((a) => a.detail === 'compact')!);
+    expect(compact.vmas.every((v) => v.address.length === 0 && v.header === 24)).toBe(true);
   });
 });

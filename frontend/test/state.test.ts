@@ -69,3 +69,19 @@ describe('state', () => {
     expect(store.state.status).toBe('offline');
   });
 });
+
+describe('opened runs (link state, issue 12)', () => {
+  it('are kept on another kernel of the same scenario and forgotten with another scenario', async () => {
+    const { sessionMessage } = await import('./fixtures');
+    const first = sessionMessage('cve57');
+    const opened = run(hello, { kind: 'received', message: first }, { kind: 'ui', change: { openRuns: ['parent.buf[0]'] } });
+    expect(opened.ui.openRuns).toEqual(['parent.buf[0]']);
+    const kernel = reduce(opened, { kind: 'received', message: { ...first, kernel: '6.18', token: 'other' } });
+    expect(kernel.ui.openRuns).toEqual(['parent.buf[0]']);
+    const other = reduce(opened, { kind: 'received', message: { ...first, text: first.text + '\n# edited\n', token: 'another' } });
+    expect(other.ui.openRuns).toEqual([]);
+    // a link's runs set before its scenario's first session stay
+    const linked = run(hello, { kind: 'ui', change: { openRuns: ['p.b[0]'] } }, { kind: 'received', message: first });
+    expect(linked.ui.openRuns).toEqual(['p.b[0]']);
+  });
+});

@@ -117,6 +117,65 @@ export interface VmaBox {
   readonly y: number;
   readonly height: number;
   readonly strip: boolean;
+  /** the address line, wrapped to the mapping's box (full detail; none in the compact forms) */
+  readonly address: readonly string[];
+  /** the height of the mapping's header (name and address lines): its rows or strip start below */
+  readonly header: number;
+}
+
+/** Layout units between two address lines of a mapping. */
+export const ADDRESS_LINE = 18;
+
+/**
+ * A mapping's address line: its range, each part's protection and flags, and which PTEs are
+ * loaded ("0x7f0000000000–0x7f0000001000 [0..0] rw softdirty").
+ */
+export function addressLine(vma: VmaView, strip: boolean): string {
+  return `${addressRange(vma)} ${addressParts(vma, strip)}`;
+}
+
+function addressRange(vma: VmaView): string {
+  return `${hex(vma.start)}–${hex(vma.start + vma.pages * 4096)}`;
+}
+
+function addressParts(vma: VmaView, strip: boolean): string {
+  const range = vma.ranges.map((r) => `[${r.first}..${r.last}] ${r.mapped ? r.prot : 'unmapped'}${r.flags.length ? ' ' + r.flags.join(' ') : ''}`).join(' · ');
+  const loaded = !strip && vma.ptes.length < vma.pages && vma.ptes.length > 0 ? ` · PTEs ${vma.ptes[0]!.index}..${vma.ptes[vma.ptes.length - 1]!.index} of ${vma.pages} shown` : '';
+  return `${range}${loaded}`;
+}
+
+/**
+ * The address line in lines of at most `width` characters: one line when it fits, else the
+ * address range on the first line and the parts (protection, flags) wrapped below it.
+ */
+export function addressLines(vma: VmaView, strip: boolean, width: number): string[] {
+  const whole = addressLine(vma, strip);
+  if (whole.length <= width) return [whole];
+  return [...wrapLine(addressRange(vma), width), ...wrapLine(addressParts(vma, strip), width)];
+}
+
+/** Characters of the (monospace, 0.6 em) address line that fit the mapping's box. */
+export function addressChars(config: StageConfig): number {
+  return Math.floor((config.laneWidth - 34) / (config.font * 0.6));
+}
+
+/**
+ * Wraps a line to lines of at most `width` characters, breaking at spaces (after a " · " first:
+ * the parts of a mapping stay whole when they can); a word longer than a line is split.
+ */
+export function wrapLine(line: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = line.trim();
+  while (rest.length > width) {
+    const window = rest.slice(0, width + 1);
+    const part = window.lastIndexOf(' · ');
+    const space = window.lastIndexOf(' ');
+    const at = part > width / 3 ? part : space > 0 ? space : width;
+    out.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).replace(/^ ?· ?/, '').trimStart();
+  }
+  if (rest) out.push(rest);
+  return out;
 }
 export interface RowBox {
   readonly key: string;
@@ -312,7 +371,9 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
     for (const vma of proc.vmas) {
       const strip = isStrip(vma, config);
       const vmaTop = y;
-      y += config.vmaHeader;
+      const address = config.detail === 'full' ? addressLines(vma, strip, addressChars(config)) : [];
+      const header = config.vmaHeader + Math.max(0, address.length - 1) * ADDRESS_LINE;
+      y += header;
       if (strip) {
         y += config.stripHeight;
       }
@@ -377,7 +438,7 @@ export function layout(snapshot: Snapshot, config: StageConfig = defaultConfig, 
           i = runEnd;
         }
       }
-      vmas.push({ key: `${proc.name}.${vma.var}`, proc: proc.name, vma, y: vmaTop, height: y - vmaTop, strip });
+      vmas.push({ key: `${proc.name}.${vma.var}`, proc: proc.name, vma, y: vmaTop, height: y - vmaTop, strip, address, header });
       y += 6;
     }
     y += 8;

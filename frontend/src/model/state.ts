@@ -59,6 +59,11 @@ export interface UiState {
   readonly compareKernel: string | null;
   /** compare with this machine's kernel (the server's) instead of another model */
   readonly compareHost: boolean;
+  /**
+   * merged runs of alike rows the user opened (the keys of their first rows, "p.b[0]"): drawn row
+   * by row. Link state: kept in share links (`view.open`) and the gallery address (`open=`).
+   */
+  readonly openRuns: readonly string[];
 }
 
 export const SPEEDS: readonly number[] = [2000, 1200, 800, 400, 200, 100];
@@ -87,6 +92,7 @@ export const initialState: AppState = {
     kernel: '5.7',
     compareKernel: null,
     compareHost: false,
+    openRuns: [],
   },
 };
 
@@ -188,6 +194,8 @@ function receive(state: AppState, message: ServerMessage | UnreadableMessage): A
           compareKernel: message.compare ?? null,
           compareHost: state.ui.compareHost && !message.compare,
           selection: null,
+          // another scenario: the runs opened in the last one are gone (another kernel keeps them)
+          openRuns: state.session && state.session.text !== message.text ? [] : state.ui.openRuns,
         },
       };
     case 'delta':

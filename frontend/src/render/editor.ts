@@ -16,7 +16,7 @@ const OPERATIONS = new Set([
   'dma', 'complete', 'ksmd', 'lru_drain', 'reclaim',
 ]);
 const WORDS = new Set([
-  'anon', 'private', 'shared', 'rw', 'ro', 'none', 'hugepage', 'populate', 'into', 'as', 'longterm', 'fast', 'force',
+  'anon', 'private', 'shared', 'rw', 'ro', 'none', 'hugepage', 'hugetlb', 'populate', 'into', 'as', 'longterm', 'fast', 'force',
   'dontneed', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork', 'mergeable', 'unmergeable', 'pageout', 'nohugepage',
   'never', 'madvise', 'always', 'off', 'latest', 'last', 'errno', 'hazard', 'stats', 'pte', 'page', 'pagemap', 'shares',
   'gup_retry', 'leak', 'coherent',

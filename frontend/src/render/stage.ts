@@ -1,5 +1,6 @@
 import { best, bestDetailed, type Box, type Fit, typeFloor } from '../model/fit';
 import {
+  ADDRESS_LINE,
   type ArrowBox,
   arrangements,
   FULL_DETAIL,
@@ -131,6 +132,23 @@ export class Stage {
    */
   knownBox: Box | null = null;
 
+  /**
+   * The box's new size: kept for the next paint, and given to the SVG in CSS px. An SVG sized in
+   * per cent of its box is laid out again, every text of it, whenever anything else on the page
+   * is (a new narration line, a timeline tick: "Size changed" in a trace, ~10 ms of layout at
+   * the step of a 512-page state); with a fixed size it is laid out only when it changed.
+   */
+  setBox(box: Box): void {
+    this.knownBox = box;
+    if (box.width > 0 && box.height > 0) {
+      this.root.style.width = `${box.width}px`;
+      this.root.style.height = `${box.height}px`;
+    } else {
+      this.root.style.width = '';
+      this.root.style.height = '';
+    }
+  }
+
   /** The box the SVG is shown in (CSS px); null when it has no size (not displayed, or a test DOM). */
   box(): Box | null {
     if (this.knownBox && this.knownBox.width > 0 && this.knownBox.height > 0) return this.knownBox;
@@ -149,9 +167,75 @@ export class Stage {
   /** The layouts this stage would choose from for a snapshot (for compare's side-by-side or stacked). */
   candidates(snapshot: Snapshot): { config: StageConfig; content: Box }[] {
     return this.configs.map((config) => {
-      const l = layout(snapshot, config, this.last, this.expanded);
+      const l = this.layoutOf(snapshot, config);
       return { config, content: { width: l.width, height: l.height } };
     });
+  }
+
+  /** Layouts of one snapshot made ahead of its render ({@link prepare}), by arrangement. */
+  private made: { snapshot: Snapshot; previous: StageLayout | null; expanded: string; layouts: Map<StageConfig, StageLayout> } | null = null;
+
+  /** The snapshot laid out in one arrangement (after the current picture): made once, also by {@link prepare}. */
+  private layoutOf(snapshot: Snapshot, config: StageConfig): StageLayout {
+    const made = this.madeFor(snapshot);
+    let l = made.layouts.get(config);
+    if (!l) {
+      l = layout(snapshot, config, this.last, this.expanded);
+      made.layouts.set(config, l);
+    }
+    return l;
+  }
+
+  private madeFor(snapshot: Snapshot): { layouts: Map<StageConfig, StageLayout> } {
+    const expanded = [...this.expanded].join(',');
+    const made = this.made;
+    if (made && made.snapshot === snapshot && made.previous === this.last && made.expanded === expanded) return made;
+    this.made = { snapshot, previous: this.last, expanded, layouts: new Map() };
+    return this.made;
+  }
+
+  /**
+   * The arrangements a render of this snapshot lays out: the kept one when the box and the state's
+   * structure are those of the last choice, else all (the chosen one, or the one given).
+   */
+  private choices(snapshot: Snapshot, context: Pick<StageContext, 'floorPx' | 'arrangement'>, box: Box | null, floorPx: number): { configs: readonly StageConfig[]; structure: string } {
+    const only = context.arrangement !== undefined ? this.configs[context.arrangement] : undefined;
+    const structure = `${box?.width}x${box?.height}:${floorPx}:${context.arrangement}:${structureOf(snapshot)}:${[...this.expanded].join(',')}`;
+    return { configs: only ? [only] : structure === this.chosenFor ? [this.config] : this.configs, structure };
+  }
+
+  /**
+   * The arrangements still to lay out before this snapshot can be drawn: the full-detail ones
+   * first, and the others only when none of those shows the whole state (model/fit.ts bestDetailed).
+   */
+  private missing(snapshot: Snapshot, context: Pick<StageContext, 'floorPx' | 'arrangement'>): StageConfig[] {
+    const box = this.box();
+    const floorPx = context.floorPx ?? defaultFloor(this.root);
+    const { configs } = this.choices(snapshot, context, box, floorPx);
+    const layouts = this.madeFor(snapshot).layouts;
+    const full = configs.length === 1 ? 1 : FULL_DETAIL;
+    const absent = (c: StageConfig) => !layouts.has(c);
+    const head = configs.slice(0, full);
+    if (head.some(absent)) return configs.filter(absent);
+    if (!box || full >= configs.length) return [];
+    const first = best(head.map((c) => ({ content: { width: layouts.get(c)!.width, height: layouts.get(c)!.height } })), box, this.configs[0]!.font, floorPx);
+    return first.fit.whole ? [] : configs.slice(full).filter(absent);
+  }
+
+  /** True when drawing this snapshot still needs layouts (a new structure, a new box). */
+  needsLayout(snapshot: Snapshot, context: Pick<StageContext, 'floorPx' | 'arrangement'>): boolean {
+    return this.missing(snapshot, context).length > 0;
+  }
+
+  /**
+   * One piece of the next render's work done ahead of it: one arrangement laid out. A big state's
+   * step then spreads its layouts over tasks of their own, and the frame that draws it only joins
+   * (docs/stage.md, "The step's frames"). Says whether more is left.
+   */
+  prepare(snapshot: Snapshot, context: Pick<StageContext, 'floorPx' | 'arrangement'>): boolean {
+    const next = this.missing(snapshot, context)[0];
+    if (next) this.layoutOf(snapshot, next);
+    return this.needsLayout(snapshot, context);
   }
 
   /** Fits the drawing to the box again (a resize) without re-rendering. */
@@ -174,14 +258,24 @@ export class Stage {
     const floorPx = context.floorPx ?? defaultFloor(this.root);
     // the arrangement that gives the larger type in this box (one layout per arrangement: cheap,
     // big mappings are strips)
-    const only = context.arrangement !== undefined ? this.configs[context.arrangement] : undefined;
     // the same box and the same structure as at the last choice: keep its arrangement (one layout
-    // per paint); otherwise lay out in every arrangement and choose again
-    const structure = `${box?.width}x${box?.height}:${floorPx}:${context.arrangement}:${structureOf(snapshot)}:${[...this.expanded].join(',')}`;
-    const configs = only ? [only] : structure === this.chosenFor ? [this.config] : this.configs;
-    const options = configs.map((config) => ({ config, layout: layout(snapshot, config, previous, this.expanded) }));
-    const withContent = options.map((o) => ({ ...o, content: { width: o.layout.width, height: o.layout.height } }));
-    const chosen = box ? bestDetailed(withContent, configs.length === 1 ? 1 : FULL_DETAIL, box, this.configs[0]!.font, floorPx) : { choice: withContent[0]!, fit: null };
+    // per paint); otherwise lay out in every arrangement and choose again (the compact and merged
+    // ones only when no full-detail one shows the whole state). Layouts made ahead by prepare()
+    // are taken as they are.
+    const { configs, structure } = this.choices(snapshot, context, box, floorPx);
+    const option = (config: StageConfig) => {
+      const l = this.layoutOf(snapshot, config);
+      return { config, layout: l, content: { width: l.width, height: l.height } };
+    };
+    const full = configs.length === 1 ? 1 : FULL_DETAIL;
+    const head = configs.slice(0, full).map(option);
+    const font = this.configs[0]!.font;
+    const first = box ? best(head, box, font, floorPx) : null;
+    const chosen = !box
+      ? { choice: head[0]!, fit: null }
+      : first!.fit.whole || full >= configs.length
+        ? first!
+        : bestDetailed([...head, ...configs.slice(full).map(option)], full, box, font, floorPx);
     const next = chosen.choice.layout;
     this.chosenFor = structure;
     this.config = chosen.choice.config;
@@ -394,24 +488,15 @@ export class Stage {
   private updateVma(el: Element, d: VmaBox, entering: boolean, context: StageContext): void {
     this.move(el, this.config.laneX + 14, d.y, entering);
     const v = d.vma;
-    const range = v.ranges.map((r) => `[${r.first}..${r.last}] ${r.mapped ? r.prot : 'unmapped'}${r.flags.length ? ' ' + r.flags.join(' ') : ''}`).join(' · ');
-    const end = v.start + v.pages * 4096;
     const stripText = d.strip ? context.strips?.[`${d.proc}.${v.var}`] : undefined;
-    const signature = JSON.stringify([this.config.detail, d.height, v.var, v.start, v.pages, v.shared, v.file, range, v.counts, d.strip ? v.ptes : null, d.strip ? v.ptesFirst : 0, stripText?.length ?? -1, stripText ? hashText(stripText) : 0]);
+    const signature = JSON.stringify([this.config.detail, d.height, v.var, v.start, v.pages, v.shared, v.file, d.address, v.counts, d.strip ? v.ptes : null, d.strip ? v.ptesFirst : 0, stripText?.length ?? -1, stripText ? hashText(stripText) : 0]);
     if (!this.changed(el, signature)) return;
     const head = svg('text', { class: 'vma-title', x: 0, y: 17 }, `${v.var} · ${v.pages} page${v.pages === 1 ? '' : 's'} · ${v.shared ? 'shared' : 'private'}${v.file ? ' file ' + v.file : ' anon'}`);
-    const loaded = !d.strip && v.ptes.length < v.pages && v.ptes.length > 0
-      ? ` · PTEs ${v.ptes[0]!.index}..${v.ptes[v.ptes.length - 1]!.index} of ${v.pages} shown`
-      : '';
-    // the address line in the mapping's box (monospace, 0.6 em a character); all of it in its title
-    const line = `${hex(v.start)}–${hex(end)} ${range}${loaded}`;
-    const fits = Math.floor((this.config.laneWidth - 34) / (this.config.font * 0.6));
-    const flags = svg('text', { class: 'vma-flags', x: 0, y: 35 }, truncate(line, fits));
-    if (line.length > fits) flags.appendChild(svg('title', {}, line));
     const children: Element[] = [svg('rect', { class: 'vma-box', x: -6, y: 0, width: this.config.laneWidth - 22, height: d.height, rx: 4 }), head];
-    if (this.config.detail === 'full') children.push(flags);
+    // the address line, wrapped to the mapping's box by the layout (never cut)
+    d.address.forEach((line, i) => children.push(svg('text', { class: 'vma-flags', x: 0, y: 35 + i * ADDRESS_LINE }, line)));
     if (d.strip) {
-      const fo = svg('foreignObject', { x: 0, y: this.config.vmaHeader - 2, width: this.config.laneWidth - 34, height: this.config.stripHeight });
+      const fo = svg('foreignObject', { x: 0, y: d.header - 2, width: this.config.laneWidth - 34, height: this.config.stripHeight });
       const canvas = document.createElement('canvas');
       canvas.className = 'strip';
       canvas.width = this.config.laneWidth - 34;
@@ -441,7 +526,7 @@ export class Stage {
       fo.appendChild(canvas);
       children.push(fo);
       // the legend in two lines that fit the mapping's box (the zoom hint is the canvas's title)
-      const legendY = this.config.vmaHeader - 2 + canvas.height + 18;
+      const legendY = d.header - 2 + canvas.height + 18;
       children.push(
         svg('text', { class: 'strip-legend', x: 0, y: legendY }, 'W writable (solid) · R read-only (—)'),
         svg('text', { class: 'strip-legend', x: 0, y: legendY + 18 }, 'S swapped (hatched) · 0 zero (dots) · · none'),
@@ -453,10 +538,22 @@ export class Stage {
     el.replaceChildren(...children);
   }
 
+  /** Told the runs opened or merged by the user here (the page keeps them as link state). */
+  onRunsChanged: (openRuns: readonly string[]) => void = () => {};
+
+  /** The runs to draw row by row (from the link state); says whether that changed anything. */
+  setOpenRuns(keys: readonly string[]): boolean {
+    if (keys.length === this.expanded.size && keys.every((k) => this.expanded.has(k))) return false;
+    this.expanded.clear();
+    for (const k of keys) this.expanded.add(k);
+    return true;
+  }
+
   /** Opens a merged run (its rows drawn one by one) or merges it again, and draws the stage anew. */
   toggleRun(firstRowKey: string): void {
     if (this.expanded.has(firstRowKey)) this.expanded.delete(firstRowKey);
     else this.expanded.add(firstRowKey);
+    this.onRunsChanged([...this.expanded]);
     const snapshot = this.lastSnapshot;
     const context = this.lastContext;
     if (!snapshot || !context) return;
@@ -473,6 +570,7 @@ export class Stage {
   collapseRuns(): void {
     if (!this.expanded.size) return;
     this.expanded.clear();
+    this.onRunsChanged([]);
     const snapshot = this.lastSnapshot;
     const context = this.lastContext;
     if (snapshot && context) this.render(snapshot, { ...context, report: null });

@@ -74,6 +74,10 @@ export function installShare(app: ShareApp): void {
       root.dataset.opened = 'failed';
       o.reject(error);
     } else {
+      // the merged runs the link had open (view.open: the keys of their first rows)
+      const open = o.content.view?.open;
+      const runs = Array.isArray(open) ? open.filter((k): k is string => typeof k === 'string') : [];
+      if (runs.length || store.state.ui.openRuns.length) store.dispatch({ kind: 'ui', change: { openRuns: runs } });
       root.dataset.opened = 'done';
       o.resolve();
     }
@@ -127,7 +131,7 @@ export function installShare(app: ShareApp): void {
       kernel: session.kernel,
       ...(session.compare ? { compare: session.compare } : {}),
       ...(session.step > 0 ? { step: session.step } : {}),
-      view: { theme: store.state.ui.theme },
+      view: { theme: store.state.ui.theme, ...(store.state.ui.openRuns.length ? { open: [...store.state.ui.openRuns] } : {}) },
     };
   }
 
@@ -382,7 +386,7 @@ export function installShare(app: ShareApp): void {
   store.subscribe((state, previous) => {
     advanceOpening();
     rooms.sync();
-    if (trackFragment && !opening && (state.session !== previous.session || state.ui.theme !== previous.ui.theme)) {
+    if (trackFragment && !opening && (state.session !== previous.session || state.ui.theme !== previous.ui.theme || state.ui.openRuns !== previous.ui.openRuns)) {
       if (fragmentTimer) clearTimeout(fragmentTimer);
       fragmentTimer = setTimeout(() => {
         const content = currentContent();

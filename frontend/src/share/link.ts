@@ -13,6 +13,8 @@ export const LINK_VERSION = 1;
 export interface LinkView {
   readonly theme?: 'projector' | 'dark' | 'light';
   readonly kernelStep?: number;
+  /** merged runs of alike rows drawn row by row (the keys of their first rows: "p.b[0]") */
+  readonly open?: readonly string[];
   readonly [key: string]: unknown;
 }
 

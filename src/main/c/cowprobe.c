@@ -12,6 +12,8 @@
  *   swap on|off                      on: a temporary swapfile when privileged
  *   thp never|madvise|always         MADV_HUGEPAGE / MADV_NOHUGEPAGE policy (see docs/host.md)
  *   fault_around BYTES               /sys/kernel/debug/fault_around_bytes for the run (root, debugfs; restored)
+ *   hugetlb N                        reserve N more 2 MiB hugetlb pages for the run (root): /proc/sys/vm/nr_hugepages
+ *                                    grows by N under an flock and shrinks by what was added at exit (also on a signal)
  *   mthp KB:MODE...                  anonymous mTHP sizes for the run (root): every hugepages-<KB>kB/enabled of
  *                                    16..1024 kB (a size not listed: never) and the top-level enabled = the thp
  *                                    line's mode; restored at the end, also on SIGINT/SIGTERM/SIGHUP
@@ -26,7 +28,7 @@
  *         skip NAME (an operation the probe cannot perform: reported as skipped)
  *
  * Output (standard output):
- *   hello kernel=R root=0|1 pfn=0|1 kpage=0|1 swap=on|off|unavailable:WHY|host softdirty=0|1 thp=MODE cpus=N fa=BYTES|? mthp=set|failed|-
+ *   hello kernel=R root=0|1 pfn=0|1 kpage=0|1 swap=on|off|unavailable:WHY|host softdirty=0|1 thp=MODE cpus=N fa=BYTES|? mthp=set|failed|- hugetlb=set|failed|-
  *   step ID ok|err=ERRNO|skipped=WHY|killed|blocked flt=N|? maj=N|?
  *   val TEXT                              one per page read (read, readpipe, dmaread)
  *   proc P alive|exited|killed pid
@@ -117,6 +119,8 @@ static long fa_wanted = 65536; /* the scenario's fault_around_bytes */
 static char fa_saved[32];      /* the host's value, restored at cleanup when fa_touched */
 static int fa_touched;
 #define THP_DIR "/sys/kernel/mm/transparent_hugepage"
+static long hugetlb_wanted;           /* 2 MiB pages the scenario's hugetlb mappings may need (header "hugetlb N") */
+static long hugetlb_added;            /* what this run added to nr_hugepages (given back at cleanup) */
 static int mthp_wanted;              /* the scenario has mthp lines: the probe sets every anon size and the top level */
 static char mthp_spec[256];          /* " 64:always 16:inherit" */
 static char mthp_saved[9][16];       /* by order 2..8: the host's setting, restored when mthp_touched[order] */
@@ -490,6 +494,7 @@ static void worker_op(void) {
     switch (c->op) {
     case C_MMAP: {
         int flags = (c->b ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED_NOREPLACE, fd = -1;
+        if (c->d == 2) flags |= MAP_HUGETLB; /* HUGE 2: hugetlb (2 MiB pages from the pool; THP advice does not apply) */
         if (c->a < 0) flags |= MAP_ANONYMOUS;
         else if ((fd = open(file_path[c->a], O_RDWR)) < 0) {
             st = errno;
@@ -504,7 +509,8 @@ static void worker_op(void) {
         int huge = thp_mode == 2 || (thp_mode == 1 && c->d);
         /* with mthp the top-level enabled is the scenario's own: MADV_NOHUGEPAGE would forbid every mTHP size too,
          * and MADV_HUGEPAGE is what the scenario's hugepage asks for (it also enables the "madvise" sizes) */
-        if (mthp_wanted) {
+        if (c->d == 2) {
+        } else if (mthp_wanted) {
             if (c->d) madvise(p, len, MADV_HUGEPAGE);
         } else madvise(p, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
         /* MAP_POPULATE's populate_vma_page_range: write faults only where (vm_flags & (VM_WRITE | VM_SHARED)) ==
@@ -795,6 +801,62 @@ static int setup_mthp(void) {
     return ok;
 }
 
+#define NR_HUGEPAGES "/proc/sys/vm/nr_hugepages"
+
+/* nr_hugepages is machine-wide and other probes may change it at the same time: read-modify-write under a flock */
+static int hugetlb_lock(void) {
+    const char *locks[] = {getenv("COWSCOPE_PROBE_LOCKDIR"), "/run/lock", "/var/tmp", "/tmp"};
+    int fd = -1;
+    for (int i = 0; i < 4 && fd < 0; i++) {
+        if (!locks[i] || !locks[i][0]) continue;
+        char path[160];
+        snprintf(path, sizeof path, "%s/cowprobe-hugetlb.lock", locks[i]);
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    }
+    if (fd >= 0)
+        while (flock(fd, LOCK_EX) < 0 && errno == EINTR) {
+        }
+    return fd;
+}
+
+static long meminfo_value(const char *key) {
+    char b[8192];
+    if (read_file_str("/proc/meminfo", b, sizeof b) < 0) return -1;
+    char *at = strstr(b, key);
+    return at ? atol(at + strlen(key)) : -1;
+}
+
+/* hugetlb: grow the pool by the scenario's need; 1 when that many pages are free afterwards */
+static int setup_hugetlb(void) {
+    int fd = hugetlb_lock();
+    char b[64];
+    int ok = 0;
+    if (read_file_str(NR_HUGEPAGES, b, sizeof b) == 0) {
+        long cur = atol(b);
+        char want[32];
+        snprintf(want, sizeof want, "%ld", cur + hugetlb_wanted);
+        write_file(NR_HUGEPAGES, want); /* the kernel may allocate fewer (fragmented memory): read what it did */
+        if (read_file_str(NR_HUGEPAGES, b, sizeof b) == 0 && atol(b) > cur) hugetlb_added = atol(b) - cur;
+        ok = meminfo_value("HugePages_Free:") >= hugetlb_wanted;
+    }
+    if (fd >= 0) close(fd);
+    return ok;
+}
+
+static void restore_hugetlb(void) {
+    if (hugetlb_added <= 0) return;
+    int fd = hugetlb_lock();
+    char b[64];
+    if (read_file_str(NR_HUGEPAGES, b, sizeof b) == 0) {
+        long cur = atol(b) - hugetlb_added;
+        char want[32];
+        snprintf(want, sizeof want, "%ld", cur < 0 ? 0 : cur);
+        write_file(NR_HUGEPAGES, want);
+    }
+    hugetlb_added = 0;
+    if (fd >= 0) close(fd);
+}
+
 static void cleanup(void) {
     for (int p = 0; p < nprocs; p++)
         if (pid_of[p] > 0 && state_of[p] == 1) kill(pid_of[p], SIGKILL);
@@ -816,6 +878,7 @@ static void cleanup(void) {
         msleep(10);
     }
     ksm_restore();
+    restore_hugetlb(); /* after the workers are gone: pages still mapped would stay as surplus pages */
     if (fa_touched) {
         write_file(FA_PATH, fa_saved);
         fa_touched = 0;
@@ -1538,6 +1601,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(w, "handles")) nhandles = atoi(x);
         else if (!strcmp(w, "swap")) swap_wanted = !strcmp(x, "on");
         else if (!strcmp(w, "fault_around")) fa_wanted = atol(x);
+        else if (!strcmp(w, "hugetlb")) hugetlb_wanted = atol(x);
         else if (!strcmp(w, "mthp")) {
             mthp_wanted = 1;
             snprintf(mthp_spec, sizeof mthp_spec, " %s ", lines[i] + 5);
@@ -1655,8 +1719,9 @@ int main(int argc, char **argv) {
         if (read_file_str(FA_PATH, fa, sizeof fa) == 0) fa[strcspn(fa, "\n")] = 0;
         else snprintf(fa, sizeof fa, "?");
     }
-    const char *mthp = "-";
+    const char *mthp = "-", *hugetlb = "-";
     if (mthp_wanted) mthp = setup_mthp() ? "set" : "failed";
+    if (hugetlb_wanted > 0) hugetlb = is_root && setup_hugetlb() ? "set" : "failed";
     if (mthp_wanted) { /* the top level as it is now */
         read_file_str(THP_DIR "/enabled", thp, sizeof thp);
         char *l2 = strchr(thp, '['), *r2 = l2 ? strchr(l2, ']') : NULL;
@@ -1665,8 +1730,8 @@ int main(int argc, char **argv) {
             memmove(thp, l2 + 1, strlen(l2 + 1) + 1);
         }
     }
-    printf("hello kernel=%s root=%d pfn=%d kpage=%d swap=%s softdirty=%d thp=%s cpus=%ld fa=%s mthp=%s\n", u.release, is_root, pfn_ok, kpage_ok,
-           swapinfo, softdirty, thp, sysconf(_SC_NPROCESSORS_ONLN), fa, mthp);
+    printf("hello kernel=%s root=%d pfn=%d kpage=%d swap=%s softdirty=%d thp=%s cpus=%ld fa=%s mthp=%s hugetlb=%s\n", u.release, is_root, pfn_ok,
+           kpage_ok, swapinfo, softdirty, thp, sysconf(_SC_NPROCESSORS_ONLN), fa, mthp, hugetlb);
     fflush(stdout);
     int timing = getenv("COWPROBE_TIMING") != NULL; /* per-step wall time on standard error, to find slow steps */
     struct timespec t0, t1;

@@ -30,7 +30,7 @@ final class HostCommand {
 
     static final String HELP = String.join("\n",
             "usage: cowscope host FILE... [--format text|tap|json] [--kernel V]",
-            "       cowscope host --random N --seed S [--emit DIR] [--kernel V]",
+            "       cowscope host --random N --seed S [--emit DIR] [--kernel V] [--mthp]",
             "",
             "Runs each scenario's operations on this machine's own Linux kernel with the native probe",
             "(forked processes, real mappings, /proc/PID/pagemap, /proc/kpagecount, /proc/kpageflags after",
@@ -48,6 +48,8 @@ final class HostCommand {
             "                    observations that agree in all three count) and once on the model, and print",
             "                    the agreement (programs, expectations, observations)",
             "  --seed S          the random programs' seed (default 1)",
+            "  --mthp            one random program in three also enables anonymous mTHP sizes (mthp 16K /",
+            "                    32K always) and maps up to 8 pages (root, a 6.8+ kernel)",
             "  --emit DIR        write each disagreement as a minimal .cow reproducer (delta-debugged) whose",
             "                    expectations are the kernel's observations",
             "",
@@ -69,6 +71,7 @@ final class HostCommand {
         String format = "text", kernel = null, emit = null;
         Integer random = null;
         long seed = 1;
+        boolean mthp = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i], value = null;
             int eq = a.indexOf('=');
@@ -78,6 +81,7 @@ final class HostCommand {
             }
             switch (a) {
                 case "-h": case "--help": out.print(HELP); return ScenarioCommands.OK;
+                case "--mthp": mthp = true; break;
                 case "--format": case "--kernel": case "--random": case "--seed": case "--emit":
                     if (value == null) {
                         if (i + 1 >= args.length) return usage(err, a + " needs a value");
@@ -108,6 +112,7 @@ final class HostCommand {
         }
         if (random == null && files.isEmpty()) return usage(err, "no FILE given (or --random N)");
         if (random != null && !files.isEmpty()) return usage(err, "give FILEs or --random, not both");
+        if (mthp && random == null) return usage(err, "--mthp applies to --random only");
         KernelVersion forced = null;
         if (kernel != null) {
             Optional<KernelVersion> k = KernelVersion.parse(kernel);
@@ -123,7 +128,7 @@ final class HostCommand {
         }
         if (random != null) {
             try {
-                return RandomPrograms.command(random, seed, emit == null ? null : Path.of(emit), forced, probe, out, err);
+                return RandomPrograms.command(random, seed, emit == null ? null : Path.of(emit), forced, probe, out, err, mthp);
             } catch (IOException e) {
                 err.println("cowscope host: " + e.getMessage());
                 return ScenarioCommands.ERROR;

@@ -278,6 +278,8 @@ final class Gup {
 
     /** write to /proc/PID/mem: GUP FOLL_GET|FOLL_WRITE|FOLL_FORCE page by page, write, put at once */
     static String poke(Machine M, Proc caller, Proc target, Vma m, int[] r, String text) {
+        if (Hugetlb.inRange(m, r) && (m.pte(r[0]) & V_WRITE) == 0)
+            throw new OpError("a forced write (poke) into a read-only hugetlb mapping is not simulated");
         int ver = M.ct.newVersion(text, caller.pid, M.stepIndex, m.shared);
         int d = M.log.enter("mem_rw", "/proc/" + target.pid + "/mem");
         int n = 0;

@@ -136,6 +136,8 @@ public final class Machine {
             V_WIPEONFORK = 1L << 52, V_MERGEABLE = 1L << 53, V_UFFD_WP = 1L << 54, V_SOFTDIRTY = 1L << 55,
             V_HUGEPAGE = 1L << 56, V_NOHUGEPAGE = 1L << 57,
             V_ANONVMA = 1L << 58; // the page's VMA has an anon_vma (anon_vma_prepare ran on it); not a VMA boundary by itself
+    /** the page's VMA is a MAP_HUGETLB mapping (VM_HUGETLB): Hugetlb handles its faults, fork, zap and madvise */
+    static final long V_HUGETLB = 1L << 62;
     static final long VM_MASK = ~PTE_MASK;
     /** the VMA flags that delimit a (kernel) VMA; V_ANONVMA is state of the VMA, not a flag that splits it */
     static final long VM_KEY = VM_MASK & ~V_ANONVMA;
@@ -144,6 +146,8 @@ public final class Machine {
     static final int PG_ANON = 1, PG_EXCL = 1 << 1, PG_KSM = 1 << 2, PG_SWAPCACHE = 1 << 3, PG_LRU = 1 << 4,
             PG_LOCKED = 1 << 5, PG_DIRTY = 1 << 6, PG_ZERO = 1 << 7, PG_THP = 1 << 8, PG_HEAD = 1 << 9,
             PG_FILE = 1 << 10, PG_FREE = 1 << 11, PG_INBATCH = 1 << 12;
+    /** a hugetlb folio (with PG_THP | PG_HEAD for the 512-page folio machinery; never on the LRU): folio_test_hugetlb */
+    static final int PG_HUGETLB = 1 << 14;
     static final int BATCH_CPU_SHIFT = 16;
     /** a large folio's order (folio_order) in bits 24..27 of every one of its pages' flags: 9 for a PMD-sized THP, 2..8 for mTHP */
     static final int FOLIO_ORDER_SHIFT = 24, FOLIO_ORDER_MASK = 0xF << FOLIO_ORDER_SHIFT;

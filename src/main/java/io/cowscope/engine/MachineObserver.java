@@ -108,7 +108,7 @@ final class MachineObserver implements Observer {
         long v = pteOf(proc, var, i);
         long w = 0;
         boolean vma = (v & V_MAPPED) != 0;
-        if (M.config.softDirty() && vma && ((v & V_SOFTDIRTY) != 0 || ((v & (P_PRESENT | P_SWAP)) != 0 && (v & P_SOFTDIRTY) != 0)))
+        if (M.config.softDirty() && vma && ((v & V_SOFTDIRTY) != 0 || ((v & (P_PRESENT | P_SWAP)) != 0 && (v & P_SOFTDIRTY) != 0 && !Hugetlb.isHugetlb(v))))
             w |= Pagemap.SOFT_DIRTY;
         if (M.rules.inForce(Rule.PAGEMAP_UFFD_WP) && (v & P_UFFD_WP) != 0) w |= Pagemap.UFFD_WP;
         if ((v & P_PRESENT) != 0) {

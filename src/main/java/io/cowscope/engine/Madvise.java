@@ -32,6 +32,10 @@ final class Madvise {
     static String madviseVmas(Machine M, Proc p, Vma m, int[] r, Advice a) {
         int d = M.log.enter("do_madvise", "MADV_" + a.name());
         try {
+            if (Hugetlb.inRange(m, r)) {
+                String s = Hugetlb.madvise(M, p, m, r, a);
+                if (s != null) return s;
+            }
             long[] change = vmFlagChange(M, m, a);
             if (change == null) {
                 // DONTNEED and PAGEOUT change no VMA flag, so no VMA (and no PMD) is split here: zap_pte_range

@@ -28,7 +28,8 @@ final class Memory {
         M.log.event(EventType.FAULT, kind, f.proc.name, f.m.name, f.idx, (v & P_PRESENT) != 0 ? (v & PFN_MASK) : -1,
                 "handle_mm_fault", null, M.log.detail ? kind + " fault at " + f.at() : null, null);
         int ret;
-        if ((v & (P_PRESENT | P_SWAP)) == 0) ret = doPteMissing(M, f);
+        if (Hugetlb.isHugetlb(v)) ret = Hugetlb.hugetlbFault(M, f); // is_vm_hugetlb_page → hugetlb_fault
+        else if ((v & (P_PRESENT | P_SWAP)) == 0) ret = doPteMissing(M, f);
         else if (swap) ret = doSwapPage(M, f);
         else if ((v & P_HUGEZERO) != 0 && (f.write() || f.unshare())) ret = HugeMemory.doHugePmdWpZeroPage(M, f);
         else if ((v & P_PMD) != 0) {
@@ -580,6 +581,11 @@ final class Memory {
             if ((v & P_PMD) != 0) {
                 int b = i & ~(HPAGE - 1);
                 if (i != b) continue; // handled at the block start
+                if (Hugetlb.isHugetlb(v)) { // copy_hugetlb_page_range
+                    Hugetlb.copyHugetlbPage(M, p, m, c, cm, b);
+                    i = b + HPAGE - 1;
+                    continue;
+                }
                 if (earlyCow && Rmap.maybeDmaPinned(M, pfn)) {
                     // a pinned PMD THP is split first and copied page by page
                     HugeMemory.splitHugePmd(M, m, b, p);
@@ -692,6 +698,11 @@ final class Memory {
             int pfn = (int) (v & PFN_MASK);
             if ((v & P_PMD) != 0) {
                 int blk = i & ~(HPAGE - 1);
+                if (Hugetlb.isHugetlb(v)) { // unmap_hugepage_range: callers zap whole huge pages only
+                    Hugetlb.unmapHugepageRange(M, p, m, blk, blk + HPAGE - 1);
+                    i = blk + HPAGE - 1;
+                    continue;
+                }
                 if (blk >= a && blk + HPAGE - 1 <= b) {
                     int h = pfn & ~(HPAGE - 1);
                     for (int j = blk; j < blk + HPAGE; j++) M.setPte(m, j, m.pte(j) & VM_MASK);

@@ -26,8 +26,10 @@ final class Mmap {
         M.nextVpn += ((o.pages() + HPAGE - 1) & ~(HPAGE - 1)) + HPAGE;
         Vma m = new Vma(M.nextMappingId++, o.var(), p, start, o.pages(), o.shared(), f);
         Prot prot = o.prot() == null ? Prot.RW : o.prot();
+        if (o.hugetlb() && (o.file() != null || o.shared())) throw new OpError("only private anonymous hugetlb mappings are simulated (MAP_PRIVATE | MAP_HUGETLB)");
+        if (o.hugetlb() && o.pages() % HPAGE != 0) throw new OpError("a hugetlb mapping's size must be a multiple of 2M (512 pages)");
         long vm = V_MAPPED | (prot.readable() ? V_READ : 0) | (prot.writable() ? V_WRITE : 0) | V_SOFTDIRTY
-                | (o.hugepage() ? V_HUGEPAGE : 0);
+                | (o.hugepage() && !o.hugetlb() ? V_HUGEPAGE : 0) | (o.hugetlb() ? V_HUGETLB : 0);
         m.fill(vm);
         m.dStamp = M.stepIndex;
         m.dMin = 0;
@@ -37,7 +39,8 @@ final class Mmap {
         int d = M.log.enter("do_mmap", o.pages() + " page(s) at 0x" + Long.toHexString(start << 12));
         M.log.event(EventType.MAP, null, p.name, m.name, -1, -1, "do_mmap", null,
                 p.name + " maps " + m.name + ": " + o.pages() + " page(s) " + (f == null ? "anon" : f.shmem ? "shared anon" : "file " + f.name)
-                        + " " + (o.shared() ? "shared" : "private") + " " + prot.word + (o.hugepage() ? " MADV_HUGEPAGE" : ""), null);
+                        + " " + (o.shared() ? "shared" : "private") + " " + prot.word + (o.hugepage() ? " MADV_HUGEPAGE" : "")
+                        + (o.hugetlb() ? " MAP_HUGETLB (2 MiB pages from the hugetlb pool)" : ""), null);
         if (o.populate() && prot.readable()) {
             boolean write = prot.writable() && !o.shared();
             int d2 = M.log.enter("populate_vma_page_range", write ? "FOLL_WRITE" : "read faults");
@@ -55,6 +58,8 @@ final class Mmap {
     }
 
     static String munmap(Machine M, Proc p, Vma m, int[] r) {
+        String einval = Hugetlb.splitCheck(M, p, m, r, "munmap");
+        if (einval != null) return einval;
         int d = M.log.enter("__do_munmap", m.name + "[" + r[0] + ".." + r[1] + "]");
         Memory.zapRange(M, p, m, r[0], r[1]);
         for (int i = r[0]; i <= r[1]; i++) M.setPte(m, i, 0);

@@ -50,6 +50,8 @@ final class Mprotect {
                                 + Rule.VMA_FLAGS_UNCHANGED.cite(), null);
                 return p.name + " mprotect " + m.name + " " + prot.word + " (no change)";
             }
+            String einval = Hugetlb.splitCheck(M, p, m, r, "mprotect");
+            if (einval != null) return einval;
             HugeMemory.splitPartialPmds(M, p, m, r[0], r[1], changesProt(m.pte(r[0]), want), changesProt(m.pte(r[1]), want));
             changeProtection(M, p, m, r[0], r[1], prot);
             return p.name + " mprotect " + m.name + " " + prot.word;

@@ -62,6 +62,7 @@ final class PageAlloc {
 
     static void freeFolio(Machine M, int h) {
         if (M.has(h, PG_FREE)) return;
+        boolean hugetlb = M.has(h, PG_HUGETLB);
         int count = M.folioNr(h);
         if (M.has(h, PG_KSM)) M.ksmStable.values().remove(h);
         for (int k = 0; k < count; k++) {
@@ -73,7 +74,7 @@ final class PageAlloc {
         M.pages.livePages -= count;
         M.statFrees++;
         M.freed(h);
-        M.log.event(EventType.FREE, null, null, null, -1, h, "free_unref_page", null,
-                M.log.detail ? "pfn " + h + " freed: its last reference is gone" : null, null);
+        M.log.event(EventType.FREE, hugetlb ? "hugetlb" : null, null, null, -1, h, hugetlb ? "free_huge_folio" : "free_unref_page", null,
+                M.log.detail ? "pfn " + h + " freed: its last reference is gone" + (hugetlb ? "; the 2 MiB page goes back to the hugetlb pool" : "") : null, null);
     }
 }

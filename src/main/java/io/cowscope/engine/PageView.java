@@ -12,8 +12,18 @@ public record PageView(long pfn, String content, boolean anon, boolean anonExclu
                        boolean lru, boolean locked, boolean dirty, boolean thp, boolean thpHead, boolean zero,
                        boolean file, boolean free, int refcount, int mapcount, int pincount, int entireMapcount,
                        long folioHead, int swapSlot, int lruBatchCpu, String fileName, int fileIndex,
-                       List<RefSource> sources, String writer, int writtenAt) {
+                       List<RefSource> sources, String writer, int writtenAt, boolean hugetlb) {
+    /** a view of a page that is not hugetlb */
+    public PageView(long pfn, String content, boolean anon, boolean anonExclusive, boolean ksm, boolean swapcache,
+                    boolean lru, boolean locked, boolean dirty, boolean thp, boolean thpHead, boolean zero,
+                    boolean file, boolean free, int refcount, int mapcount, int pincount, int entireMapcount,
+                    long folioHead, int swapSlot, int lruBatchCpu, String fileName, int fileIndex,
+                    List<RefSource> sources, String writer, int writtenAt) {
+        this(pfn, content, anon, anonExclusive, ksm, swapcache, lru, locked, dirty, thp, thpHead, zero, file, free, refcount, mapcount,
+                pincount, entireMapcount, folioHead, swapSlot, lruBatchCpu, fileName, fileIndex, sources, writer, writtenAt, false);
+    }
+
     public boolean maybeDmaPinned() {
-        return thp ? pincount > 0 : refcount >= 1024;
+        return thp || hugetlb ? pincount > 0 : refcount >= 1024;
     }
 }

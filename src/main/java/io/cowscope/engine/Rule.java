@@ -97,6 +97,24 @@ public enum Rule {
     KSM_SPLITS_THP(null, null, "try_to_merge_one_page: split_huge_page before merging (THP refcount rework f765f540598a, 4.5)", "I",
             "ksmd treats each 4 KiB page of a THP as a candidate; to merge one it first splits the whole THP (split_huge_page), and gives up when the split fails (extra references such as pins)"),
 
+    // ---- hugetlb MAP_PRIVATE (mm/hugetlb.c; issue 10 §3) ----
+    HUGETLB_NO_PAGE(null, null, "mm/hugetlb.c hugetlb_no_page (observed on 6.18)", "",
+            "a fault on an empty PTE of a MAP_PRIVATE hugetlb mapping allocates a whole 2 MiB page from the pool and maps it with one huge PTE: never the zero page, also on a read fault (anon, exclusive, read-only in a private mapping); a write fault then runs hugetlb_wp at once, which reuses the new page and makes it writable (one fault)"),
+    HUGETLB_MAPCOUNT_REUSE(null, null, "mm/hugetlb.c hugetlb_cow, named hugetlb_wp from c89357e27f20 (5.19); kept on purpose (comment in hugetlb_wp; vmsplice leak observed on 6.18)", "",
+            "a write or unshare fault on a read-only hugetlb PTE reuses the page iff folio_mapcount == 1 and it is anon, in every version: the refcount is never consulted (GUP, pipe and DMA references are invisible, so a FOLL_GET user such as vmsplice still sees the later write of the last mapper), and PageAnonExclusive is set on reuse but not tested; otherwise the whole 2 MiB page is copied (hugetlb_wp → copy_user_large_folio) and mapped writable (read-only for an unshare)"),
+    HUGETLB_FORK_EARLY_COW("5.12", null, "4eae4efa2c29 (hugetlb: do early cow when page pinned on src mm)", "",
+            "fork (copy_hugetlb_page_range): if the parent has_pinned and the hugetlb page may be DMA-pinned (5.19+: and is PageAnonExclusive, hugetlb_try_dup_anon_rmap), the child gets a private copy of the whole 2 MiB page at once; otherwise both huge PTEs are write-protected and shared (PageAnonExclusive cleared from 5.19). Before 5.12 a pinned hugetlb page is always shared"),
+    HUGETLB_DONTNEED("5.18", null, "90e7e7f5ef3f (mm: enable MADV_DONTNEED for hugetlb mappings)", "",
+            "MADV_DONTNEED on a hugetlb VMA unmaps whole huge pages; the start must be 2 MiB aligned (else EINVAL); before 5.18 MADV_DONTNEED on hugetlb fails with EINVAL; 5.18-6.0 round the end up to a huge page"),
+    HUGETLB_DONTNEED_ALIGN_DOWN("6.1", null, "mm,madvise,hugetlb: fix unexpected data loss with MADV_DONTNEED on hugetlbfs (Rik van Riel, 2022; stable backports)", "I",
+            "MADV_DONTNEED on hugetlb rounds the end down to a huge page: a range shorter than one huge page zaps nothing and returns 0 (observed on 6.18)"),
+    HUGETLB_SPLIT_ALIGN(null, null, "split_vma → hugetlb_vm_op_split (earlier: is_vm_hugetlb_page test in split_vma); observed on 6.18", "",
+            "a hugetlb VMA can be split only at a 2 MiB boundary: munmap, mprotect and madvise (DONTFORK, DOFORK) that would split it elsewhere fail with EINVAL and change nothing"),
+    HUGETLB_NOT_LRU(null, null, "can_madv_lru_vma (VM_HUGETLB), ksm_madvise, hugepage_madvise (VM_NO_KHUGEPAGED); observed on 6.18", "",
+            "hugetlb pages are never on the LRU, in the swap cache, in an LRU-add batch or merged by KSM: MADV_PAGEOUT fails with EINVAL, MADV_MERGEABLE / UNMERGEABLE / HUGEPAGE / NOHUGEPAGE return 0 and change nothing, MADV_WIPEONFORK fails with EINVAL (the VMA has a hugetlbfs file), reclaim and ksmd pass them by, clear_refs leaves their PTEs alone"),
+    HUGETLB_PAGEMAP(null, null, "fs/proc/task_mmu.c pagemap_hugetlb_range; fs/proc/page.c stable_page_flags (KPF_HUGE); observed on 6.18", "",
+            "pagemap of a hugetlb page: every 4 KiB entry present with its own pfn, exclusive (bit 56) iff the page's mapcount is 1 (6.15+: !folio_maybe_mapped_shared, the same answer), no file bit for anonymous hugetlb, soft-dirty from the VMA flag only; /proc/kpageflags says HUGE and COMPOUND_HEAD/TAIL, never THP; /proc/kpagecount gives the folio's mapcount on every subpage"),
+
     // ---- VMA changes (kernel-model §10) ----
     FORK_SKIPS_NO_ANON_VMA(null, null, "d992895ba2b2 (Lazy page table copies in fork(), 2.6.14; the test moved into vma_needs_copy by c56d1b62cce8, 5.19; hugetlb copied until bcd51a3c679d, 6.0)", "",
             "fork copies the page tables of a VMA only if it has an anon_vma (or is PFNMAP / MIXEDMAP, hugetlb before 6.0, or uffd-wp with the fork event since 5.19): anon_vma belongs to the VMA, set by the first anonymous page faulted in it and kept by both halves of a later split; a VMA that was only read (zero page, page cache) or is shared is skipped, and the child's pagemap shows nothing there until it faults"),

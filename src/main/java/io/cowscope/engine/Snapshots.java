@@ -169,6 +169,7 @@ final class Snapshots {
         if ((v & V_SOFTDIRTY) != 0) flags.add("softdirty");
         if ((v & V_HUGEPAGE) != 0) flags.add("hugepage");
         if ((v & V_NOHUGEPAGE) != 0) flags.add("nohugepage");
+        if ((v & V_HUGETLB) != 0) flags.add("hugetlb");
         String prot = (v & V_WRITE) != 0 ? "rw" : (v & V_READ) != 0 ? "ro" : "none";
         return new Snapshot.VmaRange(a, b, (v & V_MAPPED) != 0, prot, flags);
     }

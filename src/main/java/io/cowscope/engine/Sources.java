@@ -345,12 +345,14 @@ final class Sources {
                 yield n;
             }
         };
+        // a hugetlb folio uses the large-folio machinery (PG_THP) but is not a THP: kpageflags says HUGE, never THP
+        boolean hugetlb = (f & PG_HUGETLB) != 0;
         return new PageView(pfn, M.ct.text(ver), (f & PG_ANON) != 0, (f & PG_EXCL) != 0, (f & PG_KSM) != 0,
                 (M.fl(h) & PG_SWAPCACHE) != 0, (M.fl(h) & PG_LRU) != 0, (f & PG_LOCKED) != 0, (f & PG_DIRTY) != 0,
-                thp, (f & PG_HEAD) != 0, zero, (f & PG_FILE) != 0, (f & PG_FREE) != 0, zero ? 1 : M.rc(h),
+                thp && !hugetlb, (f & PG_HEAD) != 0, zero, (f & PG_FILE) != 0, (f & PG_FREE) != 0, zero ? 1 : M.rc(h),
                 zero ? 0 : Rmap.pageMapcount(M, pfn), pincount, fo == null ? 0 : fo.entire, h,
                 M.swapInfo.swapSlotOf.getOrDefault(h, -1), LruBatches.batchCpu(M.fl(h)), fileName, fileIndex,
-                given != null ? List.copyOf(given) : List.of(), writer, M.ct.vStep[ver]);
+                given != null ? List.copyOf(given) : List.of(), writer, M.ct.vStep[ver], hugetlb);
     }
 
     /** "1 mapping + 1 pipe + 1 lru batch (cpu0)": a short breakdown without walking page tables */

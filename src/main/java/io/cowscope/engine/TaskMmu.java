@@ -31,6 +31,10 @@ final class TaskMmu {
             long v = m.pte(i);
             if ((v & V_MAPPED) == 0) continue;
             long nv = v & ~V_SOFTDIRTY;
+            if (Hugetlb.isHugetlb(v)) { // clear_refs has no hugetlb_entry: only VM_SOFTDIRTY is cleared (HUGETLB_NOT_LRU)
+                M.setPte(m, i, nv);
+                continue;
+            }
             if ((v & P_SWAP) != 0) nv &= ~P_SOFTDIRTY;
             else if ((v & P_PRESENT) != 0) {
                 int pfn = (int) (v & PFN_MASK);

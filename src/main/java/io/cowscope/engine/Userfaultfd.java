@@ -28,6 +28,7 @@ final class Userfaultfd {
             M.log.warn("uffd-wp on file or shmem mappings is not simulated: EINVAL");
             return M.log.fail("EINVAL");
         }
+        if (Hugetlb.inRange(m, r)) throw new OpError("userfaultfd on hugetlb mappings is not simulated");
         HugeMemory.splitPartialPmds(M, p, m, r[0], r[1]);
         Madvise.setVmFlag(M, m, r, V_UFFD_WP, true);
         M.log.leaf("userfaultfd_register", "UFFDIO_REGISTER_MODE_WP");

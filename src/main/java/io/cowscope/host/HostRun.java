@@ -101,6 +101,10 @@ public final class HostRun {
             // the probe writes /sys/kernel/mm/transparent_hugepage/hugepages-*kB/enabled only as root, on a 6.8+ kernel
             firstUnlike = "the header (mthp: the mTHP sizes could not be set on this machine: " + kernel.hello().mthp() + ")";
         }
+        if ("failed".equals(kernel.hello().hugetlb()) && firstUnlike == null) {
+            // the probe grows /proc/sys/vm/nr_hugepages only as root, and the kernel may not find enough free 2 MiB blocks
+            firstUnlike = "the header (hugetlb: the 2 MiB pages the scenario needs could not be reserved on this machine)";
+        }
         Map<String, String> rawK = new HashMap<>(), rawM = new HashMap<>();
         for (int i = 0; i < st.size(); i++) {
             Statement s = st.get(i);

@@ -14,7 +14,13 @@ public record Observations(Hello hello, List<StepObs> steps, String error) {
     /** The probe's first line: the kernel and what this run may observe. */
     /** {@code faultAroundBytes}: the host's fault_around_bytes during the run (65536, the default, when debugfs is not readable) */
     public record Hello(String kernel, boolean root, boolean pfns, boolean kpage, String swap, boolean softDirty, String thp, int cpus,
-                        int faultAroundBytes, String mthp) {
+                        int faultAroundBytes, String mthp, String hugetlb) {
+        /** {@code hugetlb}: "set" (the huge pages the scenario needs were reserved), "failed" (they could not be), "-" (none asked) */
+        public Hello(String kernel, boolean root, boolean pfns, boolean kpage, String swap, boolean softDirty, String thp, int cpus,
+                     int faultAroundBytes, String mthp) {
+            this(kernel, root, pfns, kpage, swap, softDirty, thp, cpus, faultAroundBytes, mthp, "-");
+        }
+
         public Hello(String kernel, boolean root, boolean pfns, boolean kpage, String swap, boolean softDirty, String thp, int cpus) {
             this(kernel, root, pfns, kpage, swap, softDirty, thp, cpus, 65536);
         }
@@ -89,7 +95,8 @@ public record Observations(Hello hello, List<StepObs> steps, String error) {
                         Map<String, String> kv = keyValues(w, 1);
                         hello = new Hello(kv.get("kernel"), "1".equals(kv.get("root")), "1".equals(kv.get("pfn")), "1".equals(kv.get("kpage")),
                                 ProbeScript.decode(kv.getOrDefault("swap", "off")), "1".equals(kv.get("softdirty")), kv.getOrDefault("thp", "?"),
-                                Integer.parseInt(kv.getOrDefault("cpus", "1")), faultAround(kv.get("fa")), kv.getOrDefault("mthp", "-"));
+                                Integer.parseInt(kv.getOrDefault("cpus", "1")), faultAround(kv.get("fa")), kv.getOrDefault("mthp", "-"),
+                                kv.getOrDefault("hugetlb", "-"));
                         break;
                     }
                     case "step": {

@@ -47,7 +47,7 @@ public final class ProbeScript {
         Header h = s.header();
         StringBuilder body = new StringBuilder();
         for (HeaderItem.FileDecl f : h.files()) files.add(f.name());
-        int totalPages = 0;
+        int totalPages = 0, hugetlbPages = 0;
         List<Statement> st = s.statements();
         for (int i = 0; i < st.size(); i++) {
             if (!(st.get(i).node() instanceof Statement.Operation o)) continue;
@@ -64,6 +64,7 @@ public final class ProbeScript {
                             + at.line() + ":" + at.column() + " maps " + m.pages() + ")");
                 }
                 totalPages += m.pages();
+                if (m.hugetlb()) hugetlbPages += m.pages() / 512;
                 if (totalPages > limits.pages()) {
                     throw new HostLimitException("host limit: at most " + limits.pages() + " pages mapped in total (line "
                             + at.line() + ":" + at.column() + " brings it to " + totalPages + ")");
@@ -91,6 +92,8 @@ public final class ProbeScript {
             for (HeaderItem.Mthp m : h.mthp()) head.append(' ').append(m.kb()).append(':').append(m.mode().word());
             head.append('\n');
         }
+        // every process may end up with its own copy of every huge page, plus one unshared copy: reserve that many
+        if (hugetlbPages > 0) head.append("hugetlb ").append(hugetlbPages * (procs.size() + 1)).append('\n');
         if (h.faultAroundBytes() != Header.DEFAULT_FAULT_AROUND_BYTES) head.append("fault_around ").append(h.faultAroundBytes()).append('\n');
         text = head.append(body).toString();
     }
@@ -160,7 +163,7 @@ public final class ProbeScript {
             vars.get(p).put(m.var(), k);
             String backing = m.file() == null ? "anon" : String.valueOf(files.indexOf(m.file()));
             return pre + "mmap " + k + " " + backing + " " + (m.shared() ? "shared" : "private") + " " + m.prot().word + " "
-                    + (m.hugepage() ? 1 : 0) + " " + (m.populate() ? 1 : 0);
+                    + (m.hugetlb() ? 2 : m.hugepage() ? 1 : 0) + " " + (m.populate() ? 1 : 0);
         }
         if (o instanceof ProcOp.Fork f) {
             int c = proc(f.child());

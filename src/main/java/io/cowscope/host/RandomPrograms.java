@@ -81,6 +81,8 @@ public final class RandomPrograms {
     private final KernelVersion forced;
     private final HostLimits limits = new HostLimits(4096, 1024, 8, 60, java.time.Duration.ofSeconds(20));
     private int hostCpus = 1;
+    /** --mthp: one program in three enables anonymous mTHP sizes and maps up to 8 pages */
+    boolean mthp;
 
     RandomPrograms(Probe probe, KernelVersion forced) {
         this.probe = probe;
@@ -106,6 +108,9 @@ public final class RandomPrograms {
         if (hostCpus > 1) head.append("cpus 2\n");
         boolean file = r.nextInt(4) == 0;
         if (file) head.append("file f 4 \"file-data\"\n");
+        // --mthp: 16K (and maybe 32K) folios in mappings of up to 8 pages
+        boolean large = mthp && r.nextInt(3) == 0;
+        if (large) head.append(r.nextBoolean() ? "mthp 16K always\n" : "mthp 32K always\nmthp 16K always\n");
         StringBuilder b = new StringBuilder("process p\n");
         List<String> procs = new ArrayList<>(List.of("p"));
         Map<String, List<String[]>> maps = new LinkedHashMap<>(); // proc -> {var, pages}
@@ -118,7 +123,7 @@ public final class RandomPrograms {
             int choice = ms.isEmpty() ? 0 : r.nextInt(100);
             if (choice < 12 && vars < 4) {
                 String v = "m" + (vars++);
-                int pages = 1 + r.nextInt(3);
+                int pages = 1 + r.nextInt(large ? 8 : 3);
                 StringBuilder m = new StringBuilder(p + ": " + v + " = mmap " + pages);
                 int kind = r.nextInt(10);
                 if (kind == 0) m.append(" shared");
@@ -331,7 +336,7 @@ public final class RandomPrograms {
     String minimize(String text, String kind, int budget) throws IOException {
         List<String> header = new ArrayList<>(), ops = new ArrayList<>();
         for (String l : text.lines().toList()) {
-            if (l.startsWith("file ") || l.startsWith("process ") || l.startsWith("cpus ")) header.add(l);
+            if (l.startsWith("file ") || l.startsWith("process ") || l.startsWith("cpus ") || l.startsWith("mthp ")) header.add(l);
             else if (!l.isBlank()) ops.add(l);
         }
         int[] tests = {0};
@@ -437,7 +442,13 @@ public final class RandomPrograms {
 
     /** Runs the command; 0 when model and kernel agreed on every stable observation, 1 otherwise. */
     public static int command(int n, long seed, Path emit, KernelVersion forced, Probe probe, PrintStream out, PrintStream err) throws IOException {
+        return command(n, seed, emit, forced, probe, out, err, false);
+    }
+
+    /** {@code mthp}: one program in three enables anonymous mTHP sizes (see {@link #mthp}) */
+    public static int command(int n, long seed, Path emit, KernelVersion forced, Probe probe, PrintStream out, PrintStream err, boolean mthp) throws IOException {
         RandomPrograms rp = new RandomPrograms(probe, forced);
+        rp.mthp = mthp;
         rp.hostCpus = Math.max(1, Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
         Random seeds = new Random(seed);

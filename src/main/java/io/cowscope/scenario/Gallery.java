@@ -179,6 +179,7 @@ public final class Gallery {
         if (body.contains("ksmd") || body.contains("mergeable")) t.add("ksm");
         if (body.contains("uffd_")) t.add("userfaultfd");
         if (body.contains("hugepage") || body.contains("thp always")) t.add("thp");
+        if (body.contains("hugetlb")) t.add("hugetlb");
         if (body.contains("pageout") || body.contains("reclaim") || body.contains("swapped")) t.add("swap");
         if (body.contains("clear_refs") || body.contains("soft_dirty")) t.add("soft-dirty");
         if (body.contains("on gup_retry")) t.add("race");

@@ -35,7 +35,7 @@ final class Parser {
     static final List<String> OPERATIONS = List.of("mmap", "munmap", "mprotect", "madvise", "write", "read", "fork", "exit",
             "clear_refs", "vmsplice", "pin", "get", "unpin", "put", "io_uring_register", "rdma_register", "odirect_read",
             "poke", "uffd_register", "uffd_wp", "cpu");
-    static final List<String> MMAP_OPTIONS = List.of("anon", "file", "private", "shared", "rw", "ro", "none", "hugepage", "populate");
+    static final List<String> MMAP_OPTIONS = List.of("anon", "file", "private", "shared", "rw", "ro", "none", "hugepage", "hugetlb", "populate");
     static final List<String> ADVICE = words(Advice.values());
     static final List<String> PROTS = List.of("rw", "ro", "none");
 
@@ -428,9 +428,11 @@ final class Parser {
             error(Code.UNKNOWN_OPERATION, "unknown operation '" + m.text() + "' after '" + var.text() + " ='"
                     + (Suggest.distance(m.text(), "mmap") <= 2 ? "; did you mean 'mmap'?" : "; only mmap declares a mapping"), m);
         }
+        Token sizeTok = peek();
         int pages = size("after 'mmap'");
         String file = null;
-        boolean backing = false, sharing = false, shared = false, hugepage = false, populate = false;
+        boolean backing = false, sharing = false, shared = false, hugepage = false, populate = false, hugetlb = false;
+        Token hugetlbTok = null, fileTok = null, sharedTok = null, hugepageTok = null;
         Prot prot = null;
         while (peek().is(Type.NAME)) {
             Token o = advance();
@@ -442,23 +444,34 @@ final class Parser {
                 case "file":
                     if (backing) error(Code.DUPLICATE_MODIFIER, "'file' conflicts with an earlier backing (anon or file)", o);
                     backing = true;
+                    fileTok = o;
                     file = word("after 'file'", "a file name").text();
                     break;
                 case "private": case "shared":
                     if (sharing) error(Code.DUPLICATE_MODIFIER, "'" + o.text() + "' conflicts with an earlier private or shared", o);
                     sharing = true;
                     shared = o.text().equals("shared");
+                    if (shared) sharedTok = o;
                     break;
                 case "rw": case "ro": case "none":
                     if (prot != null) error(Code.DUPLICATE_MODIFIER, "'" + o.text() + "' conflicts with an earlier protection (rw, ro or none)", o);
                     prot = protOf(o.text());
                     break;
-                case "hugepage": hugepage = once(hugepage, o); break;
+                case "hugepage": hugepage = once(hugepage, o); hugepageTok = o; break;
+                case "hugetlb": hugetlb = once(hugetlb, o); hugetlbTok = o; break;
                 case "populate": populate = once(populate, o); break;
                 default: unknownWord(o, "mmap option", MMAP_OPTIONS);
             }
         }
-        return new ProcOp.Mmap(var.text(), pages, file, shared, prot == null ? Prot.RW : prot, hugepage, populate);
+        if (hugetlb) {
+            // MAP_HUGETLB: anonymous private memory from the 2 MiB hugetlb pool (hugetlbfs files and MAP_SHARED are not simulated)
+            if (fileTok != null) error(Code.CONFLICT, "'hugetlb' maps anonymous huge pages (MAP_HUGETLB); it cannot be combined with 'file'", hugetlbTok);
+            else if (sharedTok != null) error(Code.CONFLICT, "'shared hugetlb' is not simulated: a hugetlb mapping here is MAP_PRIVATE", sharedTok);
+            else if (hugepageTok != null) error(Code.CONFLICT, "'hugepage' (MADV_HUGEPAGE, THP) and 'hugetlb' (MAP_HUGETLB) exclude each other", hugepageTok);
+            else if (pages > 0 && pages % 512 != 0)
+                error(Code.BAD_SIZE, "a hugetlb mapping's size must be a multiple of 2M (512 pages), not " + sizeTok.text(), sizeTok);
+        }
+        return new ProcOp.Mmap(var.text(), pages, file, shared, prot == null ? Prot.RW : prot, hugepage, populate, hugetlb);
     }
 
     private boolean once(boolean already, Token t) {

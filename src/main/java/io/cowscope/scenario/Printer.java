@@ -129,6 +129,7 @@ public final class Printer {
             else if (m.file() != null) sb.append(" private");
             if (m.prot() != Prot.RW) sb.append(' ').append(m.prot().word);
             if (m.hugepage()) sb.append(" hugepage");
+            if (m.hugetlb()) sb.append(" hugetlb");
             if (m.populate()) sb.append(" populate");
             return sb.toString();
         }

@@ -9,17 +9,27 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * kernel-model.md §6: the cases of tools/testing/selftests/mm/cow.c that a real 6.18 kernel passed,
- * at 6.18, for a base page, a swapped-out page and a THP. Each fails if the simulator lets one process
- * see another's private write, or a pin miss the process's later writes.
+ * at 6.18, for a base page, a swapped-out page, a THP and a hugetlb page (run_with_hugetlb: MAP_PRIVATE |
+ * MAP_HUGETLB, 2 MiB). Each fails if the simulator lets one process see another's private write, or a pin
+ * miss the process's later writes — except where the real kernel leaks too: hugetlb reuses a page by its
+ * mapcount alone (HUGETLB_MAPCOUNT_REUSE), so the two vmsplice cases leak the parent's write into the pipe
+ * on 6.18 (observed on this machine's 6.18 kernel); those assert the leak. The eras of the hugetlb cases
+ * are in {@link HugetlbTest}.
  */
 class CowSelftestTest {
-    enum Kind { BASE, SWAPPED, THP }
+    enum Kind { BASE, SWAPPED, THP, HUGETLB }
 
     private static Script prepare(Kind k) {
-        Script s = Script.at(KernelVersion.LATEST).run("process parent",
-                k == Kind.THP ? "parent: mem = mmap 2M hugepage" : "parent: mem = mmap 1", "parent: write mem \"orig\"");
+        return prepare(k, KernelVersion.LATEST);
+    }
+
+    static Script prepare(Kind k, KernelVersion v) {
+        Script s = Script.at(v).run("process parent",
+                k == Kind.THP ? "parent: mem = mmap 2M hugepage" : k == Kind.HUGETLB ? "parent: mem = mmap 2M hugetlb" : "parent: mem = mmap 1",
+                "parent: write mem \"orig\"");
         if (k == Kind.SWAPPED) s.run("parent: madvise mem pageout");
-        if (k == Kind.THP) assertTrue(s.pte("parent.mem[0]").pmd());
+        if (k == Kind.THP || k == Kind.HUGETLB) assertTrue(s.pte("parent.mem[0]").pmd());
+        if (k == Kind.HUGETLB) assertTrue(s.page("parent.mem[0]").hugetlb() && !s.page("parent.mem[0]").thp());
         if (k == Kind.SWAPPED) assertTrue(s.o.swapped("parent", "mem", 0));
         return s;
     }
@@ -49,7 +59,8 @@ class CowSelftestTest {
             Script s = prepare(k).run("parent: fork child", "child: vmsplice mem[0] into p", "child: munmap mem");
             if (mprotect) s.run("parent: mprotect mem ro", "parent: mprotect mem rw");
             s.run("parent: write mem[0] \"new\"", "child: read p");
-            assertEquals("orig", s.lastValue(), "mprotect " + mprotect);
+            // hugetlb: the parent's page has mapcount 1 after the child's munmap, so hugetlb_wp reuses it under the pipe's reference
+            assertEquals(k == Kind.HUGETLB ? "new" : "orig", s.lastValue(), "mprotect " + mprotect);
         }
     }
 
@@ -57,12 +68,13 @@ class CowSelftestTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void vmspliceUnmapInParent(Kind k) {
+        String expected = k == Kind.HUGETLB ? "new" : "orig"; // hugetlb: mapcount-only reuse, the pipe sees the child's write (6.18 too)
         Script a = prepare(k).run("parent: vmsplice mem[0] into p", "parent: fork child", "parent: munmap mem",
                 "child: write mem[0] \"new\"", "parent: read p");
-        assertEquals("orig", a.lastValue());
+        assertEquals(expected, a.lastValue());
         Script b = prepare(k).run("parent: fork child", "parent: vmsplice mem[0] into p", "parent: munmap mem",
                 "child: write mem[0] \"new\"", "parent: read p");
-        assertEquals("orig", b.lastValue());
+        assertEquals(expected, b.lastValue());
     }
 
     // "R/O-mapping a page registered as iouring fixed buffer": the device keeps seeing the process's writes.

@@ -166,6 +166,22 @@ class MthpTest {
         assertFalse(s.page("p.a[5]").thp(), "swap-in from a swapfile: a small page");
     }
 
+    @ParameterizedTest
+    @MethodSource("versions")
+    void pageoutSplitsWhereTheEraDoes(KernelVersion v) {
+        if (!Rule.MTHP_ANON_FAULT.inForce(v)) return;
+        Script s = at(v).run("p: write a[20] \"y\"", "p: madvise a[0..15] pageout");
+        Event split = s.last().events().stream().filter(e -> e.rule() == Rule.THP_SWAPOUT_SPLIT).findFirst().orElseThrow();
+        assertEquals(Rule.MTHP_PAGEOUT_WHOLE.inForce(v) ? "shrink_folio_list" : "madvise_cold_or_pageout_pte_range", split.function(),
+                "6.10+: a wholly covered folio goes to reclaim whole and is split there; before, in the madvise walk");
+        s.run("p: madvise a[16..19] pageout");
+        assertEquals("madvise_cold_or_pageout_pte_range", s.last().events().stream().filter(e -> e.rule() == Rule.THP_SWAPOUT_SPLIT)
+                .findFirst().orElseThrow().function(), "part of a folio: split in the walk in every era");
+        assertTrue(s.pte("p.a[20]").present() && !s.pte("p.a[20]").swap(), "pages outside the range stay");
+        s.run("p: fork c", "p: madvise a[20..31] pageout");
+        assertTrue(s.pte("p.a[20]").present(), "another process maps its pages: left alone");
+    }
+
     @Test
     void ignoredBefore68() {
         Script s = new Script(cfg(KernelVersion.parse("6.7").orElseThrow(), K64_ALWAYS)).run("process p", "p: a = mmap 128K", "p: write a[0] \"x\"");

@@ -100,6 +100,8 @@ final class RandomOps {
     static MachineConfig config(KernelVersion v, int variant) {
         return MachineConfig.defaults(v).withCpus(1 + variant % 2).withFiles(List.of(new FileSpec("f", 4, "file")))
                 .withThp(ThpMode.values()[variant % 3]).withSwap(variant % 5 != 0).withSoftDirty(variant % 7 != 0)
-                .withLruBatchCapacity(variant % 11 == 0 ? 2 : null);
+                .withLruBatchCapacity(variant % 11 == 0 ? 2 : null)
+                // one variant in four also has anonymous mTHP (16K always, 32K inherit): 4-page mappings get 16K folios
+                .withMthp(variant % 4 == 3 ? HugeAnonOrders.NONE.with(2, ThpMode.ALWAYS).with(3, null) : HugeAnonOrders.NONE);
     }
 }

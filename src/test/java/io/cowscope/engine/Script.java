@@ -171,7 +171,7 @@ final class Script {
         if (a.length >= 3 && a[1].equals("=") && a[2].equals("mmap")) {
             int pages = size(a[3]);
             String file = null;
-            boolean shared = false, huge = false, populate = false;
+            boolean shared = false, huge = false, populate = false, hugetlb = false;
             Prot prot = Prot.RW;
             for (int i = 4; i < a.length; i++) {
                 switch (a[i]) {
@@ -184,10 +184,11 @@ final class Script {
                     case "none" -> prot = Prot.NONE;
                     case "hugepage" -> huge = true;
                     case "populate" -> populate = true;
+                    case "hugetlb" -> hugetlb = true;
                     default -> throw new IllegalArgumentException(a[i]);
                 }
             }
-            return new ProcOp.Mmap(a[0], pages, file, shared, prot, huge, populate);
+            return new ProcOp.Mmap(a[0], pages, file, shared, prot, huge, populate, hugetlb);
         }
         Set<String> words = new HashSet<>(List.of(a));
         String as = null;

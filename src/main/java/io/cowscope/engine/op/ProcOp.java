@@ -3,9 +3,17 @@ package io.cowscope.engine.op;
 /** An operation run by a process ({@code PROC: ...}). One record per row of the language's table. */
 public sealed interface ProcOp {
 
-    /** {@code VAR = mmap SIZE [anon | file NAME] [private | shared] [rw | ro | none] [hugepage] [populate]}; file null = anon. */
-    record Mmap(String var, int pages, String file, boolean shared, Prot prot, boolean hugepage, boolean populate)
-            implements ProcOp {}
+    /**
+     * {@code VAR = mmap SIZE [anon | file NAME] [private | shared] [rw | ro | none] [hugepage | hugetlb] [populate]}; file
+     * null = anon. {@code hugetlb}: MAP_PRIVATE | MAP_HUGETLB (2 MiB pages from the hugetlb pool; SIZE a multiple of 2M).
+     */
+    record Mmap(String var, int pages, String file, boolean shared, Prot prot, boolean hugepage, boolean populate, boolean hugetlb)
+            implements ProcOp {
+        /** an ordinary (not hugetlb) mapping */
+        public Mmap(String var, int pages, String file, boolean shared, Prot prot, boolean hugepage, boolean populate) {
+            this(var, pages, file, shared, prot, hugepage, populate, false);
+        }
+    }
 
     record Munmap(Target target) implements ProcOp {}
 

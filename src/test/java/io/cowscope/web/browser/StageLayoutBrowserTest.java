@@ -56,6 +56,45 @@ class StageLayoutBrowserTest extends BrowserSupport {
             return {px: smallest, box: smallestBox, count: count, found: Object.keys(found)};
             """;
 
+    /**
+     * Every mapping's address line on a stage: none cut ("…"), each inside its mapping's box, and
+     * all of it there (the lines together say what the state's mapping says). The lines drawn.
+     */
+    private static final String ADDRESS_LINES = """
+            const svg = document.getElementById(arguments[0]);
+            const s = window.cowscope.store.state.session;
+            const hex = (n) => '0x' + n.toString(16);
+            const squeeze = (t) => t.replace(/[·\\s]/g, '');
+            const drawn = [];
+            for (const vma of svg.querySelectorAll('.layer-vmas > .vma')) {
+              const lines = [...vma.querySelectorAll('.vma-flags')];
+              if (!lines.length) continue;
+              const box = vma.querySelector('.vma-box').getBoundingClientRect();
+              for (const t of lines) {
+                const r = t.getBoundingClientRect();
+                if (t.textContent.includes('…')) return 'cut: ' + t.textContent;
+                if (r.right > box.right + 0.5 || r.left < box.left - 0.5) return 'outside its box: ' + t.textContent;
+              }
+              const key = vma.getAttribute('data-key');
+              const proc = key.slice(0, key.indexOf('.')), name = key.slice(key.indexOf('.') + 1);
+              const v = (svg.id === 'stage2' ? s.compareSnapshot : s.snapshot).processes.find((p) => p.name === proc).vmas.find((x) => x.var === name);
+              const parts = v.ranges.map((r) => `[${r.first}..${r.last}] ${r.mapped ? r.prot : 'unmapped'}${r.flags.length ? ' ' + r.flags.join(' ') : ''}`).join(' · ');
+              const text = lines.map((t) => t.textContent).join(' ');
+              if (!squeeze(text).startsWith(squeeze(`${hex(v.start)}–${hex(v.start + v.pages * 4096)} ${parts}`))) return 'not all of it: ' + text + ' for ' + parts;
+              drawn.push(text);
+            }
+            return drawn;
+            """;
+
+    @SuppressWarnings("unchecked")
+    private void assertAddressLinesWhole(String svgId) {
+        Object result = js(ADDRESS_LINES, svgId);
+        assertThat(result).as("address lines on #" + svgId).isInstanceOf(List.class);
+        List<Object> lines = (List<Object>) result;
+        assertThat(lines).as("address lines drawn on #" + svgId).isNotEmpty();
+        System.out.printf("address lines on #%s at %dx%d: %s%n", svgId, number("return innerWidth"), number("return innerHeight"), lines);
+    }
+
     private void viewport(int width, int height) {
         ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
@@ -132,6 +171,8 @@ class StageLayoutBrowserTest extends BrowserSupport {
         // the drawing fills its area: the stage box is most of the window, and all of it is shown
         assertThat(number("return document.getElementById('stage').getBoundingClientRect().width")).isGreaterThan(1200);
         assertThat(js("return document.getElementById('stage').dataset.whole")).isEqualTo("true");
+        // the mappings' address lines are whole (wrapped to their boxes, never cut)
+        assertAddressLinesWhole("stage");
         assertNoSidewaysScroll();
         assertNoConsoleErrors();
         screenshot("stage-1920x1080-projector.png");
@@ -249,6 +290,8 @@ class StageLayoutBrowserTest extends BrowserSupport {
     void theFitKeyUndoesAZoomAndTheViewNeverChangesTheState() {
         viewport(1366, 768);
         openAt("?gallery=" + CVE + "&kernel=5.7&step=" + WRITE_STEP, WRITE_STEP);
+        assertThat(js("return document.getElementById('stage').dataset.arrangement")).isEqualTo("wide");
+        assertAddressLinesWhole("stage");
         double fitted = Double.parseDouble((String) js("return document.getElementById('stage').dataset.scale"));
         js("document.activeElement && document.activeElement.blur()");
         new Actions(driver).sendKeys("]").perform();
@@ -294,6 +337,67 @@ class StageLayoutBrowserTest extends BrowserSupport {
         wait.until(d -> "2".equals(js("return document.getElementById('stage').dataset.runs")));
         wait.until(d -> number("return document.querySelectorAll('#stage .pte-run:not([data-exiting])').length") == 2);
         assertThat(number("return window.cowscope.store.state.session.step")).isEqualTo(number("return window.cowscope.store.state.session.steps"));
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void aRunOpenedFromTheMergedFormIsKeptInTheShareLinkAndOnReload() throws IOException {
+        viewport(1600, 1000);
+        driver.get(url(""));
+        wait.until(ExpectedConditions.attributeToBe(By.id("conn-status"), "data-status", "connected"));
+        String text = "title \"512 pages\"\nprocess p\np: b = mmap 512\np: write b \"x\"\np: fork c\nc: write b \"y\"\n";
+        js("window.cowscope.send({type:'load', v:1, scenario:{text: arguments[0]}, kernel:'6.18'})", text);
+        waitForPainted(0);
+        new Actions(driver).sendKeys(Keys.END).perform();
+        long steps = number("return window.cowscope.store.state.session.steps");
+        waitForPainted(steps);
+        wait.until(d -> "2".equals(js("return document.getElementById('stage').dataset.runs")));
+        String rows = "return document.querySelectorAll('#stage .layer-rows > .pte:not(.pte-run):not([data-exiting])').length";
+        long merged = number(rows);
+        // open the first run: its rows are drawn one by one, and the page keeps which one (link state)
+        String run = (String) js("const r = document.querySelector('#stage .pte-run'); r.focus(); return r.getAttribute('data-key').replace(/:run$/, '')");
+        new Actions(driver).sendKeys(Keys.ENTER).perform();
+        wait.until(d -> number(rows) > merged + 10);
+        wait.until(d -> Boolean.TRUE.equals(js("const o = window.cowscope.store.state.ui.openRuns; return o.length === 1 && o[0] === arguments[0]", run)));
+        String link = (String) js("return window.cowscopeShare.currentLink()");
+        assertThat(js("return window.cowscopeShare.decode(new URL(arguments[0]).hash).view.open", link)).isEqualTo(List.of(run));
+
+        // the link, opened in a new page: the same step, that run open, the other merged
+        driver.get("about:blank");
+        driver.get(link);
+        waitForPainted(steps);
+        wait.until(d -> "done".equals(js("return document.documentElement.dataset.opened")));
+        wait.until(d -> "1".equals(js("return document.getElementById('stage').dataset.runs")));
+        wait.until(d -> number(rows) > merged + 10);
+        // the opened run's rows, one by one (the other run, merged, is below the window: the layout's count)
+        assertThat(number("return document.querySelectorAll(`#stage .layer-rows > .pte[data-pte^='${arguments[0].replace(/\\[\\d+\\]$/, '')}[']`).length", run)).isGreaterThan(10);
+        screenshot("stage-512-run-opened-from-link.png");
+
+        // reload: the address names the view (fragment), the run stays open
+        driver.navigate().refresh();
+        waitForPainted(steps);
+        wait.until(d -> "done".equals(js("return document.documentElement.dataset.opened")));
+        wait.until(d -> "1".equals(js("return document.getElementById('stage').dataset.runs")));
+        assertThat(number(rows)).isGreaterThan(merged + 10);
+        // F merges it again, and the address forgets it
+        js("document.activeElement && document.activeElement.blur()");
+        new Actions(driver).sendKeys("f").perform();
+        wait.until(d -> "2".equals(js("return document.getElementById('stage').dataset.runs")));
+        wait.until(d -> Boolean.TRUE.equals(js("return window.cowscopeShare.decode(location.hash).view.open === undefined")));
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void aRunOpenedInAGalleryScenarioIsKeptInItsAddress() {
+        viewport(1600, 1000);
+        driver.get(url("?gallery=" + CVE + "&kernel=5.7&step=" + WRITE_STEP + "&open=" + "parent.buf%5B0%5D"));
+        waitForPainted(WRITE_STEP);
+        assertThat(js("return window.cowscope.store.state.ui.openRuns")).isEqualTo(List.of("parent.buf[0]"));
+        // the address keeps naming it as the view changes
+        new Actions(driver).sendKeys(Keys.ARROW_LEFT).perform();
+        waitForPainted(WRITE_STEP - 1);
+        wait.until(d -> String.valueOf(js("return location.search")).contains("step=" + (WRITE_STEP - 1)));
+        assertThat(js("return new URLSearchParams(location.search).get('open')")).isEqualTo("parent.buf[0]");
         assertNoConsoleErrors();
     }
 

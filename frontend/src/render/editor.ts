@@ -7,7 +7,7 @@ import { tags } from '@lezer/highlight';
 import type { Diagnostic } from '../model/protocol';
 
 const KEYWORDS = new Set([
-  'title', 'description', 'kernel', 'cpus', 'thp', 'swap', 'soft_dirty', 'fault_around_bytes', 'file', 'process', 'say',
+  'title', 'description', 'kernel', 'cpus', 'thp', 'mthp', 'swap', 'soft_dirty', 'fault_around_bytes', 'file', 'process', 'say',
   'expect', 'on',
 ]);
 const OPERATIONS = new Set([
@@ -18,7 +18,7 @@ const OPERATIONS = new Set([
 const WORDS = new Set([
   'anon', 'private', 'shared', 'rw', 'ro', 'none', 'hugepage', 'hugetlb', 'populate', 'into', 'as', 'longterm', 'fast', 'force',
   'dontneed', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork', 'mergeable', 'unmergeable', 'pageout', 'nohugepage',
-  'never', 'madvise', 'always', 'off', 'latest', 'last', 'errno', 'hazard', 'stats', 'pte', 'page', 'pagemap', 'shares',
+  'never', 'madvise', 'always', 'inherit', 'off', 'latest', 'last', 'errno', 'hazard', 'stats', 'pte', 'page', 'pagemap', 'shares',
   'gup_retry', 'leak', 'coherent',
 ]);
 

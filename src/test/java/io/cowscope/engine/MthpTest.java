@@ -183,6 +183,17 @@ class MthpTest {
         assertTrue(s.pte("p.a[20]").present(), "another process maps its pages: left alone");
     }
 
+    @ParameterizedTest
+    @MethodSource("versions")
+    void aSharedFolioStopsThePageoutWalkBefore610(KernelVersion v) {
+        if (!Rule.MTHP_ANON_FAULT.inForce(v)) return;
+        Script s = at(v).run("p: fork c", "p: write a[20] \"y\"", "p: madvise a pageout");
+        assertTrue(s.pte("p.a[5]").present(), "the shared folio is left alone in every era");
+        boolean walked = Rule.MTHP_PAGEOUT_WHOLE.inForce(v);
+        assertEquals(walked, s.pte("p.a[20]").swap(), "6.10+ skips the shared folio and pages out the next; before, the walk stopped ('break')");
+        assertEquals(!walked, s.page("p.a[20]") != null && s.page("p.a[20]").thp());
+    }
+
     @Test
     void hugeAnonOrders() {
         assertEquals(2, HugeAnonOrders.orderOf(16384));

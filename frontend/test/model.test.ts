@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ADDRESS_LINE, addressChars, addressLine, addressLines, arrangements, defaultConfig, layout, wrapLine } from '../src/model/layout';
-import { bitSet, pagemapWord } from '../src/model/pagemap';
+import { bitSet, kpageflags, pagemapWord } from '../src/model/pagemap';
 import { segments, segmentSum } from '../src/model/refbar';
 import { differences, eventTypes, needsFullState, receiveDelta, startSession } from '../src/model/session';
 import { applyDelta, normalizeSnapshot, type Snapshot } from '../src/model/snapshot';
@@ -122,6 +122,20 @@ describe('THP folding', () => {
     expect(l.cards.map((c) => [c.page.pfn, c.folded])).toEqual([[512, 0], [513, 6]]);
     expect(l.rows.map((r) => [r.pte.index, r.last])).toEqual([[0, 0], [1, 7]]);
     expect(l.arrows.filter((a) => !a.holder)).toHaveLength(2);
+  });
+
+  it('folds a hugetlb folio the same way, and its kpageflags say HUGE, not THP', () => {
+    const snap = normalizeSnapshot(recorded('cve57').steps[2]!.state);
+    const proc = snap.processes[0]!;
+    const base = snap.pages[0]!;
+    const pages = Array.from({ length: 8 }, (_, i) => ({ ...base, pfn: 512 + i, content: i === 0 ? 'head' : '', thp: false, hugetlb: true,
+      lru: false, thpHead: i === 0, folioHead: 512 }));
+    const ptes = pages.map((p, i) => ({ ...proc.vmas[0]!.ptes[0]!, index: i, pfn: p.pfn, pmd: true }));
+    const l = layout({ ...snap, pages, processes: [{ ...proc, vmas: [{ ...proc.vmas[0]!, pages: 8, ptes }] }] });
+    expect(l.cards.map((c) => [c.page.pfn, c.folded])).toEqual([[512, 0], [513, 6]]);
+    expect(kpageflags(pages[0]!)).toEqual(expect.arrayContaining(['COMPOUND_HEAD', 'HUGE']));
+    expect(kpageflags(pages[0]!)).not.toContain('THP');
+    expect(kpageflags(pages[3]!)).toContain('COMPOUND_TAIL');
   });
 });
 

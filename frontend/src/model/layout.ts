@@ -321,7 +321,7 @@ function holderBoxes(snapshot: Snapshot): Omit<HolderBox, 'x' | 'y'>[] {
 export function foldedTails(snapshot: Snapshot): Map<number, number> {
   const groups = new Map<number, PageView[]>();
   for (const page of snapshot.pages) {
-    if (!page.thp || page.content !== '') continue;
+    if ((!page.thp && !page.hugetlb) || page.content !== '') continue;
     const list = groups.get(page.folioHead) ?? [];
     list.push(page);
     groups.set(page.folioHead, list);
@@ -591,7 +591,7 @@ function pageLookOf(p: PageView): string {
   // process), not where the page is (pfn, folio, file index, the PTE index of each mapping) nor
   // who wrote it when
   const sources = p.sources.map((r) => [r.kind, r.count, r.proc, r.var, r.holder, r.cpu]);
-  return JSON.stringify([p.content, p.anon, p.anonExclusive, p.ksm, p.swapcache, p.lru, p.locked, p.dirty, p.thp, p.thpHead, p.zero, p.file, p.free, p.refcount, p.mapcount, p.pincount, p.fileName, sources]);
+  return JSON.stringify([p.content, p.anon, p.anonExclusive, p.ksm, p.swapcache, p.lru, p.locked, p.dirty, p.thp, p.thpHead, p.hugetlb === true, p.zero, p.file, p.free, p.refcount, p.mapcount, p.pincount, p.fileName, sources]);
 }
 
 /**

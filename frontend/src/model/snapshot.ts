@@ -26,6 +26,8 @@ export interface PageView {
   readonly dirty: boolean;
   readonly thp: boolean;
   readonly thpHead: boolean;
+  /** a page of a 2 MiB hugetlb folio (MAP_HUGETLB): thp is false (kpageflags HUGE, not THP); thpHead marks its head */
+  readonly hugetlb?: boolean;
   readonly zero: boolean;
   readonly file: boolean;
   readonly free: boolean;

@@ -58,6 +58,7 @@ function pageChips(page: PageView): string[] {
   if (page.swapcache) chips.push('swapcache');
   if (page.lru) chips.push('lru');
   if (page.thp) chips.push(page.thpHead ? 'thp head' : 'thp tail');
+  if (page.hugetlb) chips.push(page.thpHead ? 'hugetlb head' : 'hugetlb tail');
   if (page.zero) chips.push('zero');
   if (page.file) chips.push('file');
   if (page.locked) chips.push('locked');

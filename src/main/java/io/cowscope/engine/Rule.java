@@ -68,7 +68,7 @@ public enum Rule {
     LARGE_FOLIO_REUSE("6.15", null, "1da190f4d0a6", "",
             "a PTE-mapped large folio is reused when only this mm maps it and refcount == large mapcount; a folio with a single page mapped (large mapcount <= 1) is copied instead, to free the large folio"),
     MTHP_PAGEOUT_WHOLE("6.10", null, "mm: madvise: avoid split during MADV_PAGEOUT and MADV_COLD (Ryan Roberts' swap-out mTHP series)", "I",
-            "MADV_PAGEOUT no longer splits a PTE-mapped large folio that lies wholly in the range: it goes to reclaim whole (to a swapfile it is split there all the same: THP_SWAPOUT_SPLIT); one only partly in the range is split first, unless another process maps it; before, every PTE-mapped large folio was split in the madvise walk"),
+            "MADV_PAGEOUT no longer splits a PTE-mapped large folio that lies wholly in the range: it goes to reclaim whole (to a swapfile it is split there all the same: THP_SWAPOUT_SPLIT); one only partly in the range is split first, unless another process maps it (then skipped: 'continue'); before, every PTE-mapped large folio was split in the madvise walk, and one that another process maps stopped the walk of that page table ('break': the rest of the range under the same PMD is not paged out)"),
     MTHP_ANON_FAULT("6.8", null, "19eaf44954df (mm: thp: support allocation of anonymous multi-size THP); 3485b88390b0 (per-size sysfs)", "",
             "a write fault on an empty PTE of a private anonymous VMA (alloc_anon_folio) takes the largest mTHP order enabled for the VMA (hugepages-<size>kB/enabled: always; madvise in MADV_HUGEPAGE VMAs; inherit = the top-level setting; never; MADV_NOHUGEPAGE and uffd-registered VMAs none) whose naturally aligned range lies inside the VMA and has every PTE none (a zero-page PTE is not none), falling back order by order to 4 KiB; do_anonymous_page maps all its pages with one set_ptes: each writable, dirty, mapcount 1, PageAnonExclusive; the folio's refcount is nr, its entire mapcount 0. A read fault still maps the small zero page, and a write to a zero-page PTE copies one 4 KiB page"),
 
@@ -132,6 +132,9 @@ public enum Rule {
             "MADV_WIPEONFORK / KEEPONFORK exist; before, EINVAL (no effect)"),
     UFFD_WP("5.7", null, "63b2d4174c4a", "",
             "userfaultfd write-protect exists; before, EINVAL (no effect)"),
+
+    KSMD_NEEDS_MERGEABLE_MM(null, null, "31dbd01f3143 (ksmd_should_run: ksm_mm_head not empty)", "",
+            "ksmd scans only while some mm is on its list: a process that made memory mergeable (MADV_MERGEABLE on a private mapping: __ksm_enter; fork inherits it) and has not exited; with none, ksmd sleeps: no scan, no merge, and no lru_add_drain_all of every CPU's LRU-add batch"),
 
     // ---- per-CPU LRU-add batch size and drains (§3.11) ----
     ZAP_NO_LRU_DRAIN("6.10", null, "4907e80b76af (free_pages_and_swap_cache → folios_put, no lru_add_drain)", "I",

@@ -34,10 +34,13 @@ final class Vmscan {
                 int h = M.head(pfn), nr = M.folioNr(h), blk = nr == HPAGE ? i & ~(HPAGE - 1) : i - (pfn - h);
                 int shared = folioMappedByOthers(M, h, p);
                 if (shared > 0) {
-                    log.event(EventType.NOTE, "pageout_skip", p.name, m.name, blk, h, "madvise_cold_or_pageout_pte_range", Rule.PAGEOUT_SHARED_THP,
-                            "THP (head pfn " + h + ") is mapped by " + shared + " other process(es): folio_maybe_mapped_shared, left alone — no split, nothing paged out · "
-                                    + Rule.PAGEOUT_SHARED_THP.cite(), null);
-                    i = Math.max(i, Math.min(b, blk + nr - 1));
+                    // before 6.10 the PTE walk stops at a shared PTE-mapped large folio ('break'): the rest of this page table is not looked at
+                    boolean stop = (v & P_PMD) == 0 && !M.rules.inForce(Rule.MTHP_PAGEOUT_WHOLE);
+                    log.event(EventType.NOTE, "pageout_skip", p.name, m.name, blk, h, "madvise_cold_or_pageout_pte_range", stop ? Rule.MTHP_PAGEOUT_WHOLE : Rule.PAGEOUT_SHARED_THP,
+                            (nr == HPAGE ? "THP" : (4 * nr) + " KiB folio") + " (head pfn " + h + ") is mapped by " + shared + " other process(es): left alone — no split, nothing paged out"
+                                    + (stop ? "; before " + Rule.MTHP_PAGEOUT_WHOLE.cite() + " the walk stops here: the rest of the range in this page table is not paged out either"
+                                    : " · " + Rule.PAGEOUT_SHARED_THP.cite()), null);
+                    i = Math.max(i, Math.min(b, stop ? (i | (HPAGE - 1)) : blk + nr - 1));
                     continue;
                 }
                 // a PMD THP, or (6.10+) a PTE-mapped mTHP wholly inside the range, goes to reclaim whole; else split_folio first

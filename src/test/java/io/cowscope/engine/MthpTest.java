@@ -96,9 +96,10 @@ class MthpTest {
         assertTrue(pv.thp(), "a partial zap leaves the folio (deferred split)");
         assertEquals(1, pv.refcount());
         s.run("p: write a[15] \"q\"");
-        // 6.8-6.9: not pinned down (the engine's 5.9+ test, page_count 1 and mapcount 1, reuses)
-        if (Rule.LARGE_FOLIO_NO_REUSE.inForce(v) || Rule.LARGE_FOLIO_REUSE.inForce(v))
-            assertFalse(s.page("p.a[15]").thp(), "large mapcount 1: copy so the large folio can be freed (6.15+) or never reused (6.10-6.14)");
+        // 6.8-6.9: 6.7's wp_can_reuse_anon_folio has no large-folio test: page_count 1 (this PTE) → reuse
+        boolean copy = Rule.LARGE_FOLIO_NO_REUSE.inForce(v) || Rule.LARGE_FOLIO_REUSE.inForce(v);
+        assertEquals(!copy, s.page("p.a[15]").thp(), "large mapcount 1: copy so the large folio can be freed (6.15+) or never reused (6.10-6.14); "
+                + "6.8-6.9 reuse (refcount 1)");
     }
 
     @ParameterizedTest
@@ -180,6 +181,17 @@ class MthpTest {
         assertTrue(s.pte("p.a[20]").present() && !s.pte("p.a[20]").swap(), "pages outside the range stay");
         s.run("p: fork c", "p: madvise a[20..31] pageout");
         assertTrue(s.pte("p.a[20]").present(), "another process maps its pages: left alone");
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void aSharedFolioStopsThePageoutWalkBefore610(KernelVersion v) {
+        if (!Rule.MTHP_ANON_FAULT.inForce(v)) return;
+        Script s = at(v).run("p: fork c", "p: write a[20] \"y\"", "p: madvise a pageout");
+        assertTrue(s.pte("p.a[5]").present(), "the shared folio is left alone in every era");
+        boolean walked = Rule.MTHP_PAGEOUT_WHOLE.inForce(v);
+        assertEquals(walked, s.pte("p.a[20]").swap(), "6.10+ skips the shared folio and pages out the next; before, the walk stopped ('break')");
+        assertEquals(!walked, s.page("p.a[20]") != null && s.page("p.a[20]").thp());
     }
 
     @Test

@@ -304,6 +304,26 @@ class StageLayoutBrowserTest extends BrowserSupport {
     }
 
     @Test
+    void aHugetlbScenarioRendersItsFolioWithoutConsoleErrors() throws IOException {
+        viewport(1600, 1000);
+        driver.get(url(""));
+        wait.until(ExpectedConditions.attributeToBe(By.id("conn-status"), "data-status", "connected"));
+        String text = io.cowscope.scenario.Gallery.load().find("hugetlb-vmsplice-leak").orElseThrow().text();
+        js("window.cowscope.send({type:'load', v:1, scenario:{text: arguments[0]}, kernel:'6.18'})", text);
+        waitForPainted(0);
+        new Actions(driver).sendKeys(Keys.END).perform();
+        waitForPainted(number("return window.cowscope.store.state.session.steps"));
+        // one 2 MiB hugetlb folio (flag hugetlb, not thp), its VMA flagged hugetlb, its alike pages folded onto one card
+        assertThat(js("const ps = window.cowscope.store.state.session.snapshot.pages;"
+                + " return ps.some(p => p.hugetlb && !p.free) && !ps.some(p => p.hugetlb && p.thp)")).isEqualTo(true);
+        assertThat(js("return [...document.querySelectorAll('#stage .chip text')].map(t => t.textContent).join(' ')")).asString()
+                .contains("hugetlb head");
+        assertThat(number("return document.querySelectorAll('#stage .layer-cards > .card').length")).isLessThan(10);
+        screenshot("stage-hugetlb.png");
+        assertNoConsoleErrors();
+    }
+
+    @Test
     void runsOfAlikeRowsAreMergedSoThe512PageStoryFitsWithoutPanningAndOpenOnEnter() throws IOException {
         viewport(1600, 1000);
         driver.get(url(""));

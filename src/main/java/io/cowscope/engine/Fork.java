@@ -13,6 +13,7 @@ final class Fork {
         Proc c = new Proc(childName, M.nextPid++);
         c.parent = p;
         c.cpu = p.cpu;
+        c.ksmMm = p.ksmMm; // ksm_fork: the child's mm joins ksmd's list too
         c.forkStep = M.stepIndex;
         M.procs.add(c);
         M.procByName.put(childName, c);

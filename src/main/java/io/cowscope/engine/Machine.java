@@ -174,6 +174,8 @@ public final class Machine {
         Proc parent;
         int forkStep = -1;
         boolean hasPinned;
+        /** MMF_VM_MERGEABLE: the mm is on ksmd's list (ksm_mm_head) from its first MADV_MERGEABLE until it exits; fork inherits it */
+        boolean ksmMm;
         final LinkedHashMap<String, Vma> maps = new LinkedHashMap<>();
         Pending blocked;
 
@@ -366,6 +368,7 @@ public final class Machine {
             q.state = p.state;
             q.forkStep = p.forkStep;
             q.hasPinned = p.hasPinned;
+            q.ksmMm = p.ksmMm;
             pmap.put(p, q);
             procs.add(q);
             procByName.put(q.name, q);

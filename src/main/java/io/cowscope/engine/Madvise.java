@@ -71,6 +71,7 @@ final class Madvise {
                 case MERGEABLE -> {
                     setVmFlag(M, m, r, V_MERGEABLE, true);
                     if (!M.ksmRegions.contains(m)) M.ksmRegions.add(m);
+                    p.ksmMm = true; // __ksm_enter
                 }
                 case UNMERGEABLE -> {
                     setVmFlag(M, m, r, V_MERGEABLE, false);

@@ -133,6 +133,9 @@ public enum Rule {
     UFFD_WP("5.7", null, "63b2d4174c4a", "",
             "userfaultfd write-protect exists; before, EINVAL (no effect)"),
 
+    KSMD_NEEDS_MERGEABLE_MM(null, null, "31dbd01f3143 (ksmd_should_run: ksm_mm_head not empty)", "",
+            "ksmd scans only while some mm is on its list: a process that made memory mergeable (MADV_MERGEABLE on a private mapping: __ksm_enter; fork inherits it) and has not exited; with none, ksmd sleeps: no scan, no merge, and no lru_add_drain_all of every CPU's LRU-add batch"),
+
     // ---- per-CPU LRU-add batch size and drains (§3.11) ----
     ZAP_NO_LRU_DRAIN("6.10", null, "4907e80b76af (free_pages_and_swap_cache → folios_put, no lru_add_drain)", "I",
             "MADV_DONTNEED leaves this CPU's LRU-add batch alone: the lru_add_drain() it made lived in free_pages_and_swap_cache (mmu_gather's page freeing), which lost it; observed on 6.18 (a page waiting in the batch stays off the LRU through a DONTNEED of another page)"),

@@ -147,6 +147,12 @@ final class Syscalls {
         }
         if (g instanceof GlobalOp.Ksmd o) {
             if (o.scans() < 1) throw new OpError("ksmd needs at least one scan");
+            if (M.procs.stream().noneMatch(q -> q.state == ProcState.ALIVE && q.ksmMm)) {
+                M.log.event(EventType.NOTE, "ksmd_idle", null, null, -1, -1, "ksmd_should_run", Rule.KSMD_NEEDS_MERGEABLE_MM,
+                        "no live process has made memory mergeable, so no mm is on ksmd's list: ksmd sleeps, scans nothing and drains no LRU batch · "
+                                + Rule.KSMD_NEEDS_MERGEABLE_MM.cite(), null);
+                return "ksmd: idle (no mm registered with KSM)";
+            }
             for (int i = 0; i < o.scans(); i++) Ksm.scan(M);
             return "ksmd: " + o.scans() + " scan(s)";
         }

@@ -79,6 +79,29 @@ final class Fields {
         return f;
     }
 
+    /**
+     * Which of the model's present pages wait in a per-CPU LRU-add batch after a step: page name → CPU and frame. Not an
+     * observation (the kernel cannot say): {@code --random} uses it to tell a "page lru" difference that another
+     * process's drain of that CPU's whole batch explains from one that it does not.
+     */
+    /** A page that waits in CPU {@code cpu}'s LRU-add batch, on frame {@code pfn}. */
+    public record Batched(int cpu, long pfn) {}
+
+    static Map<String, Batched> modelBatch(ProbeScript s, StepObs o, Observer obs) {
+        Map<String, Batched> b = new HashMap<>();
+        for (PageKey k : o.pages().keySet()) {
+            String proc = s.processes().get(k.proc()), var = s.slots().get(k.slot()).var();
+            try {
+                PteView pte = obs.pte(proc, var, k.index());
+                PageView pg = obs.page(proc, var, k.index());
+                if (pte != null && pte.present() && pg != null && pg.lruBatchCpu() >= 0) b.put(pageName(s, k), new Batched(pg.lruBatchCpu(), pg.pfn()));
+            } catch (RuntimeException e) {
+                // the model has no such page
+            }
+        }
+        return b;
+    }
+
     /** The model's value for each key of {@code kernel} (null when the model cannot say: it is then a difference). */
     static Map<String, String> model(ProbeScript s, StepObs o, Observer obs, Step step, Map<String, String> kernel, Map<String, String> raw) {
         Map<String, String> f = new LinkedHashMap<>();

@@ -50,6 +50,7 @@ public final class HostRun {
     private final List<Expectation> expectations = new ArrayList<>();
     private final List<Map<String, String>> kernelFields = new ArrayList<>();
     private final List<Map<String, String>> modelFields = new ArrayList<>();
+    private final List<Map<String, Fields.Batched>> modelBatches = new ArrayList<>();
     private final List<Compared> compared = new ArrayList<>();
     private String modelError;
 
@@ -129,6 +130,7 @@ public final class HostRun {
                     Map<String, String> m = Fields.model(script, o, model.machine().observe(), step, k, rawM);
                     kernelFields.add(k);
                     modelFields.add(m);
+                    modelBatches.add(Fields.modelBatch(script, o, model.machine().observe()));
                     kf = k;
                     mf = m;
                     for (String key : Fields.differences(k, m)) diffs.add(new Difference(key, m.get(key), k.get(key)));
@@ -195,6 +197,11 @@ public final class HostRun {
     /** The compared fields after each step that was compared (kernel side, in order). */
     public List<Map<String, String>> kernelFields() {
         return List.copyOf(kernelFields);
+    }
+
+    /** Per compared step: the model's present pages that wait in a CPU's LRU-add batch (page name → CPU and frame). */
+    public List<Map<String, Fields.Batched>> modelBatches() {
+        return List.copyOf(modelBatches);
     }
 
     public List<Map<String, String>> modelFields() {

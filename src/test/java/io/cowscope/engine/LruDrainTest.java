@@ -54,4 +54,18 @@ class LruDrainTest {
         s.run("lru_drain");
         assertTrue(s.page("p.a[0]").lru(), "lru_add_drain_all still drains it");
     }
+
+    // Found with `cowscope host --random 100 --seed 1` on 6.18: a ksmd step with no mergeable memory left the batch alone.
+    @ParameterizedTest
+    @MethodSource("versions")
+    void ksmdSleepsWithoutAMergeableMm(KernelVersion v) {
+        Script s = Script.at(v).run("process p", "p: a = mmap 1", "p: write a \"A\"");
+        Step st = s.step("ksmd 2");
+        assertFalse(s.page("p.a[0]").lru(), "no mm on ksmd's list: no scan, no lru_add_drain_all");
+        assertTrue(st.events().stream().anyMatch(e -> e.rule() == Rule.KSMD_NEEDS_MERGEABLE_MM && "ksmd_should_run".equals(e.function())));
+        s.run("p: b = mmap 1 shared", "p: madvise b mergeable", "ksmd");
+        assertFalse(s.page("p.a[0]").lru(), "MADV_MERGEABLE on a shared mapping registers nothing");
+        s.run("p: fork c", "c: madvise a mergeable", "p: exit", "ksmd");
+        assertTrue(s.page("c.a[0]").lru(), "the child's mm is registered: ksmd scans and drains every batch");
+    }
 }

@@ -53,4 +53,28 @@ class RandomProgramsTest {
         assertEquals("mmap", RandomPrograms.opName("p: a = mmap 2 shared"));
         assertEquals("dma", RandomPrograms.opName("dma h read"));
     }
+
+    @Test
+    void foreignDrainExplainsOnlyAWholeBatchOnTheLru() {
+        Fields.Batched f1 = new Fields.Batched(0, 1), f2 = new Fields.Batched(0, 2), f3 = new Fields.Batched(0, 3), f9 = new Fields.Batched(1, 9);
+        // f1 entered cpu0's batch at step 0, f2 at step 1, f3 at step 2 (now); f9 waits in cpu1's
+        java.util.Map<Fields.Batched, Integer> since = RandomPrograms.since(java.util.Map.of(), java.util.Map.of("p.a[0]", f1), 0);
+        since = RandomPrograms.since(since, java.util.Map.of("p.a[0]", f1, "p.a[1]", f2), 1);
+        java.util.Map<String, Fields.Batched> now = java.util.Map.of("p.a[0]", f1, "p.a[1]", f2, "p.b[0]", f3, "c.x[0]", f9);
+        since = RandomPrograms.since(since, now, 2);
+        assertEquals(0, since.get(f1));
+        assertEquals(2, since.get(f3));
+        // every frame older than f2 is on the LRU in the kernel: a drain from outside after f2 entered
+        java.util.Map<String, String> all = java.util.Map.of("p.a[0] page lru", "yes", "p.a[1] page lru", "yes", "p.b[0] page lru", "no");
+        assertTrue(RandomPrograms.explainedByForeignDrain("p.a[1]", all, now, since));
+        // the drain came between step 0 and step 1: f1 on the LRU, f2 and f3 still waiting
+        java.util.Map<String, String> early = java.util.Map.of("p.a[0] page lru", "yes", "p.a[1] page lru", "no", "p.b[0] page lru", "no");
+        assertTrue(RandomPrograms.explainedByForeignDrain("p.a[0]", early, now, since));
+        // a newer frame on the LRU while an older one still waits: no drain does that
+        java.util.Map<String, String> inverted = java.util.Map.of("p.a[0] page lru", "no", "p.a[1] page lru", "yes", "p.b[0] page lru", "no");
+        assertFalse(RandomPrograms.explainedByForeignDrain("p.a[1]", inverted, now, since));
+        // another CPU's batch does not count; a page the model keeps in no batch is never explained
+        assertTrue(RandomPrograms.explainedByForeignDrain("c.x[0]", inverted, now, since));
+        assertFalse(RandomPrograms.explainedByForeignDrain("p.z[0]", all, now, since));
+    }
 }

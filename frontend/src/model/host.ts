@@ -40,14 +40,15 @@ export interface HostTable {
 /** page fields in the order the table shows them; unknown ones follow */
 export const PAGE_FIELDS: readonly string[] = [
   'vma', 'present', 'swapped', 'pagemap exclusive', 'pagemap soft_dirty', 'pagemap uffd_wp', 'pagemap file',
-  'frame', 'frame changed', 'mapcount', 'page anon', 'page ksm', 'page thp', 'page swapcache', 'page lru', 'content',
+  'frame', 'frame changed', 'mapcount', 'page anon', 'page ksm', 'page thp', 'page hugetlb', 'page swapcache', 'page lru', 'content',
 ];
 
 /** short column headings */
 export const FIELD_LABELS: Readonly<Record<string, string>> = {
   vma: 'vma', present: 'present', swapped: 'swapped', 'pagemap exclusive': 'excl', 'pagemap soft_dirty': 'soft-dirty',
   'pagemap uffd_wp': 'uffd-wp', 'pagemap file': 'file', frame: 'frame (shares)', 'frame changed': 'moved', mapcount: 'kpagecount',
-  'page anon': 'anon', 'page ksm': 'ksm', 'page thp': 'thp', 'page swapcache': 'swapcache', 'page lru': 'lru', content: 'content',
+  'page anon': 'anon', 'page ksm': 'ksm', 'page thp': 'thp', 'page hugetlb': 'hugetlb', 'page swapcache': 'swapcache', 'page lru': 'lru',
+  content: 'content',
 };
 
 const PAGE_KEY = /^(\S+\[\d+\]) (.+)$/;

@@ -61,6 +61,7 @@ final class Fields {
                 f.put(n + "page anon", yes(p.flag(PageObs.KPF_ANON)));
                 f.put(n + "page ksm", yes(p.flag(PageObs.KPF_KSM)));
                 f.put(n + "page thp", yes(p.flag(PageObs.KPF_THP)));
+                f.put(n + "page hugetlb", yes(p.flag(PageObs.KPF_HUGE)));
                 f.put(n + "page swapcache", yes(p.flag(PageObs.KPF_SWAPCACHE)));
                 f.put(n + "page lru", yes(p.flag(PageObs.KPF_LRU)));
             }
@@ -152,6 +153,7 @@ final class Fields {
                 f.put(n + "page anon", yes(pg.anon()));
                 f.put(n + "page ksm", yes(pg.ksm()));
                 f.put(n + "page thp", yes(pg.thp()));
+                f.put(n + "page hugetlb", yes(pg.hugetlb()));
                 f.put(n + "page swapcache", yes(pg.swapcache()));
                 f.put(n + "page lru", yes(pg.lru()));
             }

@@ -330,6 +330,7 @@ final class KernelChecks {
                     case LRU: kpf = PageObs.KPF_LRU; break;
                     case LOCKED: kpf = PageObs.KPF_LOCKED; break;
                     case THP: kpf = PageObs.KPF_THP; break;
+                    case HUGETLB: kpf = PageObs.KPF_HUGE; break;
                     case ZERO: kpf = PageObs.KPF_ZERO_PAGE; break;
                     default: return Outcome.unobservable("PG_anon_exclusive is not exported by /proc/kpageflags");
                 }
@@ -368,8 +369,8 @@ final class KernelChecks {
         if (p.bit(PageObs.UFFD_WP)) sb.append(", uffd_wp");
         if (p.kpagecount() >= 0) sb.append(", mapcount ").append(p.kpagecount());
         if (p.flagsKnown()) {
-            String[] names = {"anon", "ksm", "thp", "zero", "swapcache", "lru"};
-            int[] bits = {PageObs.KPF_ANON, PageObs.KPF_KSM, PageObs.KPF_THP, PageObs.KPF_ZERO_PAGE, PageObs.KPF_SWAPCACHE, PageObs.KPF_LRU};
+            String[] names = {"anon", "ksm", "thp", "hugetlb", "zero", "swapcache", "lru"};
+            int[] bits = {PageObs.KPF_ANON, PageObs.KPF_KSM, PageObs.KPF_THP, PageObs.KPF_HUGE, PageObs.KPF_ZERO_PAGE, PageObs.KPF_SWAPCACHE, PageObs.KPF_LRU};
             for (int i = 0; i < bits.length; i++) if (p.flag(bits[i])) sb.append(", ").append(names[i]);
         }
         return sb.toString();

@@ -49,7 +49,7 @@ public record Observations(Hello hello, List<StepObs> steps, String error) {
         public static final long PRESENT = 1L << 63, SWAPPED = 1L << 62, FILE = 1L << 61, UFFD_WP = 1L << 57,
                 EXCLUSIVE = 1L << 56, SOFT_DIRTY = 1L << 55, PFN_MASK = (1L << 55) - 1;
         public static final int KPF_LOCKED = 0, KPF_LRU = 5, KPF_WRITEBACK = 8, KPF_ANON = 12, KPF_SWAPCACHE = 13, KPF_KSM = 21,
-                KPF_THP = 22, KPF_ZERO_PAGE = 24;
+                KPF_HUGE = 17, KPF_THP = 22, KPF_ZERO_PAGE = 24;
 
         public boolean present() { return (pagemap & PRESENT) != 0; }
         public boolean swapped() { return (pagemap & SWAPPED) != 0; }

@@ -414,7 +414,7 @@ public final class RandomPrograms {
                 case "pagemap uffd_wp": return "expect " + page + " pagemap " + (yes ? "uffd_wp" : "!uffd_wp") + "\n";
                 case "content": return "expect " + page + " == " + k + "\n";
                 case "mapcount": return "expect " + page + " page mapcount == " + k + "\n";
-                case "page anon": case "page ksm": case "page thp": case "page swapcache": case "page lru":
+                case "page anon": case "page ksm": case "page thp": case "page hugetlb": case "page swapcache": case "page lru":
                     return "expect " + page + " page " + (yes ? "" : "!") + what.substring(5) + "\n";
                 case "frame":
                     if (k.equals("the zero page")) return "expect " + page + " zero\n";

@@ -48,7 +48,7 @@ public sealed interface Check {
     }
 
     enum PageFlag implements Word {
-        ANON, ANON_EXCLUSIVE, KSM, SWAPCACHE, LRU, LOCKED, THP, ZERO;
+        ANON, ANON_EXCLUSIVE, KSM, SWAPCACHE, LRU, LOCKED, THP, ZERO, HUGETLB;
 
         public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
     }

@@ -256,6 +256,7 @@ final class Expectations {
             case LRU: return p.lru();
             case LOCKED: return p.locked();
             case THP: return p.thp();
+            case HUGETLB: return p.hugetlb();
             default: return p.zero();
         }
     }
@@ -298,6 +299,7 @@ final class Expectations {
         if (p.lru()) sb.append(", lru");
         if (p.locked()) sb.append(", locked");
         if (p.thp()) sb.append(", thp");
+        if (p.hugetlb()) sb.append(", hugetlb");
         if (p.zero()) sb.append(", zero");
         return sb.toString();
     }

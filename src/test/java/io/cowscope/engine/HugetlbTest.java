@@ -88,6 +88,19 @@ class HugetlbTest {
         assertEquals("new", excl.lastValue(), "exclusive at " + v);
     }
 
+    /** the boundaries that Versions.ALL does not hold: 5.11 / 5.12 (HUGETLB_FORK_EARLY_COW) */
+    @Test
+    void theEarlyCowOfAPinnedHugePageStartsIn512() {
+        for (String v : new String[]{"5.11", "5.12"}) {
+            Script s = prep(KernelVersion.parse(v).orElseThrow()).run("parent: io_uring_register mem[0] as h", "parent: fork child");
+            boolean early = v.equals("5.12");
+            assertEquals(early, !s.shares("parent.mem[0]", "child.mem[0]"), "at " + v);
+            assertEquals(early ? 1 : 0, s.last().count(EventType.FORK_COPY), "at " + v);
+            s.run("parent: write mem[0] \"new\"", "dma h read");
+            assertEquals(early ? "new" : "orig", s.lastValue(), "at " + v);
+        }
+    }
+
     // ---- corners (6.18 observed on the real kernel)
 
     @Test

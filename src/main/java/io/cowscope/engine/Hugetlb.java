@@ -113,12 +113,8 @@ final class Hugetlb {
                 M.log.event(EventType.REUSE, "hugetlb", f.proc.name, m.name, f.idx, h, fn, Rule.HUGETLB_MAPCOUNT_REUSE, M.log.detail ? why : null, null);
                 return VM_FAULT_DONE;
             }
-            boolean pae = M.rules.inForce(Rule.ANON_EXCLUSIVE);
-            int nh = PageAlloc.allocFolio(M, PG_ANON | PG_HUGETLB | (pae ? PG_EXCL : 0));
-            M.rcSet(nh, 1);
-            M.pages.folios.get(nh).entire = 1;
+            int nh = copyHugetlbFolio(M, h);
             for (int k = 0; k < HPAGE; k++) {
-                M.contentSet(nh + k, M.content(h + k));
                 long v = m.pte(b + k);
                 M.setPte(m, b + k, (v & VM_MASK) | (nh + k) | P_PRESENT | P_PMD | P_YOUNG | P_DIRTY
                         | (!f.unshare() && (v & V_WRITE) != 0 ? P_WRITE : 0));
@@ -138,6 +134,15 @@ final class Hugetlb {
         }
     }
 
+    /** alloc_hugetlb_folio + copy_user_large_folio: a new anonymous huge page (exclusive from 5.19) holding h's 512 pages */
+    private static int copyHugetlbFolio(Machine M, int h) {
+        int nh = PageAlloc.allocFolio(M, PG_ANON | PG_HUGETLB | (M.rules.inForce(Rule.ANON_EXCLUSIVE) ? PG_EXCL : 0));
+        M.rcSet(nh, 1);
+        M.pages.folios.get(nh).entire = 1;
+        for (int k = 0; k < HPAGE; k++) M.contentSet(nh + k, M.content(h + k));
+        return nh;
+    }
+
     /** copy_hugetlb_page_range for the huge page at block b of m: share it write-protected, or copy a pinned page */
     static void copyHugetlbPage(Machine M, Proc p, Vma m, Proc c, Vma cm, int b) {
         int h = (int) (m.pte(b) & PFN_MASK);
@@ -145,11 +150,8 @@ final class Hugetlb {
         boolean early = M.rules.inForce(Rule.HUGETLB_FORK_EARLY_COW) && p.hasPinned && Rmap.maybeDmaPinned(M, h) && M.has(h, PG_ANON)
                 && (!pae || M.has(h, PG_EXCL));
         if (early) {
-            int nh = PageAlloc.allocFolio(M, PG_ANON | PG_HUGETLB | (pae ? PG_EXCL : 0));
-            M.rcSet(nh, 1);
-            M.pages.folios.get(nh).entire = 1;
+            int nh = copyHugetlbFolio(M, h);
             for (int k = 0; k < HPAGE; k++) {
-                M.contentSet(nh + k, M.content(h + k));
                 long v = m.pte(b + k);
                 cm.pteSet(b + k, ((v & VM_MASK) & ~V_UFFD_WP) | (nh + k) | P_PRESENT | P_PMD | P_YOUNG | P_DIRTY | ((v & V_WRITE) != 0 ? P_WRITE : 0));
                 M.pages.indexSet(nh + k, b + k);

@@ -323,8 +323,8 @@ class StageLayoutBrowserTest extends BrowserSupport {
         assertNoConsoleErrors();
     }
 
-    @Test
-    void runsOfAlikeRowsAreMergedSoThe512PageStoryFitsWithoutPanningAndOpenOnEnter() throws IOException {
+    /** At 1600×1000, the 512-page story (write, fork, the child's write) loaded at 6.18 and painted at its last step; returns the step count. */
+    private long load512PagesAtTheEnd() {
         viewport(1600, 1000);
         driver.get(url(""));
         wait.until(ExpectedConditions.attributeToBe(By.id("conn-status"), "data-status", "connected"));
@@ -332,7 +332,14 @@ class StageLayoutBrowserTest extends BrowserSupport {
         js("window.cowscope.send({type:'load', v:1, scenario:{text: arguments[0]}, kernel:'6.18'})", text);
         waitForPainted(0);
         new Actions(driver).sendKeys(Keys.END).perform();
-        waitForPainted(number("return window.cowscope.store.state.session.steps"));
+        long steps = number("return window.cowscope.store.state.session.steps");
+        waitForPainted(steps);
+        return steps;
+    }
+
+    @Test
+    void runsOfAlikeRowsAreMergedSoThe512PageStoryFitsWithoutPanningAndOpenOnEnter() throws IOException {
+        load512PagesAtTheEnd();
         wait.until(d -> number("return document.querySelectorAll('#stage .pte-run').length") >= 2);
         // both processes' 512 rows fit at the floor: the first row of each run, one summary row for the rest
         assertThat(js("return document.getElementById('stage').dataset.arrangement")).asString().contains("merged");
@@ -362,15 +369,7 @@ class StageLayoutBrowserTest extends BrowserSupport {
 
     @Test
     void aRunOpenedFromTheMergedFormIsKeptInTheShareLinkAndOnReload() throws IOException {
-        viewport(1600, 1000);
-        driver.get(url(""));
-        wait.until(ExpectedConditions.attributeToBe(By.id("conn-status"), "data-status", "connected"));
-        String text = "title \"512 pages\"\nprocess p\np: b = mmap 512\np: write b \"x\"\np: fork c\nc: write b \"y\"\n";
-        js("window.cowscope.send({type:'load', v:1, scenario:{text: arguments[0]}, kernel:'6.18'})", text);
-        waitForPainted(0);
-        new Actions(driver).sendKeys(Keys.END).perform();
-        long steps = number("return window.cowscope.store.state.session.steps");
-        waitForPainted(steps);
+        long steps = load512PagesAtTheEnd();
         wait.until(d -> "2".equals(js("return document.getElementById('stage').dataset.runs")));
         String rows = "return document.querySelectorAll('#stage .layer-rows > .pte:not(.pte-run):not([data-exiting])').length";
         long merged = number(rows);
